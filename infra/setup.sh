@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One idempotent set-up for a fresh Debian 12 machine: Debian packages, npm packages, the
+# mediasoup worker. Quick when nothing is missing. Downloads only from Debian and the npm registry.
+#   infra/setup.sh          what `npm start` needs
+#   infra/setup.sh --test   plus what `npm test` needs (redis-server, chromium)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------------------
+PKGS=(meson ninja-build pkg-config g++ python3 libuv1-dev libsrtp2-dev libabsl-dev libssl-dev
+  nlohmann-json3-dev libusrsctp-dev)
+if [ "${1:-}" = "--test" ]; then
+  PKGS+=(redis-server chromium fonts-dejavu-core iproute2 util-linux unzip)
+fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  step "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+    step "apt package lists are missing: apt-get update"
+    $SUDO apt-get update -q
+  fi
+  if ! $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+    step "install failed with the current lists: apt-get update and retry"
+    $SUDO apt-get update -q
+    $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+# mediasoup's postinstall would download a prebuilt worker (unreachable here); with
+# MEDIASOUP_WORKER_BIN set it skips, and infra/mediasoup/build-worker.sh builds it from Debian libs.
+stamp=node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  step "npm ci"
+  MEDIASOUP_WORKER_BIN=/nonexistent/skip-mediasoup-postinstall npm ci --no-audit --no-fund
+fi
+
+# --- mediasoup worker ------------------------------------------------------------------------
+bash infra/mediasoup/build-worker.sh

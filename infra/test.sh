@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every suite: format+lint, typecheck, unit + integration + end-to-end (vitest), mediasoup's own
+# Node test suite against our worker. Network traffic stays on loopback: when we may, the suites
+# run in a fresh network namespace that has nothing but 127.0.0.1.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+step() { printf '\033[1m[test]\033[0m %s\n' "$*"; }
+
+step "biome (format + lint)"
+npx biome check .
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+step "client production build"
+npm run build --silent
+
+run_isolated() {
+  if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+    unshare -n bash -c 'ip link set lo up && exec "$@"' _ "$@"
+  else
+    "$@"
+  fi
+}
+step "vitest: unit, integration, end-to-end"
+run_isolated npx vitest run
+step "mediasoup 3.12.16's own Node test suite against our worker"
+run_isolated bash infra/mediasoup/upstream-tests.sh
