@@ -22,6 +22,12 @@ run_isolated() {
   fi
 }
 step "vitest: unit, integration, end-to-end"
-run_isolated npx vitest run
+mkdir -p tests/artifacts
+run_isolated npx vitest run --reporter=default --reporter=json \
+  --outputFile.json=tests/artifacts/vitest.json
+node -e '
+  const r = require("./tests/artifacts/vitest.json");
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+'
 step "mediasoup 3.12.16's own Node test suite against our worker"
 run_isolated bash infra/mediasoup/upstream-tests.sh

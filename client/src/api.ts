@@ -1,0 +1,238 @@
+import type {
+  Account,
+  AttendanceRow,
+  DirectoryImportResult,
+  ErrorBody,
+  ErrorCode,
+  Invitation,
+  Meeting,
+  MeetingState,
+  MeetingSummary,
+  TokenResponse,
+  Unit,
+  UnitGroup,
+} from '@giaoban/shared';
+
+/**
+ * REST client for the documented `/api` routes. Types come from `@giaoban/shared`; nothing is
+ * validated with zod here to keep zod out of the first-load bundle (the hub validates its output).
+ */
+
+export type ClientErrorCode = ErrorCode | 'NETWORK' | 'TIMEOUT';
+
+export class ApiError extends Error {
+  readonly code: ClientErrorCode;
+  readonly status: number;
+  readonly issues: ErrorBody['issues'];
+  constructor(code: ClientErrorCode, message: string, status = 0, issues?: ErrorBody['issues']) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+export interface TokenSource {
+  /** Current access token, or null when signed out. */
+  accessToken(): string | null;
+  /** Renews the access token (refresh token); resolves false when that is impossible. */
+  renew(): Promise<boolean>;
+}
+
+export type CreateAccountInput = {
+  username: string;
+  password: string;
+  displayName: string;
+  role: Account['role'];
+  siteId?: string;
+  title?: string;
+};
+
+export type AgendaItemInput = {
+  title: string;
+  plannedMinutes: number;
+  presenterName?: string;
+  presenterSiteIds?: string[];
+};
+
+export type CreateMeetingInput = {
+  title: string;
+  scheduledStart: string;
+  chairId: string;
+  secretaryId: string;
+  siteIds?: string[];
+  groupIds?: string[];
+  provinceCodes?: string[];
+  agenda?: AgendaItemInput[];
+  lateGraceMinutes?: number;
+  speakingLimitSeconds?: number;
+  place?: string;
+  issuingBody?: string;
+};
+
+export type DirectoryImportInput =
+  | { format: 'json'; data: unknown }
+  | { format: 'csv'; csv: string };
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export class ApiClient {
+  readonly #base: string;
+  readonly #tokens: TokenSource | null;
+
+  constructor(opts: { baseUrl?: string; tokens?: TokenSource | null } = {}) {
+    this.#base = opts.baseUrl ?? '';
+    this.#tokens = opts.tokens ?? null;
+  }
+
+  // --- auth (public) -------------------------------------------------------------------------
+  login(username: string, password: string): Promise<TokenResponse> {
+    return this.#json('POST', '/api/auth/login', { username, password }, { auth: false });
+  }
+  refresh(refreshToken: string): Promise<TokenResponse> {
+    return this.#json('POST', '/api/auth/refresh', { refreshToken }, { auth: false });
+  }
+  exchangeInvitation(token: string): Promise<TokenResponse> {
+    return this.#json('POST', '/api/auth/invitation', { token }, { auth: false });
+  }
+
+  // --- directory ------------------------------------------------------------------------------
+  units(
+    query: { tier?: 'province' | 'ward'; parentCode?: string; q?: string } = {},
+  ): Promise<Unit[]> {
+    const qs = new URLSearchParams(
+      Object.entries(query).filter(([, v]) => v) as [string, string][],
+    );
+    return this.#json('GET', `/api/units${qs.size ? `?${qs}` : ''}`);
+  }
+  importDirectory(body: DirectoryImportInput): Promise<DirectoryImportResult> {
+    return this.#json('POST', '/api/units/import', body, { timeoutMs: 120_000 });
+  }
+  groups(): Promise<UnitGroup[]> {
+    return this.#json('GET', '/api/groups');
+  }
+
+  // --- accounts -------------------------------------------------------------------------------
+  accounts(): Promise<Account[]> {
+    return this.#json('GET', '/api/accounts');
+  }
+  createAccount(body: CreateAccountInput): Promise<Account> {
+    return this.#json('POST', '/api/accounts', body);
+  }
+  updateAccount(
+    id: string,
+    body: { disabled?: boolean; displayName?: string; password?: string },
+  ): Promise<Account> {
+    return this.#json('PATCH', `/api/accounts/${encodeURIComponent(id)}`, body);
+  }
+
+  // --- meetings -------------------------------------------------------------------------------
+  meetings(): Promise<MeetingSummary[]> {
+    return this.#json('GET', '/api/meetings');
+  }
+  meeting(id: string): Promise<Meeting> {
+    return this.#json('GET', `/api/meetings/${encodeURIComponent(id)}`);
+  }
+  createMeeting(body: CreateMeetingInput): Promise<Meeting> {
+    return this.#json('POST', '/api/meetings', body);
+  }
+  transition(id: string, to: MeetingState): Promise<Meeting> {
+    return this.#json('POST', `/api/meetings/${encodeURIComponent(id)}/transition`, { to });
+  }
+  invitations(id: string, siteIds?: string[]): Promise<Invitation[]> {
+    return this.#json(
+      'POST',
+      `/api/meetings/${encodeURIComponent(id)}/invitations`,
+      siteIds ? { siteIds } : {},
+    );
+  }
+
+  attendance(id: string): Promise<AttendanceRow[]> {
+    return this.#json('GET', `/api/meetings/${encodeURIComponent(id)}/attendance`);
+  }
+
+  /** Downloads an export (attendance.csv, attendance.xlsx, minutes.docx) with the bearer token. */
+  async download(
+    meetingId: string,
+    file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx',
+  ): Promise<Blob> {
+    const res = await this.#fetch(
+      'GET',
+      `/api/meetings/${encodeURIComponent(meetingId)}/${file}`,
+      undefined,
+      {},
+    );
+    return res.blob();
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+  async #json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { auth?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const res = await this.#fetch(method, path, body, opts);
+    if (res.status === 204) return null as T;
+    return (await res.json()) as T;
+  }
+
+  async #fetch(
+    method: string,
+    path: string,
+    body: unknown,
+    opts: { auth?: boolean; timeoutMs?: number },
+    retried = false,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = opts.auth === false ? null : (this.#tokens?.accessToken() ?? null);
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    let res: Response;
+    try {
+      res = await fetch(this.#base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: ctrl.signal,
+      });
+    } catch (err) {
+      if (ctrl.signal.aborted) throw new ApiError('TIMEOUT', `${method} ${path}: timeout`);
+      throw new ApiError('NETWORK', `${method} ${path}: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.ok) return res;
+    const error = await readError(res);
+    // An expired access token is renewed once, transparently.
+    if (error.code === 'TOKEN_EXPIRED' && !retried && opts.auth !== false && this.#tokens) {
+      if (await this.#tokens.renew()) return this.#fetch(method, path, body, opts, true);
+    }
+    throw new ApiError(error.code, error.message, res.status, error.issues);
+  }
+}
+
+async function readError(res: Response): Promise<ErrorBody> {
+  try {
+    const parsed = (await res.json()) as { error?: ErrorBody };
+    if (parsed.error?.code) return parsed.error;
+  } catch {
+    // not JSON (proxy error page): fall through
+  }
+  return { code: res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: `HTTP ${res.status}` };
+}
+
+/** Saves a Blob as a file through a temporary object URL (the browser's download bar). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,87 @@
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clickWhenEnabled, fakeSession, meetingState, renderWith, request } from '../test/fixtures';
+import { FloorQueuePanel } from './FloorQueuePanel';
+
+afterEach(cleanup);
+
+const queue = [
+  request('00004', 'Phường Ba Đình', 'i2'),
+  request('00008', 'Phường Ngọc Hà'),
+  request('00025', 'Phường Giảng Võ', 'i1'),
+];
+
+describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
+  it('lists the queue in the server order with places and agenda items', () => {
+    const fake = fakeSession(
+      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+    );
+    renderWith(<FloorQueuePanel />, { session: fake.session });
+    const entries = screen.getAllByTestId(/^queue-entry-/);
+    expect(entries.map((e) => e.dataset.testid)).toEqual([
+      'queue-entry-00004',
+      'queue-entry-00008',
+      'queue-entry-00025',
+    ]);
+    expect(entries[0]!.textContent).toContain('1');
+    expect(entries[0]!.textContent).toContain('Báo cáo kinh tế');
+    expect(entries[1]!.textContent).toContain('Ý kiến chung');
+    expect(screen.getByTestId('floor-holder').textContent).toContain('Chưa có ai phát biểu');
+  });
+
+  it('grants, reorders and passes to the next speaker through the session', async () => {
+    const fake = fakeSession(
+      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+    );
+    renderWith(<FloorQueuePanel />, { session: fake.session });
+    await clickWhenEnabled('grant-floor-00008');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:grant', { siteId: '00008' }));
+    await clickWhenEnabled('queue-up-00025');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('floor:reorder', {
+        siteIds: ['00004', '00025', '00008'],
+      }),
+    );
+    await clickWhenEnabled('floor-next');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:next', {}));
+    // The first entry cannot move up, the last cannot move down.
+    expect((screen.getByTestId('queue-up-00004') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('queue-down-00025') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows the holder with the speaking timer and revokes', async () => {
+    const grantedAt = new Date(Date.now() - 250_000).toISOString();
+    const holder = {
+      siteId: '00070',
+      siteName: 'Phường Hoàn Kiếm',
+      grantedAt,
+      limitSeconds: 300,
+      endsAt: new Date(Date.parse(grantedAt) + 300_000).toISOString(),
+    };
+    const fake = fakeSession(
+      meetingState({ floor: { holder, queue: [], spotlight: { kind: 'site', siteId: '00070' } } }),
+    );
+    renderWith(<FloorQueuePanel />, { session: fake.session });
+    expect(screen.getByTestId('floor-holder').textContent).toContain('Phường Hoàn Kiếm');
+    expect(screen.getByTestId('speaking-timer').dataset.state).toBe('warning');
+    expect(screen.getByTestId('speaking-timer').textContent).toContain(
+      'Sắp hết thời gian phát biểu',
+    );
+    expect(screen.getByTestId('floor-queue-empty')).toBeTruthy();
+    await clickWhenEnabled('revoke-floor');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:revoke', {}));
+  });
+
+  it('shows a translated error when the hub refuses', async () => {
+    const fake = fakeSession(
+      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+    );
+    fake.act.mockRejectedValueOnce(Object.assign(new Error('x'), { code: 'INVALID_STATE' }));
+    renderWith(<FloorQueuePanel />, { session: fake.session, lang: 'en' });
+    fireEvent.click(screen.getByTestId('grant-floor-00004'));
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      'Not possible in the meeting’s current state.',
+    );
+  });
+});

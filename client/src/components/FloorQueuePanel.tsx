@@ -1,0 +1,123 @@
+import { useAction } from '../hooks/useAction';
+import { useFloor } from '../hooks/useFloor';
+import { useMeeting } from '../hooks/useMeeting';
+import { useNow } from '../hooks/useNow';
+import { useT } from '../hooks/useT';
+import { speakingTimer } from '../lib/floorQueue';
+import { serverNow } from '../lib/meetingState';
+import { formatDuration } from '../lib/text';
+
+/** The chair's floor panel: who speaks (with the timer), the queue, grant / revoke / next. */
+export function FloorQueuePanel() {
+  const t = useT();
+  const { state } = useMeeting();
+  const { holder, queue, grant, revoke, next, move } = useFloor();
+  const { run, busy, error } = useAction();
+  const now = useNow(500);
+  const timer = holder && state ? speakingTimer(holder, serverNow(state, now)) : null;
+  const agendaTitle = (itemId?: string) =>
+    state?.meeting.agenda.find((i) => i.id === itemId)?.title;
+  return (
+    <section className="panel floor" aria-labelledby="floor-title" data-testid="floor-panel">
+      <h2 id="floor-title">{t('floor.queue')}</h2>
+      <div
+        className={`floor-holder ${timer ? `timer-${timer.state}` : ''}`}
+        data-testid="floor-holder"
+        data-site-id={holder?.siteId ?? ''}
+      >
+        <div className="label">{t('floor.holder')}</div>
+        {holder ? (
+          <>
+            <div className="floor-holder-name">{holder.siteName}</div>
+            {timer && (
+              <div className="timer" data-testid="speaking-timer" data-state={timer.state}>
+                {t('floor.timer')}: {formatDuration(timer.elapsedMs)}
+                {timer.remainingMs !== null && ` / ${formatDuration(holder.limitSeconds * 1000)}`}
+                {timer.state === 'warning' && <strong> · {t('floor.timerWarning')}</strong>}
+                {timer.state === 'over' && <strong> · {t('floor.timerOver')}</strong>}
+              </div>
+            )}
+            <button
+              type="button"
+              className="btn btn-danger"
+              data-testid="revoke-floor"
+              disabled={busy}
+              onClick={() => run(revoke)}
+            >
+              {t('floor.revoke')}
+            </button>
+          </>
+        ) : (
+          <div className="muted">{t('floor.nobody')}</div>
+        )}
+      </div>
+      <button
+        type="button"
+        className="btn btn-primary btn-block"
+        data-testid="floor-next"
+        disabled={busy || queue.length === 0}
+        onClick={() => run(next)}
+      >
+        {t('floor.next')}
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {queue.length === 0 ? (
+        <p className="muted" data-testid="floor-queue-empty">
+          {t('floor.queueEmpty')}
+        </p>
+      ) : (
+        <ol className="queue" data-testid="floor-queue">
+          {queue.map((r, i) => (
+            <li key={r.siteId} data-testid={`queue-entry-${r.siteId}`}>
+              <div className="queue-main">
+                <span className="queue-pos">{i + 1}</span>
+                <span>
+                  <strong>{r.siteName}</strong>
+                  <small className="muted">
+                    {' '}
+                    · {agendaTitle(r.itemId) ?? t('floor.requestGeneral')}
+                  </small>
+                </span>
+              </div>
+              <div className="btn-row">
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  data-testid={`grant-floor-${r.siteId}`}
+                  disabled={busy}
+                  onClick={() => run(() => grant(r.siteId))}
+                >
+                  {t('floor.grant')}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid={`queue-up-${r.siteId}`}
+                  disabled={busy || i === 0}
+                  onClick={() => run(() => move(r.siteId, -1))}
+                  aria-label={`${t('floor.moveUp')} ${r.siteName}`}
+                >
+                  ▲
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid={`queue-down-${r.siteId}`}
+                  disabled={busy || i === queue.length - 1}
+                  onClick={() => run(() => move(r.siteId, 1))}
+                  aria-label={`${t('floor.moveDown')} ${r.siteName}`}
+                >
+                  ▼
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

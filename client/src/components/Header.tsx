@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import { useServices } from '../AppContext';
+import { useAuth } from '../hooks/useAuth';
+import { navigate } from '../hooks/useRoute';
+import { useT } from '../hooks/useT';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function Header({ title, children }: { title?: string; children?: ReactNode }) {
+  const t = useT();
+  const session = useAuth();
+  const { auth } = useServices();
+  return (
+    <header className="app-header">
+      <a
+        className="brand"
+        href="/"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate({ name: 'home' });
+        }}
+        data-testid="nav-home"
+      >
+        <span className="brand-mark" aria-hidden="true">
+          ★
+        </span>
+        <span>
+          <strong>{t('app.name')}</strong>
+          <small>{t('app.tagline')}</small>
+        </span>
+      </a>
+      {title && (
+        <h1 className="header-title" data-testid="page-title">
+          {title}
+        </h1>
+      )}
+      <div className="header-tools">
+        {children}
+        <LanguageSwitch />
+        {session && (
+          <>
+            <span className="who" data-testid="signed-in-as">
+              {t('app.signedInAs', {
+                name: session.grant.name,
+                role: t(`role.${session.grant.role}`),
+              })}
+            </span>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              data-testid="sign-out"
+              onClick={() => {
+                auth.clear();
+                navigate({ name: 'home' }, { replace: true });
+              }}
+            >
+              {t('app.signOut')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}

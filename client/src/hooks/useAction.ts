@@ -1,0 +1,40 @@
+import { useCallback, useState } from 'react';
+import type { MessageKey } from '../i18n/catalogues';
+import { useT } from './useT';
+
+/**
+ * Runs a user action and turns a typed error code into a translated message; `busy` disables the
+ * button so an official cannot double-grant by double-clicking.
+ */
+export function useAction(): {
+  run: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+  busy: boolean;
+  error: string | null;
+  clearError: () => void;
+} {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(
+    async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+      setBusy(true);
+      setError(null);
+      try {
+        return await fn();
+      } catch (err) {
+        setError(errorMessage(t, err));
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [t],
+  );
+  return { run, busy, error, clearError: useCallback(() => setError(null), []) };
+}
+
+export function errorMessage(t: (k: MessageKey) => string, err: unknown): string {
+  const code = (err as { code?: string } | null)?.code;
+  const key = `error.${code}` as MessageKey;
+  return code ? t(key) : t('error.INTERNAL');
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { meetingState, request, row } from '../test/fixtures';
+import { applyPush, fromSnapshot, serverNow } from './meetingState';
+
+const site = () =>
+  meetingState({
+    you: {
+      role: 'site',
+      accountId: 'a1',
+      name: 'Ba Đình',
+      siteId: '00004',
+      peerId: 'site:00004:x',
+      micAllowed: false,
+    },
+    micAllowed: false,
+  });
+
+describe('meeting state reducer', () => {
+  it('applies floor, agenda and meeting pushes', () => {
+    const s0 = meetingState();
+    const floor = {
+      holder: null,
+      queue: [request('00004', 'Ba Đình')],
+      spotlight: { kind: 'chair' as const },
+    };
+    const s1 = applyPush(s0, 'floor:updated', floor, 0);
+    expect(s1.floor.queue).toHaveLength(1);
+    const s2 = applyPush(
+      s1,
+      'agenda:updated',
+      { agenda: s1.meeting.agenda, currentItemId: 'i2' },
+      0,
+    );
+    expect(s2.meeting.currentItemId).toBe('i2');
+    const s3 = applyPush(
+      s2,
+      'agenda:updated',
+      { agenda: s2.meeting.agenda, currentItemId: null },
+      0,
+    );
+    expect(s3.meeting.currentItemId).toBeUndefined();
+    expect(s0.floor.queue).toHaveLength(0); // immutable
+  });
+
+  it('tracks this site’s microphone permission through mute, ask-to-unmute and mic:allowed', () => {
+    let s = site();
+    s = applyPush(s, 'moderation:askUnmute', { siteId: '00004' }, 0);
+    expect(s).toMatchObject({ askedToUnmute: true, micAllowed: true });
+    s = applyPush(s, 'moderation:muted', { siteId: null }, 1234);
+    expect(s).toMatchObject({ askedToUnmute: false, micAllowed: false, mutedAt: 1234 });
+    s = applyPush(s, 'mic:allowed', { siteId: '00004', allowed: true }, 0);
+    expect(s.micAllowed).toBe(true);
+    // Another site's events do not touch this one.
+    const other = applyPush(s, 'mic:allowed', { siteId: '00008', allowed: false }, 0);
+    expect(other).toBe(s);
+  });
+
+  it('updates presence and attendance rows, and records roll-call answers', () => {
+    let s = meetingState({ attendance: [row('00004', 'Ba Đình', 'on_time', { connected: true })] });
+    s = applyPush(
+      s,
+      'presence:updated',
+      {
+        siteId: '00004',
+        connected: false,
+        media: { audio: 'none', video: 'none' },
+        micAllowed: false,
+        at: '2026-11-26T08:00:00Z',
+      },
+      0,
+    );
+    expect(s.attendance[0]!.connected).toBe(false);
+    s = applyPush(s, 'attendance:updated', row('00008', 'Ngọc Hà', 'late'), 0);
+    expect(s.attendance.map((r) => r.siteId)).toEqual(['00004', '00008']);
+    const rc = {
+      id: 'rc1',
+      startedAt: '2026-11-26T08:00:00Z',
+      startedBy: 'sec',
+      deadline: '2026-11-26T08:01:00Z',
+      expectedSiteIds: ['00004', '00008'],
+      answers: [],
+    };
+    s = applyPush(s, 'rollcall:started', rc, 0);
+    s = applyPush(
+      s,
+      'rollcall:answered',
+      { rollCallId: 'rc1', siteId: '00004', headcount: 7, at: '2026-11-26T08:00:10Z' },
+      0,
+    );
+    s = applyPush(
+      s,
+      'rollcall:answered',
+      { rollCallId: 'rc1', siteId: '00004', headcount: 8, at: '2026-11-26T08:00:20Z' },
+      0,
+    );
+    expect(s.rollCall!.answers).toEqual([
+      { siteId: '00004', headcount: 8, at: '2026-11-26T08:00:20Z' },
+    ]);
+    expect(
+      applyPush(
+        s,
+        'rollcall:answered',
+        { rollCallId: 'other', siteId: '00008', headcount: 1, at: 'x' },
+        0,
+      ),
+    ).toBe(s);
+  });
+
+  it('keeps the producer list in step with new, paused and closed producers', () => {
+    let s = meetingState();
+    s = applyPush(
+      s,
+      'media:newProducer',
+      { producerId: 'p1', peerId: 'site:00004:x', kind: 'audio', source: 'mic', paused: true },
+      0,
+    );
+    s = applyPush(
+      s,
+      'media:producerPaused',
+      { producerId: 'p1', peerId: 'site:00004:x', paused: false },
+      0,
+    );
+    expect(s.producers).toEqual([
+      { producerId: 'p1', peerId: 'site:00004:x', kind: 'audio', source: 'mic', paused: false },
+    ]);
+    s = applyPush(s, 'media:producerClosed', { producerId: 'p1' }, 0);
+    expect(s.producers).toEqual([]);
+  });
+
+  it('resyncs from a snapshot, keeping only what the snapshot cannot know', () => {
+    const prev = { ...site(), askedToUnmute: true, activeSpeakerPeerId: 'user:chair:1' };
+    const snap = {
+      meeting: prev.meeting,
+      you: { ...prev.you, micAllowed: true },
+      chair: prev.chair,
+      secretary: prev.secretary,
+      sites: [],
+      floor: prev.floor,
+      rollCall: null,
+      attendance: [],
+      producers: [],
+      seq: 42,
+      serverTime: new Date(10_000).toISOString(),
+    };
+    const s = fromSnapshot(snap, 9_000, prev);
+    expect(s).toMatchObject({
+      seq: 42,
+      micAllowed: true,
+      askedToUnmute: true,
+      activeSpeakerPeerId: 'user:chair:1',
+      serverOffsetMs: 1000,
+    });
+    expect(serverNow(s, 5_000)).toBe(6_000);
+  });
+});

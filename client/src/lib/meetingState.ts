@@ -1,0 +1,175 @@
+import type {
+  AttendanceRow,
+  FloorState,
+  Meeting,
+  ProducerInfo,
+  RollCall,
+  ServerToClientEvents,
+  Snapshot,
+} from '@giaoban/shared';
+
+/**
+ * The client's view of a meeting: the server's snapshot plus the pushes applied since. Pure
+ * reducers, so a reconnect simply replaces the state with a fresh snapshot (resync) and the UI's
+ * own state (drafts, device choices, pending actions) lives elsewhere and is not lost.
+ */
+export interface MeetingState {
+  meeting: Meeting;
+  you: Snapshot['you'];
+  chair: Snapshot['chair'];
+  secretary: Snapshot['secretary'];
+  sites: Snapshot['sites'];
+  floor: FloorState;
+  rollCall: RollCall | null;
+  attendance: AttendanceRow[];
+  producers: ProducerInfo[];
+  /** Whether this site may open its microphone right now. */
+  micAllowed: boolean;
+  /** The chair asked this site to unmute (cleared when the site unmutes or is muted). */
+  askedToUnmute: boolean;
+  /** Last mute notice (epoch ms), so the UI can show it. */
+  mutedAt: number | null;
+  activeSpeakerPeerId: string | null;
+  /** serverTime − local clock, to show timers in server time. */
+  serverOffsetMs: number;
+  removed: { reason?: string } | null;
+  seq: number;
+}
+
+export function fromSnapshot(
+  snap: Snapshot,
+  localNowMs: number,
+  prev?: MeetingState | null,
+): MeetingState {
+  return {
+    meeting: snap.meeting,
+    you: snap.you,
+    chair: snap.chair,
+    secretary: snap.secretary,
+    sites: snap.sites,
+    floor: snap.floor,
+    rollCall: snap.rollCall,
+    attendance: snap.attendance,
+    producers: snap.producers,
+    micAllowed: snap.you.micAllowed,
+    askedToUnmute: prev?.askedToUnmute === true && snap.you.micAllowed,
+    mutedAt: prev?.mutedAt ?? null,
+    activeSpeakerPeerId: prev?.activeSpeakerPeerId ?? null,
+    serverOffsetMs: Date.parse(snap.serverTime) - localNowMs,
+    removed: null,
+    seq: snap.seq,
+  };
+}
+
+type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+
+function upsertRow(rows: AttendanceRow[], row: AttendanceRow): AttendanceRow[] {
+  const i = rows.findIndex((r) => r.siteId === row.siteId);
+  if (i < 0) return [...rows, row];
+  const next = rows.slice();
+  next[i] = row;
+  return next;
+}
+
+/** Applies one server push. Unknown or irrelevant events return the same object. */
+export function applyPush<E extends keyof ServerToClientEvents>(
+  state: MeetingState,
+  event: E,
+  payload: Payload<E>,
+  localNowMs: number,
+): MeetingState {
+  switch (event) {
+    case 'meeting:updated':
+      return { ...state, meeting: payload as Meeting };
+    case 'agenda:updated': {
+      const p = payload as Payload<'agenda:updated'>;
+      const meeting: Meeting = { ...state.meeting, agenda: p.agenda };
+      if (p.currentItemId) meeting.currentItemId = p.currentItemId;
+      else delete meeting.currentItemId;
+      return { ...state, meeting };
+    }
+    case 'floor:updated':
+      return { ...state, floor: payload as FloorState };
+    case 'presence:updated': {
+      const p = payload as Payload<'presence:updated'>;
+      const i = state.attendance.findIndex((r) => r.siteId === p.siteId);
+      if (i < 0) return state;
+      const row = state.attendance[i]!;
+      const attendance = state.attendance.slice();
+      attendance[i] = { ...row, connected: p.connected, media: p.media, micAllowed: p.micAllowed };
+      return { ...state, attendance };
+    }
+    case 'attendance:updated':
+      return { ...state, attendance: upsertRow(state.attendance, payload as AttendanceRow) };
+    case 'rollcall:started':
+      return { ...state, rollCall: payload as RollCall };
+    case 'rollcall:answered': {
+      const p = payload as Payload<'rollcall:answered'>;
+      if (!state.rollCall || state.rollCall.id !== p.rollCallId) return state;
+      const answers = state.rollCall.answers.filter((a) => a.siteId !== p.siteId);
+      answers.push({ siteId: p.siteId, headcount: p.headcount, at: p.at });
+      return { ...state, rollCall: { ...state.rollCall, answers } };
+    }
+    case 'rollcall:closed':
+      return { ...state, rollCall: payload as RollCall };
+    case 'moderation:muted': {
+      const p = payload as Payload<'moderation:muted'>;
+      const mine = p.siteId === null || p.siteId === state.you.siteId;
+      if (!mine || state.you.role !== 'site') return state;
+      return { ...state, micAllowed: false, askedToUnmute: false, mutedAt: localNowMs };
+    }
+    case 'moderation:askUnmute': {
+      const p = payload as Payload<'moderation:askUnmute'>;
+      if (p.siteId !== state.you.siteId) return state;
+      return { ...state, askedToUnmute: true, micAllowed: true };
+    }
+    case 'moderation:removed': {
+      const p = payload as Payload<'moderation:removed'>;
+      if (p.siteId !== state.you.siteId) return state;
+      return { ...state, removed: p.reason ? { reason: p.reason } : {} };
+    }
+    case 'mic:allowed': {
+      const p = payload as Payload<'mic:allowed'>;
+      if (p.siteId !== state.you.siteId) return state;
+      return {
+        ...state,
+        micAllowed: p.allowed,
+        askedToUnmute: p.allowed ? state.askedToUnmute : false,
+      };
+    }
+    case 'media:newProducer': {
+      const p = payload as ProducerInfo;
+      return {
+        ...state,
+        producers: [...state.producers.filter((x) => x.producerId !== p.producerId), p],
+      };
+    }
+    case 'media:producerClosed': {
+      const p = payload as Payload<'media:producerClosed'>;
+      return { ...state, producers: state.producers.filter((x) => x.producerId !== p.producerId) };
+    }
+    case 'media:producerPaused': {
+      const p = payload as Payload<'media:producerPaused'>;
+      return {
+        ...state,
+        producers: state.producers.map((x) =>
+          x.producerId === p.producerId ? { ...x, paused: p.paused } : x,
+        ),
+      };
+    }
+    case 'media:reset':
+      // The media room was rebuilt: every producer is gone until its owner sends again.
+      return { ...state, producers: [], activeSpeakerPeerId: null };
+    case 'media:activeSpeaker': {
+      const p = payload as Payload<'media:activeSpeaker'>;
+      return { ...state, activeSpeakerPeerId: p.peerId };
+    }
+    default:
+      return state;
+  }
+}
+
+/** Server-corrected "now" for timers. */
+export function serverNow(state: Pick<MeetingState, 'serverOffsetMs'>, localNowMs: number): number {
+  return localNowMs + state.serverOffsetMs;
+}

@@ -1,0 +1,228 @@
+import type { Snapshot } from '@giaoban/shared';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuthStore } from '../AuthStore';
+import type { ReconnectPolicy } from '../lib/backoff';
+import type { SignalSocket } from '../socket';
+import { meeting } from '../test/fixtures';
+import { MeetingSession } from './MeetingSession';
+
+/**
+ * A stand-in for the Socket.IO client: the test decides when the link is up, and answers
+ * requests like the hub would. Media is not started (that needs a browser and a hub).
+ */
+class FakeSocket {
+  connected = false;
+  auth: unknown;
+  up = true;
+  readonly handlers = new Map<string, Set<(...a: unknown[]) => void>>();
+  readonly sent: { event: string; payload: unknown }[] = [];
+  joins = 0;
+  on(e: string, h: (...a: unknown[]) => void) {
+    if (!this.handlers.has(e)) this.handlers.set(e, new Set());
+    this.handlers.get(e)!.add(h);
+    return this;
+  }
+  once(e: string, h: (...a: unknown[]) => void) {
+    const w = (...a: unknown[]) => {
+      this.off(e, w);
+      h(...a);
+    };
+    return this.on(e, w);
+  }
+  off(e: string, h: (...a: unknown[]) => void) {
+    this.handlers.get(e)?.delete(h);
+    return this;
+  }
+  fire(e: string, ...a: unknown[]) {
+    for (const h of [...(this.handlers.get(e) ?? [])]) h(...a);
+  }
+  connect() {
+    queueMicrotask(() => {
+      if (this.up) {
+        this.connected = true;
+        this.fire('connect');
+      } else this.fire('connect_error', new Error('xhr poll error'));
+    });
+    return this;
+  }
+  disconnect() {
+    const was = this.connected;
+    this.connected = false;
+    if (was) this.fire('disconnect', 'io client disconnect');
+    return this;
+  }
+  /** The network drops. */
+  drop() {
+    this.up = false;
+    this.connected = false;
+    this.fire('disconnect', 'transport close');
+  }
+  timeout() {
+    return {
+      emitWithAck: async (event: string, payload: unknown) => {
+        if (!this.connected) throw new Error('timeout');
+        this.sent.push({ event, payload });
+        if (event === 'meeting:join') {
+          this.joins++;
+          return { ok: true, data: snapshot(this.joins) };
+        }
+        if (event === 'floor:request') {
+          return {
+            ok: true,
+            data: {
+              holder: null,
+              queue: [
+                {
+                  siteId: '00004',
+                  siteName: 'Ba Đình',
+                  requestedAt: '2026-11-26T08:00:00Z',
+                  presenter: false,
+                },
+              ],
+              spotlight: { kind: 'chair' },
+            },
+          };
+        }
+        return { ok: true, data: null };
+      },
+    };
+  }
+}
+
+function snapshot(seq: number): Snapshot {
+  return {
+    meeting: meeting(),
+    you: {
+      role: 'site',
+      accountId: 'a1',
+      name: 'Ba Đình',
+      siteId: '00004',
+      peerId: `site:00004:${seq}`,
+      micAllowed: false,
+    },
+    chair: { id: 'acc_chair', name: 'Chủ trì' },
+    secretary: { id: 'acc_sec', name: 'Thư ký' },
+    sites: [{ siteId: '00004', code: '00004', name: 'Ba Đình' }],
+    floor: { holder: null, queue: [], spotlight: { kind: 'chair' } },
+    rollCall: null,
+    attendance: [],
+    producers: [],
+    seq,
+    serverTime: new Date().toISOString(),
+  };
+}
+
+const fixedPolicy = (delays: number[]): ReconnectPolicy => ({
+  nextRetryDelayMs: ({ retryCount }) => delays[retryCount] ?? null,
+});
+
+let sock: FakeSocket;
+beforeEach(() => {
+  vi.useFakeTimers();
+  sock = new FakeSocket();
+});
+const sessions: MeetingSession[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.leave();
+  vi.useRealTimers();
+});
+
+function makeSession(policy: ReconnectPolicy) {
+  const s = new MeetingSession({
+    meetingId: 'mtg1',
+    auth: new AuthStore(),
+    policy,
+    socket: sock as unknown as SignalSocket,
+  });
+  sessions.push(s);
+  return s;
+}
+
+describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
+  it('joins, shows the retry schedule after a drop, and resyncs from a fresh snapshot', async () => {
+    const s = makeSession(fixedPolicy([1000, 2000, 4000]));
+    await s.start();
+    expect(s.view().connection.status).toBe('connected');
+    expect(s.view().state?.seq).toBe(1);
+
+    sock.drop();
+    expect(s.view().connection).toMatchObject({ status: 'reconnecting', attempt: 1 });
+    // First retry fails (still offline): the second one is scheduled with the next delay.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(s.view().connection).toMatchObject({
+      status: 'reconnecting',
+      attempt: 2,
+      lastError: 'NETWORK',
+    });
+    sock.up = true;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(s.view().connection.status).toBe('connected');
+    expect(s.view().connection.restoredAt).not.toBeNull();
+    expect(s.view().state?.seq).toBe(2); // the resync replaced the state with the new snapshot
+    expect(sock.joins).toBe(2);
+  });
+
+  it('keeps an action made while offline and sends it after the resync', async () => {
+    const s = makeSession(fixedPolicy([500, 500, 500]));
+    await s.start();
+    sock.drop();
+    const pending = s.act('floor:request', { itemId: 'i2' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sock.sent.filter((x) => x.event === 'floor:request')).toHaveLength(0);
+    sock.up = true;
+    await vi.advanceTimersByTimeAsync(600);
+    const floor = await pending;
+    expect(floor.queue[0]?.siteId).toBe('00004');
+    // Sent exactly once, after the re-join.
+    const events = sock.sent.map((x) => x.event);
+    expect(events.filter((e) => e === 'floor:request')).toHaveLength(1);
+    expect(events.lastIndexOf('meeting:join')).toBeLessThan(events.indexOf('floor:request'));
+    // The ack was applied at once to the local state.
+    expect(s.view().state?.floor.queue).toHaveLength(1);
+  });
+
+  it('gives up when the policy says so, and "retry now" starts over', async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    sock.drop();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(s.view().connection.status).toBe('failed');
+    sock.up = true;
+    s.retryNow();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.view().connection.status).toBe('connected');
+  });
+
+  it('does not fight another connection of the same site: no automatic retry when replaced', async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.connected = false;
+    sock.fire('disconnect', 'io server disconnect');
+    expect(s.view().connection).toMatchObject({ status: 'failed', replaced: true });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sock.joins).toBe(1);
+    s.retryNow();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.view().connection).toMatchObject({ status: 'connected', replaced: false });
+    expect(sock.joins).toBe(2);
+  });
+
+  it('applies server pushes to the state', async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    sock.fire('mic:allowed', { siteId: '00004', allowed: true });
+    expect(s.view().state?.micAllowed).toBe(true);
+    sock.fire('moderation:muted', { siteId: null });
+    expect(s.view().state?.micAllowed).toBe(false);
+    sock.fire('media:newProducer', {
+      producerId: 'p1',
+      peerId: 'user:acc_chair:1',
+      kind: 'video',
+      source: 'camera',
+      paused: false,
+    });
+    expect(s.view().state?.producers).toHaveLength(1);
+    sock.fire('media:reset', { reason: 'workerdied' });
+    expect(s.view().state?.producers).toEqual([]);
+  });
+});

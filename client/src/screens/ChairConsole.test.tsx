@@ -1,0 +1,112 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  clickWhenEnabled,
+  fakeSession,
+  meetingState,
+  noDevices,
+  renderWith,
+  request,
+  row,
+} from '../test/fixtures';
+import { ChairConsole } from './ChairConsole';
+
+afterEach(cleanup);
+
+// 126 wards: every 10th disconnected, every 7th (connected) without video.
+const rows = Array.from({ length: 126 }, (_, i) => {
+  const code = String(i + 1).padStart(5, '0');
+  const connected = i % 10 !== 0;
+  return row(
+    code,
+    i === 5 ? 'Phường Hoàn Kiếm' : `Xã Số ${i + 1}`,
+    connected ? 'on_time' : 'absent_without_reason',
+    {
+      connected,
+      media: { audio: 'paused', video: connected && i % 7 !== 0 ? 'live' : 'none' },
+    },
+  );
+});
+
+const tiles = () => screen.queryAllByTestId(/^site-tile-/);
+
+describe('ChairConsole grid', { timeout: 30_000 }, () => {
+  it('pages 126 sites 24 at a time', () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    expect(tiles()).toHaveLength(24);
+    expect(screen.getByTestId('page-indicator').textContent).toBe('Trang 1/6');
+    for (let i = 0; i < 5; i++) fireEvent.click(screen.getByTestId('page-next'));
+    expect(screen.getByTestId('page-indicator').textContent).toBe('Trang 6/6');
+    expect(tiles()).toHaveLength(6);
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('filters disconnected, no video and requested, with counts on the buttons', () => {
+    const queue = [request('00002', 'Xã Số 2'), request('00003', 'Xã Số 3')];
+    const fake = fakeSession(
+      meetingState({
+        attendance: rows,
+        floor: { holder: null, queue, spotlight: { kind: 'chair' } },
+      }),
+    );
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    fireEvent.click(screen.getByTestId('tile-filter-disconnected'));
+    expect(tiles()).toHaveLength(13);
+    expect(tiles().every((t) => t.dataset.connected === 'false')).toBe(true);
+    fireEvent.click(screen.getByTestId('tile-filter-noVideo'));
+    expect(tiles().every((t) => t.dataset.connected === 'true')).toBe(true);
+    expect(screen.getByTestId('tile-filter-noVideo').textContent).toContain(String(tiles().length));
+    fireEvent.click(screen.getByTestId('tile-filter-requested'));
+    expect(tiles().map((t) => t.dataset.siteId)).toEqual(['00002', '00003']);
+    expect(tiles()[0]!.dataset.requested).toBe('true');
+    expect(within(tiles()[0]!).getByText(/Xin phát biểu/)).toBeTruthy();
+  });
+
+  it('searches by name without diacritics and resets to page 1', () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    fireEvent.click(screen.getByTestId('page-next'));
+    fireEvent.change(screen.getByTestId('tile-search'), { target: { value: 'hoan kiem' } });
+    expect(tiles().map((t) => t.dataset.siteId)).toEqual(['00006']);
+    expect(screen.getByTestId('page-indicator').textContent).toBe('Trang 1/1');
+  });
+
+  it('sends moderation actions for a tile and mute all', async () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    await clickWhenEnabled('mute-00002');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('moderation:mute', { siteId: '00002' }),
+    );
+    await clickWhenEnabled('ask-unmute-00002');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('moderation:askUnmute', { siteId: '00002' }),
+    );
+    await clickWhenEnabled('tile-grant-00003');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:grant', { siteId: '00003' }));
+    await clickWhenEnabled('mute-all');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('moderation:muteAll', {}));
+    await clickWhenEnabled('lock-meeting');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('moderation:lock', { locked: true }));
+  });
+
+  it('highlights the active speaker and the floor holder', () => {
+    const grantedAt = new Date().toISOString();
+    const fake = fakeSession(
+      meetingState({
+        attendance: rows,
+        activeSpeakerPeerId: 'site:00002:sock',
+        floor: {
+          holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00003' },
+        },
+      }),
+    );
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    expect(screen.getByTestId('site-tile-00002').dataset.speaking).toBe('true');
+    expect(screen.getByTestId('site-tile-00003').dataset.holder).toBe('true');
+    expect(screen.getByTestId('chair-spotlight').dataset.siteId).toBe('00003');
+  });
+});

@@ -1,0 +1,101 @@
+import type { AttendanceRow, Meeting } from '@giaoban/shared';
+import { useEffect, useState } from 'react';
+import { useServices } from '../AppContext';
+import { useAction } from '../hooks/useAction';
+import { useI18n } from '../hooks/useI18n';
+import { navigate } from '../hooks/useRoute';
+import { countBoard, firstJoinMs, lastLeaveMs, sortBoard } from '../lib/attendanceBoard';
+import { CountCards } from './SecretaryConsole';
+
+/** Printable attendance list (lazy chunk): A4, black on white, via the print stylesheet. */
+export default function PrintAttendance({ meetingId }: { meetingId: string }) {
+  const { t, locale } = useI18n();
+  const { api } = useServices();
+  const [meeting, setMeeting] = useState<Meeting | null>(null);
+  const [rows, setRows] = useState<AttendanceRow[] | null>(null);
+  const { run, error } = useAction();
+  useEffect(() => {
+    void run(async () => {
+      const [m, r] = await Promise.all([api.meeting(meetingId), api.attendance(meetingId)]);
+      setMeeting(m);
+      setRows(sortBoard(r, { key: 'name', dir: 'asc' }));
+    });
+  }, [api, meetingId, run]);
+  const time = (ms: number | null) =>
+    ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
+  return (
+    <div className="print-page" data-testid="print-page">
+      <div className="no-print toolbar">
+        <button type="button" className="btn" onClick={() => navigate({ name: 'home' })}>
+          ◀ {t('app.back')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary btn-large"
+          data-testid="print-button"
+          onClick={() => window.print()}
+        >
+          {t('print.print')}
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {meeting && rows && (
+        <article>
+          <header className="print-header">
+            <p className="issuer">{meeting.issuingBody}</p>
+            <h1>{t('print.title')}</h1>
+            <p>{t('print.meeting', { title: meeting.title })}</p>
+            <p>
+              {new Date(meeting.scheduledStart).toLocaleString(locale)} · {meeting.place}
+            </p>
+          </header>
+          <CountCards counts={countBoard(rows)} />
+          <table className="print-table" data-testid="print-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('print.no')}</th>
+                <th scope="col">{t('secretary.col.site')}</th>
+                <th scope="col">{t('secretary.col.status')}</th>
+                <th scope="col">{t('secretary.col.firstJoin')}</th>
+                <th scope="col">{t('secretary.col.connected')}</th>
+                <th scope="col">{t('secretary.col.headcount')}</th>
+                <th scope="col">{t('secretary.col.siteChair')}</th>
+                <th scope="col">{t('secretary.col.reason')}</th>
+                <th scope="col">{t('secretary.col.note')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={r.siteId} data-testid={`print-row-${r.siteId}`}>
+                  <td className="num">{i + 1}</td>
+                  <td>{r.name}</td>
+                  <td>{t(`status.${r.status}`)}</td>
+                  <td>
+                    {time(firstJoinMs(r))}
+                    {lastLeaveMs(r) ? ` – ${time(lastLeaveMs(r))}` : ''}
+                  </td>
+                  <td className="num">{r.minutesConnected}</td>
+                  <td className="num">{r.headcount ?? ''}</td>
+                  <td>{r.siteChair ?? ''}</td>
+                  <td>{r.absenceReason ?? ''}</td>
+                  <td>{r.note ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <footer className="print-footer">
+            <p>{t('print.printedAt', { time: new Date().toLocaleString(locale) })}</p>
+            <div className="signature">
+              <strong>{t('print.signature')}</strong>
+              <span>{t('role.secretary')}</span>
+            </div>
+          </footer>
+        </article>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,347 @@
+import type { AttendanceRow } from '@giaoban/shared';
+import { useState } from 'react';
+import { useServices } from '../AppContext';
+import { saveBlob } from '../api';
+import { AgendaPanel } from '../components/AgendaPanel';
+import { AttendanceTable } from '../components/AttendanceTable';
+import { Header } from '../components/Header';
+import { MarkEditor } from '../components/MarkEditor';
+import { QualityIndicator } from '../components/QualityIndicator';
+import { useAction } from '../hooks/useAction';
+import { useAgenda } from '../hooks/useAgenda';
+import { useAttendance } from '../hooks/useAttendance';
+import { useI18n } from '../hooks/useI18n';
+import { useMeeting } from '../hooks/useMeeting';
+import { useRollCall } from '../hooks/useRollCall';
+import { navigate } from '../hooks/useRoute';
+import type { MessageKey } from '../i18n/catalogues';
+import type { BoardCounts, BoardFilter, BoardSort } from '../lib/attendanceBoard';
+import { formatDuration } from '../lib/text';
+
+const COUNT_CARDS: { key: keyof BoardCounts; label: MessageKey; tone: string; testId: string }[] = [
+  { key: 'invited', label: 'secretary.count.invited', tone: 'neutral', testId: 'count-invited' },
+  { key: 'connected', label: 'secretary.count.connected', tone: 'info', testId: 'count-connected' },
+  { key: 'present', label: 'secretary.count.present', tone: 'ok', testId: 'count-present' },
+  { key: 'late', label: 'secretary.count.late', tone: 'warn', testId: 'count-late' },
+  {
+    key: 'leftEarly',
+    label: 'secretary.count.leftEarly',
+    tone: 'warn',
+    testId: 'count-left-early',
+  },
+  { key: 'absent', label: 'secretary.count.absent', tone: 'bad', testId: 'count-absent' },
+  {
+    key: 'headcount',
+    label: 'secretary.count.headcount',
+    tone: 'neutral',
+    testId: 'count-headcount',
+  },
+];
+
+export function CountCards({ counts }: { counts: BoardCounts }) {
+  const { t } = useI18n();
+  return (
+    <ul className="count-cards" data-testid="attendance-counts">
+      {COUNT_CARDS.map((c) => (
+        <li key={c.key} className={`count-card tone-${c.tone}`}>
+          <span className="count-value" data-testid={c.testId}>
+            {counts[c.key]}
+          </span>
+          <span className="count-label">{t(c.label)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Secretary console (lazy chunk): live attendance, marks, roll-call, notes, exports. */
+export default function SecretaryConsole() {
+  const { t, locale } = useI18n();
+  const { api } = useServices();
+  const { state } = useMeeting();
+  const { rows, counts, mark } = useAttendance();
+  const [filter, setFilter] = useState<BoardFilter>('all');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<BoardSort>({ key: 'name', dir: 'asc' });
+  const [editing, setEditing] = useState<AttendanceRow | null>(null);
+  const exportAction = useAction();
+  if (!state) return null;
+  // Observers see the board; only the secretary (or an admin) records, runs roll-calls and notes.
+  const canEdit = state.you.role === 'secretary' || state.you.role === 'admin';
+  const meetingId = state.meeting.id;
+  const editingRow = editing ? (rows.find((r) => r.siteId === editing.siteId) ?? editing) : null;
+
+  const download = (file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx') =>
+    exportAction.run(async () => {
+      const blob = await api.download(meetingId, file);
+      saveBlob(blob, `${meetingId}-${file}`);
+    });
+
+  return (
+    <div className="page secretary-console">
+      <Header title={state.meeting.title}>
+        <QualityIndicator />
+      </Header>
+      <main id="main" className="console-layout">
+        <div className="console-main">
+          <h1>{t('secretary.board')}</h1>
+          <CountCards counts={counts} />
+          {editingRow && (
+            <MarkEditor
+              key={editingRow.siteId}
+              row={editingRow}
+              onSave={(input) => mark(editingRow.siteId, input)}
+              onClose={() => setEditing(null)}
+            />
+          )}
+          <AttendanceTable
+            rows={rows}
+            filter={filter}
+            search={search}
+            sort={sort}
+            onFilter={setFilter}
+            onSearch={setSearch}
+            onSort={setSort}
+            {...(canEdit ? { onEdit: setEditing } : {})}
+          />
+        </div>
+        <aside className="side">
+          <section className="panel" aria-labelledby="exports-title">
+            <h2 id="exports-title">{t('secretary.exports')}</h2>
+            <div className="btn-col">
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="export-csv"
+                disabled={exportAction.busy}
+                onClick={() => void download('attendance.csv')}
+              >
+                ⬇ {t('secretary.exportCsv')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="export-xlsx"
+                disabled={exportAction.busy}
+                onClick={() => void download('attendance.xlsx')}
+              >
+                ⬇ {t('secretary.exportXlsx')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="export-minutes"
+                disabled={exportAction.busy}
+                onClick={() => void download('minutes.docx')}
+              >
+                ⬇ {t('secretary.exportMinutes')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="open-print"
+                onClick={() => navigate({ name: 'print', meetingId })}
+              >
+                {t('secretary.print')}
+              </button>
+            </div>
+            {exportAction.error && (
+              <p className="error" role="alert" data-testid="export-error">
+                {exportAction.error}
+              </p>
+            )}
+          </section>
+          <RollCallPanel locale={locale} canRun={canEdit} />
+          {canEdit && <NotesPanel />}
+          <AgendaPanel />
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function RollCallPanel({ locale, canRun }: { locale: string; canRun: boolean }) {
+  const { t } = useI18n();
+  const { state } = useMeeting();
+  const { rollCall, open, remainingMs, start, close } = useRollCall();
+  const [seconds, setSeconds] = useState('60');
+  const action = useAction();
+  const names = new Map((state?.attendance ?? []).map((r) => [r.siteId, r.name]));
+  const answered = new Set(rollCall?.answers.map((a) => a.siteId));
+  const missing = rollCall?.expectedSiteIds.filter((id) => !answered.has(id)) ?? [];
+  const secs = Number.parseInt(seconds, 10);
+  return (
+    <section className="panel" aria-labelledby="rc-title" data-testid="rollcall-panel">
+      <h2 id="rc-title">{t('rollcall.title')}</h2>
+      {canRun && !open && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (secs >= 5 && secs <= 3600) void action.run(() => start(secs));
+          }}
+        >
+          <label>
+            {t('rollcall.duration')}
+            <input
+              type="number"
+              min={5}
+              max={3600}
+              value={seconds}
+              onChange={(e) => setSeconds(e.target.value)}
+              data-testid="rollcall-duration"
+            />
+          </label>
+          <button
+            type="submit"
+            className="btn btn-primary btn-large"
+            data-testid="rollcall-start"
+            disabled={action.busy}
+          >
+            {t('rollcall.start')}
+          </button>
+        </form>
+      )}
+      {action.error && (
+        <p className="error" role="alert">
+          {action.error}
+        </p>
+      )}
+      {!rollCall ? (
+        <p className="muted">{t('rollcall.noResults')}</p>
+      ) : (
+        <div
+          data-testid="rollcall-results"
+          data-open={String(open)}
+          data-answered={rollCall.answers.length}
+          data-expected={rollCall.expectedSiteIds.length}
+        >
+          <p className="status-strong">
+            {open
+              ? t('rollcall.running', {
+                  answered: rollCall.answers.length,
+                  total: rollCall.expectedSiteIds.length,
+                })
+              : t('rollcall.closed', {
+                  time: new Date(rollCall.closedAt ?? rollCall.deadline).toLocaleTimeString(locale),
+                  answered: rollCall.answers.length,
+                  total: rollCall.expectedSiteIds.length,
+                })}
+          </p>
+          {open && remainingMs !== null && (
+            <p className="timer">
+              {t('rollcall.deadline', { time: formatDuration(Math.max(0, remainingMs)) })}
+            </p>
+          )}
+          {canRun && open && (
+            <button
+              type="button"
+              className="btn"
+              data-testid="rollcall-close"
+              disabled={action.busy}
+              onClick={() => void action.run(close)}
+            >
+              {t('rollcall.stop')}
+            </button>
+          )}
+          <ul className="rc-list">
+            {rollCall.answers.map((a) => (
+              <li key={a.siteId} data-testid={`rollcall-answer-${a.siteId}`}>
+                ✓ {names.get(a.siteId) ?? a.siteId} — {a.headcount}
+              </li>
+            ))}
+          </ul>
+          {missing.length > 0 && (
+            <>
+              <h3>{t('rollcall.missing')}</h3>
+              <ul className="rc-list missing">
+                {missing.map((id) => (
+                  <li key={id}>✗ {names.get(id) ?? id}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Notes and conclusions per agenda item; drafts stay in memory across reconnects until saved. */
+function NotesPanel() {
+  const { t } = useI18n();
+  const { items, current, note } = useAgenda();
+  const [selected, setSelected] = useState<string>('');
+  const [drafts, setDrafts] = useState<Record<string, { notes: string; conclusions: string }>>({});
+  const action = useAction();
+  const itemId = selected || current?.id || items[0]?.id || '';
+  const item = items.find((i) => i.id === itemId);
+  if (!item) return null;
+  const draft = drafts[itemId] ?? { notes: item.notes ?? '', conclusions: item.conclusions ?? '' };
+  const dirty =
+    draft.notes !== (item.notes ?? '') || draft.conclusions !== (item.conclusions ?? '');
+  const set = (patch: Partial<typeof draft>) =>
+    setDrafts((d) => ({ ...d, [itemId]: { ...draft, ...patch } }));
+  return (
+    <section className="panel" aria-labelledby="notes-title" data-testid="notes-panel">
+      <h2 id="notes-title">{t('secretary.notes')}</h2>
+      <select
+        value={itemId}
+        onChange={(e) => setSelected(e.target.value)}
+        data-testid="notes-item"
+        aria-label={t('agenda.title')}
+      >
+        {items.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.title}
+          </option>
+        ))}
+      </select>
+      <label>
+        {t('secretary.note')}
+        <textarea
+          rows={4}
+          maxLength={20_000}
+          value={draft.notes}
+          onChange={(e) => set({ notes: e.target.value })}
+          data-testid="notes-text"
+        />
+      </label>
+      <label>
+        {t('secretary.conclusion')}
+        <textarea
+          rows={4}
+          maxLength={20_000}
+          value={draft.conclusions}
+          onChange={(e) => set({ conclusions: e.target.value })}
+          data-testid="conclusions-text"
+        />
+      </label>
+      <div className="btn-row">
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="notes-save"
+          disabled={action.busy || !dirty}
+          onClick={() =>
+            void action.run(async () => {
+              await note(itemId, draft.notes, draft.conclusions);
+              setDrafts((d) => {
+                const { [itemId]: _, ...rest } = d;
+                return rest;
+              });
+            })
+          }
+        >
+          {t('secretary.saveNotes')}
+        </button>
+        {dirty && <span className="badge badge-warn">{t('secretary.unsaved')}</span>}
+      </div>
+      {action.error && (
+        <p className="error" role="alert">
+          {action.error}
+        </p>
+      )}
+    </section>
+  );
+}

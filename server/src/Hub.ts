@@ -1,0 +1,164 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import { TokenService } from './auth/TokenService';
+import { type HubConfig, loadConfig } from './config/Config';
+import { AccountService } from './domain/AccountService';
+import { DirectoryService } from './domain/DirectoryService';
+import { MeetingService } from './domain/MeetingService';
+import { createApp } from './http/createApp';
+import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
+import { HubMetrics } from './observability/HubMetrics';
+import { type HubServer, SignallingServer } from './signalling/SignallingServer';
+import { MemoryStore } from './store/MemoryStore';
+import { RedisStore } from './store/RedisStore';
+import type { Store } from './store/Store';
+import { type Clock, systemClock } from './util/Clock';
+import { Logger } from './util/logger';
+
+export interface HubOptions {
+  /** Use this store instead of the one REDIS_URL selects. */
+  store?: Store;
+  /** Use this media gateway; `null` = signalling only (like MEDIA_ENABLED=false). */
+  media?: MediaGateway | null;
+  /** SFU settings when the hub creates its own media plane (default: from the environment). */
+  sfuEnv?: NodeJS.ProcessEnv;
+  clock?: Clock;
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly store: Store;
+  readonly tokens: TokenService;
+  readonly accounts: AccountService;
+  readonly directory: DirectoryService;
+  readonly meetings: MeetingService;
+  readonly media: MediaGateway | undefined;
+  readonly io: HubServer;
+  readonly logger: Logger;
+  readonly httpServer: http.Server;
+  /** The Express app (REST + static client). */
+  readonly app: ReturnType<typeof createApp>;
+  /** Starts listening (config.port; 0 = any free port). Resolves to the bound URL. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Stops sockets, HTTP, media and store. */
+  close(): Promise<void>;
+}
+
+/** Builds a hub (not listening yet). Tests pass `{ ...config, port: 0 }` and close it after. */
+export async function createHub(config: HubConfig, opts: HubOptions = {}): Promise<Hub> {
+  const logger = new Logger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const ownsStore = !opts.store;
+  const store =
+    opts.store ?? (config.redisUrl ? await RedisStore.connect(config.redisUrl) : new MemoryStore());
+
+  let media: MediaGateway | undefined;
+  let ownsMedia = false;
+  if (opts.media !== undefined) media = opts.media ?? undefined;
+  else if (config.mediaEnabled) {
+    const { MediaPlane, loadSfuConfig } = await import('@giaoban/sfu');
+    const plane = await MediaPlane.create(loadSfuConfig(opts.sfuEnv ?? process.env));
+    media = new SfuMediaGateway(plane);
+    ownsMedia = true;
+  }
+
+  const tokens = new TokenService(config.jwt);
+  const meetings = new MeetingService(store, clock);
+  const accounts = new AccountService(store);
+  const directory = new DirectoryService(store);
+  const metrics = new HubMetrics(media);
+  const startedAt = clock.now();
+
+  const app = createApp({
+    config,
+    store,
+    tokens,
+    accounts,
+    directory,
+    meetings,
+    media,
+    metrics,
+    logger,
+    clock,
+    startedAt,
+  });
+  const httpServer = http.createServer(app);
+  // Thousands of sites reconnecting at once: keep the accept backlog and timeouts generous.
+  httpServer.keepAliveTimeout = 65_000;
+
+  const io: HubServer = new Server(httpServer, {
+    maxHttpBufferSize: config.socket.maxPayloadBytes,
+    cors: {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      credentials: true,
+    },
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+  let adapterClient: ReturnType<typeof createClient> | undefined;
+  if (config.redisUrl) {
+    adapterClient = createClient({ url: config.redisUrl });
+    adapterClient.on('error', () => {});
+    await adapterClient.connect();
+    io.adapter(createAdapter(adapterClient, { blockTimeInMs: 1000 }));
+  }
+  const signalling = new SignallingServer({
+    io,
+    tokens,
+    meetings,
+    store,
+    media,
+    metrics,
+    logger: logger.child('signalling'),
+    clock,
+    nodeId: config.nodeId,
+    rate: { burst: config.socket.burst, refillPerSecond: config.socket.refillPerSecond },
+  });
+
+  let closed = false;
+  return {
+    config,
+    store,
+    tokens,
+    accounts,
+    directory,
+    meetings,
+    media,
+    io,
+    logger,
+    httpServer,
+    app,
+    listen() {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve({ url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port });
+        });
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      signalling.close();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      if (adapterClient?.isOpen) await adapterClient.close().catch(() => {});
+      if (ownsMedia && media) await media.close();
+      if (ownsStore) await store.close();
+    },
+  };
+}
+
+/** createHub from the environment and listen. */
+export async function startHub(env: NodeJS.ProcessEnv = process.env, opts: HubOptions = {}) {
+  const hub = await createHub(loadConfig(env), opts);
+  const address = await hub.listen();
+  return { hub, ...address };
+}

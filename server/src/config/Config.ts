@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIMITS } from '@giaoban/shared';
+import type { LogLevel } from '../util/logger';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A bad setting: the message starts with the variable so start-up prints one useful line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEV_JWT_SECRET = 'giaoban-dev-secret-change-me';
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Identifies this process in the store (media host of a meeting, connection owner). */
+  nodeId: string;
+  logLevel: LogLevel;
+  redisUrl?: string;
+  jwt: {
+    secret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    inviteTtlSeconds: number;
+    /** External identity provider (RS256), optional. */
+    idp?: { publicKey: string; issuer: string; audience: string };
+  };
+  corsOrigins: string[];
+  /** false = signalling-only node (no mediasoup workers). */
+  mediaEnabled: boolean;
+  socket: { maxPayloadBytes: number; burst: number; refillPerSecond: number };
+  restBodyLimitBytes: number;
+  clientDist: string;
+  /** Reference data for the demo directory. */
+  unitsDataPath: string;
+}
+
+type Env = NodeJS.ProcessEnv;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  const v = Number(raw);
+  if (v < min || v > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true/false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const raw = env[name]?.trim() || fallback;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(u.protocol)) {
+    throw new ConfigError(
+      name,
+      `protocol must be one of ${protocols.join(', ')}, got ${u.protocol}`,
+    );
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** Reads every setting from the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): HubConfig {
+  const nodeEnvRaw = env.NODE_ENV?.trim() || 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError(
+      'NODE_ENV',
+      `expected development, production or test, got "${nodeEnvRaw}"`,
+    );
+  }
+  const nodeEnv = nodeEnvRaw as HubConfig['nodeEnv'];
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError('HOST', `not a host: "${host}"`);
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']);
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    );
+  }
+  const redisUrl = env.REDIS_URL?.trim()
+    ? url(env, 'REDIS_URL', '', ['redis:', 'rediss:'])
+    : undefined;
+
+  const secret = env.JWT_SECRET ?? DEV_JWT_SECRET;
+  if (nodeEnv === 'production') {
+    if (secret === DEV_JWT_SECRET) {
+      throw new ConfigError('JWT_SECRET', 'must be set in production (the default is public)');
+    }
+    if (secret.length < 32) {
+      throw new ConfigError('JWT_SECRET', 'must be at least 32 characters in production');
+    }
+  } else if (secret.length < 8) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 8 characters');
+  }
+
+  let idp: HubConfig['jwt']['idp'];
+  const keyFile = env.IDP_PUBLIC_KEY_FILE?.trim();
+  let publicKey = env.IDP_PUBLIC_KEY?.trim();
+  if (keyFile) {
+    try {
+      publicKey = readFileSync(keyFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError(
+        'IDP_PUBLIC_KEY_FILE',
+        `cannot read ${keyFile}: ${(e as Error).message}`,
+      );
+    }
+  }
+  if (publicKey) {
+    if (!publicKey.includes('-----BEGIN PUBLIC KEY-----')) {
+      throw new ConfigError('IDP_PUBLIC_KEY', 'expected a PEM "BEGIN PUBLIC KEY" block');
+    }
+    const issuer = env.IDP_ISSUER?.trim();
+    if (!issuer) throw new ConfigError('IDP_ISSUER', 'required when IDP_PUBLIC_KEY is set');
+    idp = { publicKey, issuer, audience: env.IDP_AUDIENCE?.trim() || 'giaoban' };
+  }
+
+  const corsRaw = env.CORS_ORIGINS?.trim();
+  const corsOrigins = corsRaw
+    ? corsRaw.split(',').map((o) => o.trim())
+    : [new URL(publicUrl).origin];
+  for (const o of corsOrigins) {
+    if (o === '*') continue;
+    try {
+      new URL(o);
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `not an origin: "${o}"`);
+    }
+  }
+
+  return {
+    port,
+    host,
+    publicUrl,
+    nodeEnv,
+    nodeId: env.NODE_ID?.trim() || `${os.hostname()}:${process.pid}`,
+    logLevel,
+    redisUrl,
+    jwt: {
+      secret,
+      issuer: env.JWT_ISSUER?.trim() || 'giaoban',
+      audience: env.JWT_AUDIENCE?.trim() || 'giaoban',
+      accessTtlSeconds: int(env, 'ACCESS_TTL', 900, 30, 86_400),
+      refreshTtlSeconds: int(env, 'REFRESH_TTL', 43_200, 60, 30 * 86_400),
+      inviteTtlSeconds: int(env, 'INVITE_TTL', 7 * 86_400, 60, 90 * 86_400),
+      idp,
+    },
+    corsOrigins,
+    mediaEnabled: bool(env, 'MEDIA_ENABLED', true),
+    socket: {
+      maxPayloadBytes: int(
+        env,
+        'SOCKET_MAX_PAYLOAD',
+        LIMITS.socketMaxPayloadBytes,
+        1024,
+        16 * 1024 * 1024,
+      ),
+      burst: int(env, 'SOCKET_RATE_BURST', LIMITS.socketBurst, 1, 10_000),
+      refillPerSecond: int(env, 'SOCKET_RATE_PER_SECOND', LIMITS.socketRefillPerSecond, 1, 10_000),
+    },
+    restBodyLimitBytes: int(env, 'REST_BODY_LIMIT', 8 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    clientDist: env.CLIENT_DIST?.trim() || path.join(repoRoot, 'client/dist'),
+    unitsDataPath:
+      env.UNITS_DATA?.trim() || path.resolve(repoRoot, '../shared/data/vn-admin-units-2025.json'),
+  };
+}

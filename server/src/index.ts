@@ -1,0 +1,14 @@
+export { hashPassword, verifyPassword } from './auth/passwords';
+export { TokenService } from './auth/TokenService';
+export { ConfigError, type HubConfig, loadConfig, repoRoot } from './config/Config';
+export { type DemoSeed, seedDemo } from './demo/seedDemo';
+export { buildMeetingRecord } from './domain/buildMeetingRecord';
+export { MeetingProjection } from './domain/MeetingProjection';
+export { MeetingService } from './domain/MeetingService';
+export { createHub, type Hub, type HubOptions, startHub } from './Hub';
+export { createApp } from './http/createApp';
+export { buildOpenApi, toOpenApiPath } from './http/openapi';
+export { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
+export { MemoryStore } from './store/MemoryStore';
+export { RedisStore } from './store/RedisStore';
+export type { Store } from './store/Store';

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { buildFixture } from './fixture.js';
+import {
+  type AttendanceRow,
+  type MeetingRecord,
+  RECORD_MEDIA_TYPES,
+  recordFileName,
+  renderAttendanceCsv,
+  renderAttendanceXlsx,
+  renderMinutesDocx,
+} from './index.js';
+import { all, one, openZip, parseCsv } from './testkit.js';
+
+const S = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const ADMIN_UNITS_PATH = path.resolve(repoRoot, '../shared/data/vn-admin-units-2025.json');
+
+interface Province {
+  Wards: { Code: string; FullName: string }[];
+}
+
+/** A national call: every ward of the country invited, statuses spread deterministically. */
+function nationalRecord(): MeetingRecord {
+  const provinces = JSON.parse(readFileSync(ADMIN_UNITS_PATH, 'utf8')) as Province[];
+  const wards = provinces.flatMap((p) => p.Wards);
+  const statuses: AttendanceRow['status'][] = [
+    'on_time',
+    'on_time',
+    'on_time',
+    'late',
+    'left_early',
+    'absent_with_reason',
+    'absent_without_reason',
+  ];
+  const attendance = wards.map((w, i): AttendanceRow => {
+    const status = statuses[i % statuses.length] ?? 'on_time';
+    const present = !status.startsWith('absent');
+    return {
+      siteId: `site-${w.Code}`,
+      code: w.Code,
+      name: w.FullName,
+      status,
+      firstJoinAt: present ? '2026-11-26T00:58:00.000Z' : undefined,
+      lastLeaveAt: present ? '2026-11-26T03:00:00.000Z' : undefined,
+      minutesConnected: present ? 122 : 0,
+      headcount: present ? (i % 9) + 1 : undefined,
+      absenceReason: status === 'absent_with_reason' ? 'Trực thiên tai' : undefined,
+      rollCalls: [],
+    };
+  });
+  return { ...buildFixture().record, attendance };
+}
+
+describe('records module', () => {
+  test('names files safely for a Content-Disposition header', () => {
+    expect(recordFileName({ meetingId: 'm-2026-11-26' }, 'minutes', 'docx')).toBe(
+      'bien-ban-m-2026-11-26.docx',
+    );
+    expect(recordFileName({ meetingId: '../"x"\r\n;y' }, 'attendance', 'csv')).toBe(
+      'diem-danh-.._x_y.csv',
+    );
+    expect(RECORD_MEDIA_TYPES.xlsx).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+  });
+
+  test('renders a national call with every ward of the country', async () => {
+    const record = nationalRecord();
+    const n = record.attendance.length;
+    expect(n).toBe(3321);
+    const present = record.attendance.filter((r) => !r.status.startsWith('absent'));
+    const headcount = present.reduce((s, r) => s + (r.headcount ?? 0), 0);
+
+    const csv = parseCsv(renderAttendanceCsv(record).slice(1));
+    expect(csv.filter((r) => /^\d{5}$/.test(r[0] ?? ''))).toHaveLength(n);
+    const summary = new Map(csv.map((r) => [r[0], r[1]]));
+    expect(summary.get('Số điểm cầu được triệu tập')).toBe(String(n));
+    expect(summary.get('Số điểm cầu có mặt')).toBe(String(present.length));
+    expect(summary.get('Tổng số người dự tại các điểm cầu')).toBe(String(headcount));
+
+    const sheet = await openZip(renderAttendanceXlsx(record)).xml('xl/worksheets/sheet1.xml');
+    expect(all(sheet, S, 'row')).toHaveLength(n + 1);
+    expect(one(sheet, S, 'autoFilter').getAttribute('ref')).toBe(`A1:J${n + 1}`);
+
+    const doc = await openZip(renderMinutesDocx(record)).xml('word/document.xml');
+    const text = all(doc, W, 't')
+      .map((t) => t.textContent)
+      .join('');
+    expect(text).toContain(`kết nối với ${present.length} điểm cầu`);
+    expect(text).toContain(`triệu tập ${n} điểm cầu`);
+    // Parsing a 3,322-row sheet with jsdom takes seconds on a loaded machine.
+  }, 120_000);
+});

@@ -1,0 +1,136 @@
+import type { AttendanceStatus } from './MeetingRecord.js';
+
+/**
+ * Every word the documents print, in one table. The attendance report and the minutes are
+ * official Vietnamese documents, so they are rendered in Vietnamese regardless of the UI language;
+ * keeping the words here lets a reviewer check the wording in one place.
+ */
+export const STATUS_LABELS: Readonly<Record<AttendanceStatus, string>> = {
+  on_time: 'Đúng giờ',
+  late: 'Đến muộn',
+  left_early: 'Về sớm',
+  absent_with_reason: 'Vắng có lý do',
+  absent_without_reason: 'Vắng không lý do',
+};
+
+export const LABELS = {
+  attendance: {
+    reportTitle: 'BÁO CÁO ĐIỂM DANH CÁC ĐIỂM CẦU',
+    sheetName: 'Điểm danh',
+    summarySheetName: 'Tổng hợp',
+    columns: {
+      code: 'Mã đơn vị',
+      name: 'Tên điểm cầu',
+      status: 'Trạng thái',
+      firstJoin: 'Vào lần đầu',
+      lastLeave: 'Rời lần cuối',
+      minutesConnected: 'Số phút kết nối',
+      headcount: 'Số người dự',
+      siteChair: 'Chủ trì tại điểm cầu',
+      /** Roll-call columns: one per round, "Điểm danh lần 1 (08:05)". */
+      rollCall: (round: number, startedAt: string) => `Điểm danh lần ${round} (${startedAt})`,
+      absenceReason: 'Lý do vắng',
+      note: 'Ghi chú',
+    },
+    rollCallAnswered: (at: string, headcount?: number) =>
+      headcount === undefined ? `Có mặt ${at}` : `Có mặt ${at} (${headcount} người)`,
+    rollCallMissed: 'Không trả lời',
+    summary: {
+      heading: 'TỔNG HỢP',
+      meeting: 'Cuộc họp',
+      scheduledStart: 'Giờ bắt đầu theo kế hoạch',
+      startedAt: 'Giờ bắt đầu thực tế',
+      chair: 'Chủ trì',
+      secretary: 'Thư ký',
+      invited: 'Số điểm cầu được triệu tập',
+      present: 'Số điểm cầu có mặt',
+      onTime: 'Trong đó: đúng giờ',
+      late: 'Trong đó: đến muộn',
+      leftEarly: 'Trong đó: về sớm',
+      absent: 'Số điểm cầu vắng',
+      absentWithReason: 'Trong đó: vắng có lý do',
+      absentWithoutReason: 'Trong đó: vắng không lý do',
+      totalHeadcount: 'Tổng số người dự tại các điểm cầu',
+      lateRule: 'Quy ước',
+      lateRuleText: (minutes: number) =>
+        `Điểm cầu vào sau giờ bắt đầu quá ${minutes} phút được tính là đến muộn.`,
+      generatedAt: 'Thời điểm lập báo cáo',
+    },
+    /** Header/footer of the printed sheet; "&P"/"&N" are the spreadsheet's page codes. */
+    printFooter: 'Trang &P/&N',
+  },
+  minutes: {
+    nationalName: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    motto: 'Độc lập - Tự do - Hạnh phúc',
+    numberPrefix: 'Số: ',
+    /** Printed when the record has no number yet: room to write it by hand. */
+    numberPlaceholder: '        /BB-',
+    title: 'BIÊN BẢN',
+    subjectPrefix: 'Cuộc họp ',
+    time: 'Thời gian',
+    timeText: (start: string, scheduled: string) =>
+      `bắt đầu lúc ${start} (theo kế hoạch: ${scheduled}).`,
+    notStarted: 'chưa ghi nhận giờ bắt đầu',
+    form: 'Hình thức',
+    formText: (connected: number, host?: string) =>
+      host
+        ? `trực tuyến, điểm cầu chính tại ${host}, kết nối với ${connected} điểm cầu.`
+        : `trực tuyến, kết nối với ${connected} điểm cầu.`,
+    chair: 'Chủ trì',
+    secretary: 'Thư ký',
+    attendance: 'Thành phần tham dự',
+    attendanceText: (s: {
+      invited: number;
+      present: number;
+      onTime: number;
+      late: number;
+      leftEarly: number;
+      headcount: number;
+      absent: number;
+      withReason: number;
+      withoutReason: number;
+    }) =>
+      `triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ${s.onTime}, ` +
+      `đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} người dự; ` +
+      `vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ${s.withoutReason}).`,
+    absentSites: 'Các điểm cầu vắng mặt:',
+    absentWithReason: (reason: string) => `vắng có lý do (${reason})`,
+    absentWithReasonUnstated: 'vắng có lý do',
+    absentWithoutReason: 'vắng không có lý do',
+    lateSites: 'Các điểm cầu đến muộn:',
+    leftEarlySites: 'Các điểm cầu về sớm:',
+    lateAt: (at: string) => `vào lúc ${at}`,
+    leftAt: (at: string) => `rời lúc ${at}`,
+    content: 'NỘI DUNG',
+    presenter: 'Trình bày',
+    itemTime: 'Thời gian',
+    itemTimeText: (start: string, end: string) => `từ ${start} đến ${end}.`,
+    itemNotHeld: 'nội dung này không được tiến hành.',
+    itemNoEnd: (start: string) => `từ ${start}.`,
+    speeches: 'Các điểm cầu phát biểu:',
+    noSpeeches: 'Không có điểm cầu phát biểu.',
+    speechText: (from: string, to: string, duration: string) =>
+      `từ ${from} đến ${to} (${duration}).`,
+    notes: 'Ý kiến thảo luận',
+    conclusions: 'Kết luận',
+    noConclusions: 'Chưa có kết luận.',
+    closing: (at: string) => `Cuộc họp kết thúc vào lúc ${at}./.`,
+    closingUnknown: 'Cuộc họp kết thúc vào lúc …… giờ …… phút, ngày …… tháng …… năm ……./.',
+    secretarySign: 'THƯ KÝ',
+    chairSign: 'CHỦ TRÌ',
+    signHint: '(Ký, ghi rõ họ tên)',
+    documentKind: 'Biên bản cuộc họp',
+  },
+  time: {
+    clock: (h: string, m: string) => `${h} giờ ${m} phút`,
+    date: (d: string, m: string, y: string) => `ngày ${d} tháng ${m} năm ${y}`,
+    sameDay: 'cùng ngày',
+    duration: (minutes: number, seconds: number) =>
+      minutes === 0
+        ? `${seconds} giây`
+        : seconds === 0
+          ? `${minutes} phút`
+          : `${minutes} phút ${seconds} giây`,
+  },
+  app: 'GiaoBan',
+} as const;

@@ -1,0 +1,115 @@
+import { strFromU8, unzipSync } from 'fflate';
+
+/**
+ * Test-only helpers for the records tests: open a zip, parse its XML strictly and read CSV back.
+ * jsdom's DOMParser (saxes underneath) is a strict, namespace-aware XML 1.0 parser, so a document
+ * that is not well-formed gives a <parsererror> document.
+ */
+interface JsdomModule {
+  JSDOM: new (html: string) => { window: { DOMParser: typeof DOMParser } };
+}
+
+let parser: DOMParser | undefined;
+
+async function domParser(): Promise<DOMParser> {
+  if (!parser) {
+    // jsdom ships without bundled types and @types/jsdom is not installed; a non-literal
+    // specifier keeps the compiler from looking for them.
+    const specifier: string = 'jsdom';
+    const { JSDOM } = (await import(specifier)) as JsdomModule;
+    parser = new new JSDOM('').window.DOMParser();
+  }
+  return parser;
+}
+
+export async function parseXml(xml: string, name = 'xml'): Promise<Document> {
+  const doc = (await domParser()).parseFromString(xml, 'application/xml');
+  const error = doc.getElementsByTagName('parsererror')[0];
+  if (error) throw new Error(`${name} is not well-formed XML: ${error.textContent ?? ''}`);
+  return doc;
+}
+
+export interface Package {
+  names: string[];
+  text(name: string): string;
+  xml(name: string): Promise<Document>;
+}
+
+export function openZip(bytes: Uint8Array): Package {
+  const files = unzipSync(bytes);
+  return {
+    names: Object.keys(files),
+    text(name) {
+      const f = files[name];
+      if (!f) throw new Error(`${name} missing from the package`);
+      return strFromU8(f);
+    },
+    async xml(name) {
+      return parseXml(this.text(name), name);
+    },
+  };
+}
+
+/** Elements by namespace and local name, as an array. */
+export function all(root: Document | Element, ns: string, local: string): Element[] {
+  return [...root.getElementsByTagNameNS(ns, local)];
+}
+
+export function one(root: Document | Element, ns: string, local: string): Element {
+  const el = root.getElementsByTagNameNS(ns, local)[0];
+  if (!el) throw new Error(`<${local}> not found`);
+  return el;
+}
+
+/** Reads RFC 4180 CSV back into rows of fields (CRLF records, quoted fields may hold CR/LF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i += 1;
+        continue;
+      }
+      field += ch;
+      i += 1;
+      continue;
+    }
+    if (ch === '"') {
+      if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`);
+      quoted = true;
+      i += 1;
+    } else if (ch === ',') {
+      row.push(field);
+      field = '';
+      i += 1;
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 2;
+    } else if (ch === '\r' || ch === '\n') {
+      throw new Error(`bare line break outside quotes at ${i}`);
+    } else {
+      field += ch;
+      i += 1;
+    }
+  }
+  if (quoted) throw new Error('unterminated quoted field');
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,123 @@
+import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/shared';
+import {
+  type AccountRecord,
+  DuplicateError,
+  type MeetingDefinition,
+  SeqConflictError,
+  type Store,
+} from './Store';
+
+/** The embedded default: everything in process memory, lost on exit. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly units = new Map<string, Unit>();
+  private readonly groups = new Map<string, UnitGroup>();
+  private readonly accounts = new Map<string, AccountRecord>();
+  private readonly usernames = new Map<string, string>();
+  private readonly meetings = new Map<string, MeetingDefinition>();
+  private readonly events = new Map<string, MeetingEventEntry[]>();
+  private readonly audit: AuditEntry[] = [];
+  private readonly mediaNodes = new Map<string, string>();
+
+  // Copies in and out so callers can never mutate stored state by accident (as with Redis).
+  private static clone<T>(v: T): T {
+    return structuredClone(v);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+  async close(): Promise<void> {}
+
+  async putUnits(units: Unit[]): Promise<void> {
+    for (const u of units) this.units.set(u.code, MemoryStore.clone(u));
+  }
+  async getUnits(codes: readonly string[]): Promise<Array<Unit | undefined>> {
+    return codes.map((c) => {
+      const u = this.units.get(c);
+      return u && MemoryStore.clone(u);
+    });
+  }
+  async listUnits(): Promise<Unit[]> {
+    return [...this.units.values()].map(MemoryStore.clone);
+  }
+
+  async putGroup(group: UnitGroup): Promise<void> {
+    this.groups.set(group.id, MemoryStore.clone(group));
+  }
+  async getGroup(id: string): Promise<UnitGroup | undefined> {
+    const g = this.groups.get(id);
+    return g && MemoryStore.clone(g);
+  }
+  async listGroups(): Promise<UnitGroup[]> {
+    return [...this.groups.values()].map(MemoryStore.clone);
+  }
+  async deleteGroup(id: string): Promise<boolean> {
+    return this.groups.delete(id);
+  }
+
+  async createAccount(account: AccountRecord): Promise<void> {
+    if (this.usernames.has(account.username) || this.accounts.has(account.id)) {
+      throw new DuplicateError(`account ${account.username}`);
+    }
+    this.accounts.set(account.id, MemoryStore.clone(account));
+    this.usernames.set(account.username, account.id);
+  }
+  async updateAccount(account: AccountRecord): Promise<void> {
+    if (!this.accounts.has(account.id)) throw new Error(`no account ${account.id}`);
+    this.accounts.set(account.id, MemoryStore.clone(account));
+  }
+  async getAccount(id: string): Promise<AccountRecord | undefined> {
+    const a = this.accounts.get(id);
+    return a && MemoryStore.clone(a);
+  }
+  async getAccountByUsername(username: string): Promise<AccountRecord | undefined> {
+    const id = this.usernames.get(username);
+    return id === undefined ? undefined : this.getAccount(id);
+  }
+  async listAccounts(): Promise<AccountRecord[]> {
+    return [...this.accounts.values()].map(MemoryStore.clone);
+  }
+
+  async putMeeting(def: MeetingDefinition): Promise<void> {
+    this.meetings.set(def.id, MemoryStore.clone(def));
+  }
+  async getMeeting(id: string): Promise<MeetingDefinition | undefined> {
+    const m = this.meetings.get(id);
+    return m && MemoryStore.clone(m);
+  }
+  async listMeetingIds(): Promise<string[]> {
+    return [...this.meetings.keys()];
+  }
+
+  async appendEvent(meetingId: string, entry: MeetingEventEntry): Promise<void> {
+    let log = this.events.get(meetingId);
+    if (!log) {
+      log = [];
+      this.events.set(meetingId, log);
+    }
+    if (entry.seq !== log.length + 1) throw new SeqConflictError(meetingId, entry.seq);
+    log.push(MemoryStore.clone(entry));
+  }
+  async readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]> {
+    const log = this.events.get(meetingId) ?? [];
+    return log.slice(Math.max(0, afterSeq)).map(MemoryStore.clone);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.audit.push(MemoryStore.clone(entry));
+  }
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    return this.audit.slice(-limit).map(MemoryStore.clone);
+  }
+
+  async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {
+    const owner = this.mediaNodes.get(meetingId);
+    if (owner) return owner;
+    this.mediaNodes.set(meetingId, nodeId);
+    return nodeId;
+  }
+  async getMediaNode(meetingId: string): Promise<string | undefined> {
+    return this.mediaNodes.get(meetingId);
+  }
+}

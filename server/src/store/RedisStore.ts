@@ -1,0 +1,168 @@
+import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/shared';
+import { createClient } from 'redis';
+import {
+  type AccountRecord,
+  DuplicateError,
+  type MeetingDefinition,
+  SeqConflictError,
+  type Store,
+} from './Store';
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * Appends `ARGV[2]` as entry id `<seq>-0` only when seq = last + 1. The stream id *is* the event
+ * sequence number, so readers resume with `XRANGE key (<seq>-0 +` and a lost race is detected
+ * atomically inside Redis.
+ */
+const APPEND_SCRIPT = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local lastSeq = 0
+if #last > 0 then lastSeq = tonumber(string.match(last[1][1], '^(%d+)-')) end
+if lastSeq + 1 ~= tonumber(ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[1], ARGV[1] .. '-0', 'e', ARGV[2])
+return 1
+`;
+
+/**
+ * Redis layout (prefix `gb:` by default): hashes `unit`, `group`, `account`, `username`, `meeting`,
+ * `medianode`; one stream `events:<meetingId>` per meeting (the attendance/audit event log) and
+ * the admin stream `audit`. With `appendonly yes` every acknowledged write survives a restart.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(url: string, prefix = 'gb:'): Promise<RedisStore> {
+    const client = createClient({
+      url,
+      socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
+    });
+    // node-redis emits 'error' on every failed reconnect; without a listener it would crash.
+    client.on('error', () => {});
+    await client.connect();
+    return new RedisStore(client, prefix);
+  }
+
+  private k(name: string): string {
+    return this.prefix + name;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.client.isOpen) await this.client.close();
+  }
+
+  async putUnits(units: Unit[]): Promise<void> {
+    if (units.length === 0) return;
+    const obj: Record<string, string> = {};
+    for (const u of units) obj[u.code] = JSON.stringify(u);
+    await this.client.hSet(this.k('unit'), obj);
+  }
+  async getUnits(codes: readonly string[]): Promise<Array<Unit | undefined>> {
+    if (codes.length === 0) return [];
+    const vals = await this.client.hmGet(this.k('unit'), [...codes]);
+    return vals.map((v) => (v ? (JSON.parse(v) as Unit) : undefined));
+  }
+  async listUnits(): Promise<Unit[]> {
+    const all = await this.client.hVals(this.k('unit'));
+    return all.map((v) => JSON.parse(v) as Unit);
+  }
+
+  async putGroup(group: UnitGroup): Promise<void> {
+    await this.client.hSet(this.k('group'), group.id, JSON.stringify(group));
+  }
+  async getGroup(id: string): Promise<UnitGroup | undefined> {
+    const v = await this.client.hGet(this.k('group'), id);
+    return v ? (JSON.parse(v) as UnitGroup) : undefined;
+  }
+  async listGroups(): Promise<UnitGroup[]> {
+    return (await this.client.hVals(this.k('group'))).map((v) => JSON.parse(v) as UnitGroup);
+  }
+  async deleteGroup(id: string): Promise<boolean> {
+    return (await this.client.hDel(this.k('group'), id)) > 0;
+  }
+
+  async createAccount(account: AccountRecord): Promise<void> {
+    const claimed = await this.client.hSetNX(this.k('username'), account.username, account.id);
+    if (!claimed) throw new DuplicateError(`account ${account.username}`);
+    const created = await this.client.hSetNX(
+      this.k('account'),
+      account.id,
+      JSON.stringify(account),
+    );
+    if (!created) {
+      await this.client.hDel(this.k('username'), account.username);
+      throw new DuplicateError(`account ${account.id}`);
+    }
+  }
+  async updateAccount(account: AccountRecord): Promise<void> {
+    await this.client.hSet(this.k('account'), account.id, JSON.stringify(account));
+  }
+  async getAccount(id: string): Promise<AccountRecord | undefined> {
+    const v = await this.client.hGet(this.k('account'), id);
+    return v ? (JSON.parse(v) as AccountRecord) : undefined;
+  }
+  async getAccountByUsername(username: string): Promise<AccountRecord | undefined> {
+    const id = await this.client.hGet(this.k('username'), username);
+    return id ? this.getAccount(id) : undefined;
+  }
+  async listAccounts(): Promise<AccountRecord[]> {
+    return (await this.client.hVals(this.k('account'))).map((v) => JSON.parse(v) as AccountRecord);
+  }
+
+  async putMeeting(def: MeetingDefinition): Promise<void> {
+    await this.client.hSet(this.k('meeting'), def.id, JSON.stringify(def));
+  }
+  async getMeeting(id: string): Promise<MeetingDefinition | undefined> {
+    const v = await this.client.hGet(this.k('meeting'), id);
+    return v ? (JSON.parse(v) as MeetingDefinition) : undefined;
+  }
+  async listMeetingIds(): Promise<string[]> {
+    return this.client.hKeys(this.k('meeting'));
+  }
+
+  async appendEvent(meetingId: string, entry: MeetingEventEntry): Promise<void> {
+    const ok = await this.client.sendCommand<number>([
+      'EVAL',
+      APPEND_SCRIPT,
+      '1',
+      this.k(`events:${meetingId}`),
+      String(entry.seq),
+      JSON.stringify(entry),
+    ]);
+    if (ok !== 1) throw new SeqConflictError(meetingId, entry.seq);
+  }
+  async readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]> {
+    const start = afterSeq > 0 ? `(${afterSeq}-0` : '-';
+    const rows = await this.client.xRange(this.k(`events:${meetingId}`), start, '+');
+    return rows.map((r) => JSON.parse(String(r.message.e)) as MeetingEventEntry);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.client.xAdd(this.k('audit'), '*', { e: JSON.stringify(entry) });
+  }
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.client.xRevRange(this.k('audit'), '+', '-', { COUNT: limit });
+    return rows.reverse().map((r) => JSON.parse(String(r.message.e)) as AuditEntry);
+  }
+
+  async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {
+    await this.client.hSetNX(this.k('medianode'), meetingId, nodeId);
+    return (await this.client.hGet(this.k('medianode'), meetingId)) ?? nodeId;
+  }
+  async getMediaNode(meetingId: string): Promise<string | undefined> {
+    return (await this.client.hGet(this.k('medianode'), meetingId)) ?? undefined;
+  }
+}

@@ -1,0 +1,95 @@
+import type {
+  Account,
+  AgendaItem,
+  AuditEntry,
+  Meeting,
+  MeetingEventEntry,
+  Unit,
+  UnitGroup,
+} from '@giaoban/shared';
+
+/** An account as stored: the public fields plus the scrypt hash (never sent over the wire). */
+export interface AccountRecord extends Account {
+  passwordHash: string;
+}
+
+/**
+ * What REST edits: the meeting definition. Everything that happens later (state, agenda times,
+ * floor, attendance...) is in the meeting's event log and folded into a `Meeting` by the domain.
+ */
+export type MeetingDefinition = Omit<
+  Meeting,
+  'state' | 'currentItemId' | 'locked' | 'transitions' | 'mediaNode' | 'agenda'
+> & {
+  agenda: Array<
+    Pick<
+      AgendaItem,
+      'id' | 'order' | 'title' | 'presenterSiteIds' | 'presenterName' | 'plannedMinutes'
+    >
+  >;
+};
+
+/** Thrown by appendEvent when `entry.seq` is not last seq + 1 (another writer got there first). */
+export class SeqConflictError extends Error {
+  constructor(
+    readonly meetingId: string,
+    readonly seq: number,
+  ) {
+    super(`event ${seq} of meeting ${meetingId} already exists`);
+    this.name = 'SeqConflictError';
+  }
+}
+
+export class DuplicateError extends Error {
+  constructor(what: string) {
+    super(`${what} already exists`);
+    this.name = 'DuplicateError';
+  }
+}
+
+/**
+ * Persistence. Two implementations with one behavioural test suite: MemoryStore (the embedded
+ * default, not durable) and RedisStore (hashes for documents, a Redis Stream per meeting for the
+ * append-only event log, a stream for the admin audit).
+ */
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+
+  putUnits(units: Unit[]): Promise<void>;
+  getUnits(codes: readonly string[]): Promise<Array<Unit | undefined>>;
+  listUnits(): Promise<Unit[]>;
+
+  putGroup(group: UnitGroup): Promise<void>;
+  getGroup(id: string): Promise<UnitGroup | undefined>;
+  listGroups(): Promise<UnitGroup[]>;
+  deleteGroup(id: string): Promise<boolean>;
+
+  /** Throws DuplicateError when the username is taken. */
+  createAccount(account: AccountRecord): Promise<void>;
+  updateAccount(account: AccountRecord): Promise<void>;
+  getAccount(id: string): Promise<AccountRecord | undefined>;
+  getAccountByUsername(username: string): Promise<AccountRecord | undefined>;
+  listAccounts(): Promise<AccountRecord[]>;
+
+  putMeeting(def: MeetingDefinition): Promise<void>;
+  getMeeting(id: string): Promise<MeetingDefinition | undefined>;
+  listMeetingIds(): Promise<string[]>;
+
+  /**
+   * Appends to the meeting's log. `entry.seq` must equal the last seq + 1, else SeqConflictError:
+   * optimistic concurrency so several hub processes can write one meeting's log safely.
+   */
+  appendEvent(meetingId: string, entry: MeetingEventEntry): Promise<void>;
+  /** Entries with seq > afterSeq, in order. */
+  readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest last; at most `limit`. */
+  listAudit(limit: number): Promise<AuditEntry[]>;
+
+  /** First node to claim hosts the meeting's media; returns the owner. */
+  claimMediaNode(meetingId: string, nodeId: string): Promise<string>;
+  getMediaNode(meetingId: string): Promise<string | undefined>;
+}

@@ -1,0 +1,37 @@
+export type * as ms from 'mediasoup/node/lib/types';
+export { DEFAULT_MEDIA_CODECS } from './codecs';
+export {
+  DEFAULT_WORKER_BIN,
+  defaultSfuConfig,
+  loadSfuConfig,
+  SFU_ENV,
+  type SfuConfig,
+  type SfuLogLevel,
+  validateSfuConfig,
+} from './config';
+export { EnhancedEventEmitter } from './EnhancedEventEmitter';
+export * from './errors';
+export { consoleLogger, type SfuLogger, silentLogger } from './logger';
+export type { TransportDirection } from './MediaPeer';
+export {
+  MediaPlane,
+  type MediaPlaneEvents,
+  type MediaPlaneObserverEvents,
+  type MediaPlaneOptions,
+} from './MediaPlane';
+export {
+  type ConsumerInfo,
+  type MediaKind,
+  MediaRoom,
+  type MediaRoomCloseReason,
+  type MediaRoomEvents,
+  type MediaRoomObserverEvents,
+  PEER_LIMITS,
+  type PlainTransportInfo,
+  type ProducerInfo,
+  type ProducerSource,
+  type WebRtcTransportInfo,
+} from './MediaRoom';
+export type { PoolWorker, PoolWorkerUsage } from './PoolWorker';
+export type { RoomRouter } from './RoomRouter';
+export type { WorkerPool, WorkerPoolEvents } from './WorkerPool';

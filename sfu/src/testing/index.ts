@@ -1,0 +1,11 @@
+// Helpers for tests and the benchmark (import '@giaoban/sfu/testing'); not for production code.
+
+export { testSfuConfig } from './config';
+export { freePortRange, freeUdpPort } from './ports';
+export { RtpCounter } from './RtpCounter';
+export * from './rtp';
+export {
+  type SyntheticMediaOptions,
+  SyntheticMediaSender,
+  syntheticRtpParameters,
+} from './SyntheticMediaSender';

@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import {
+  Account,
+  type AgendaItem,
+  type AttendanceRow,
+  type AuditEntry,
+  Grant,
+  Id,
+  ImportRejection,
+  IsoInstant,
+  type Meeting,
+  type MeetingEventEntry,
+  MeetingState,
+  type MeetingSummary,
+  Role,
+  type Unit,
+  type UnitGroup,
+  UnitTier,
+} from './domain';
+
+/**
+ * REST contract. Every route except auth, /healthz and /metrics needs
+ * `Authorization: Bearer <accessToken>`. Errors: HTTP status + `{ error: { code, message } }`.
+ */
+
+// --- auth -------------------------------------------------------------------------------------
+export const LoginBody = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096) });
+export const InvitationExchangeBody = z.object({ token: z.string().min(1).max(4096) });
+export const TokenResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Access token lifetime in seconds. */
+  expiresIn: z.number().int(),
+  grant: Grant,
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+// --- directory --------------------------------------------------------------------------------
+export const UnitQuery = z.object({
+  tier: UnitTier.optional(),
+  parentCode: z.string().max(16).optional(),
+  q: z.string().max(100).optional(),
+});
+export const DirectoryImportBody = z.discriminatedUnion('format', [
+  /** `data`: array of provinces shaped like vn-admin-units-2025.json. */
+  z.object({ format: z.literal('json'), data: z.unknown() }),
+  /** Header: code,name,fullName,tier,kind,parentCode[,nameEn] */
+  z.object({ format: z.literal('csv'), csv: z.string().max(8 * 1024 * 1024) }),
+]);
+export const DirectoryImportResult = z.object({
+  imported: z.number().int(),
+  rejected: z.array(ImportRejection),
+});
+export type DirectoryImportResult = z.infer<typeof DirectoryImportResult>;
+export const CreateGroupBody = z.object({
+  name: z.string().min(1).max(200),
+  unitCodes: z.array(z.string().max(16)).max(10_000).optional(),
+  /** Add every ward of these provinces. */
+  provinceCodes: z.array(z.string().max(16)).max(100).optional(),
+});
+
+// --- accounts ---------------------------------------------------------------------------------
+export const CreateAccountBody = z.object({
+  username: z
+    .string()
+    .min(3)
+    .max(64)
+    .regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, . _ -'),
+  password: z.string().min(8).max(256),
+  displayName: z.string().min(1).max(200),
+  role: Role,
+  siteId: z.string().max(16).optional(),
+  title: z.string().max(200).optional(),
+});
+export const UpdateAccountBody = z.object({
+  password: z.string().min(8).max(256).optional(),
+  displayName: z.string().min(1).max(200).optional(),
+  title: z.string().max(200).optional(),
+  disabled: z.boolean().optional(),
+});
+/** Accounts never carry the password hash over the wire. */
+export const AccountView = Account;
+
+// --- meetings ---------------------------------------------------------------------------------
+export const AgendaItemInput = z.object({
+  id: Id.optional(),
+  title: z.string().min(1).max(500),
+  presenterSiteIds: z.array(z.string().max(16)).max(100).optional(),
+  presenterName: z.string().max(200).optional(),
+  plannedMinutes: z.number().int().min(1).max(600),
+});
+export const CreateMeetingBody = z.object({
+  title: z.string().min(1).max(500),
+  scheduledStart: IsoInstant,
+  chairId: Id,
+  secretaryId: Id,
+  /** Invited sites: union of these unit codes, groups and every ward of these provinces. */
+  siteIds: z.array(z.string().max(16)).max(10_000).optional(),
+  groupIds: z.array(Id).max(100).optional(),
+  provinceCodes: z.array(z.string().max(16)).max(100).optional(),
+  agenda: z.array(AgendaItemInput).max(200).optional(),
+  lateGraceMinutes: z.number().int().min(0).max(240).optional(),
+  speakingLimitSeconds: z.number().int().min(0).max(3600).optional(),
+  openMics: z.boolean().optional(),
+  issuingBody: z.string().max(300).optional(),
+  parentBody: z.string().max(300).optional(),
+  documentNumber: z.string().max(100).optional(),
+  place: z.string().max(200).optional(),
+  hostLocation: z.string().max(300).optional(),
+});
+/** Only while draft or scheduled. */
+export const UpdateMeetingBody = CreateMeetingBody.partial();
+export const TransitionBody = z.object({ to: MeetingState });
+export const InvitationsBody = z.object({
+  /** Default: every invited site. */
+  siteIds: z.array(z.string().max(16)).max(10_000).optional(),
+});
+export const Invitation = z.object({
+  siteId: z.string(),
+  siteName: z.string(),
+  token: z.string(),
+  /** `${PUBLIC_URL}/join/<token>`: the browser exchanges it at POST /api/auth/invitation. */
+  url: z.string(),
+  expiresAt: IsoInstant,
+});
+export type Invitation = z.infer<typeof Invitation>;
+
+/** Route table: method, path (Express syntax), roles allowed, body schema, response type name. */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  /** 'public' = no token needed. */
+  roles: readonly Role[] | 'public';
+  body?: z.ZodType;
+  response: string;
+}
+
+const ALL: readonly Role[] = ['admin', 'chair', 'secretary', 'site', 'observer'];
+const STAFF: readonly Role[] = ['admin', 'chair', 'secretary', 'observer'];
+
+export const ROUTES = [
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    roles: 'public',
+    body: LoginBody,
+    response: 'TokenResponse',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/refresh',
+    roles: 'public',
+    body: RefreshBody,
+    response: 'TokenResponse',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/invitation',
+    roles: 'public',
+    body: InvitationExchangeBody,
+    response: 'TokenResponse',
+  },
+  { method: 'get', path: '/api/auth/me', roles: ALL, response: 'Grant' },
+  { method: 'get', path: '/api/units', roles: STAFF, response: 'Unit[]' },
+  {
+    method: 'post',
+    path: '/api/units/import',
+    roles: ['admin'],
+    body: DirectoryImportBody,
+    response: 'DirectoryImportResult',
+  },
+  { method: 'get', path: '/api/groups', roles: STAFF, response: 'UnitGroup[]' },
+  {
+    method: 'post',
+    path: '/api/groups',
+    roles: ['admin'],
+    body: CreateGroupBody,
+    response: 'UnitGroup',
+  },
+  { method: 'delete', path: '/api/groups/:id', roles: ['admin'], response: 'null' },
+  { method: 'get', path: '/api/accounts', roles: ['admin'], response: 'Account[]' },
+  {
+    method: 'post',
+    path: '/api/accounts',
+    roles: ['admin'],
+    body: CreateAccountBody,
+    response: 'Account',
+  },
+  {
+    method: 'patch',
+    path: '/api/accounts/:id',
+    roles: ['admin'],
+    body: UpdateAccountBody,
+    response: 'Account',
+  },
+  { method: 'get', path: '/api/audit', roles: ['admin'], response: 'AuditEntry[]' },
+  { method: 'get', path: '/api/meetings', roles: ALL, response: 'MeetingSummary[]' },
+  {
+    method: 'post',
+    path: '/api/meetings',
+    roles: ['admin', 'secretary'],
+    body: CreateMeetingBody,
+    response: 'Meeting',
+  },
+  { method: 'get', path: '/api/meetings/:id', roles: ALL, response: 'Meeting' },
+  {
+    method: 'patch',
+    path: '/api/meetings/:id',
+    roles: ['admin', 'secretary'],
+    body: UpdateMeetingBody,
+    response: 'Meeting',
+  },
+  {
+    method: 'post',
+    path: '/api/meetings/:id/transition',
+    roles: ['admin', 'chair', 'secretary'],
+    body: TransitionBody,
+    response: 'Meeting',
+  },
+  {
+    method: 'post',
+    path: '/api/meetings/:id/invitations',
+    roles: ['admin', 'secretary'],
+    body: InvitationsBody,
+    response: 'Invitation[]',
+  },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/attendance',
+    roles: STAFF,
+    response: 'AttendanceRow[]',
+  },
+  { method: 'get', path: '/api/meetings/:id/attendance.csv', roles: STAFF, response: 'text/csv' },
+  { method: 'get', path: '/api/meetings/:id/attendance.xlsx', roles: STAFF, response: 'xlsx' },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/minutes.docx',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'docx',
+  },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/events',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'MeetingEventEntry[]',
+  },
+  { method: 'get', path: '/healthz', roles: 'public', response: 'Health' },
+  { method: 'get', path: '/metrics', roles: 'public', response: 'text/plain' },
+] as const satisfies readonly RouteSpec[];
+
+export const Health = z.object({
+  ok: z.boolean(),
+  node: z.string(),
+  store: z.object({ kind: z.enum(['memory', 'redis']), ok: z.boolean() }),
+  media: z.object({ workers: z.number().int(), ok: z.boolean() }),
+  uptimeSeconds: z.number(),
+});
+export type Health = z.infer<typeof Health>;
+
+export type {
+  Account,
+  AgendaItem,
+  AttendanceRow,
+  AuditEntry,
+  Meeting,
+  MeetingEventEntry,
+  MeetingSummary,
+  Unit,
+  UnitGroup,
+};

@@ -1,0 +1,336 @@
+import { z } from 'zod';
+import {
+  AttendanceMark,
+  type AttendanceRow,
+  type FloorState,
+  Id,
+  type Meeting,
+  MeetingState,
+  type Role,
+  type RollCall,
+  RollCallAnswer,
+  SitePresence,
+  type Snapshot,
+  Spotlight,
+} from './domain';
+import type { Ack } from './errors';
+
+/**
+ * Socket.IO signalling contract. Connect with `io(url, { auth: { token } })` (an access token);
+ * every client→server event is a request `(payload, ack)` whose ack receives
+ * `{ ok: true, data } | { ok: false, error: { code, message } }`. Payloads are validated by the
+ * schemas below; a socket must `meeting:join` before any other meeting event.
+ */
+
+const SiteRef = z.string().min(1).max(16);
+const Text = (max: number) => z.string().max(max);
+
+// --- media parameter shapes (mediasoup's; checked loosely, the SFU validates in depth) ---------
+const DtlsParameters = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(z.object({ algorithm: z.string().max(32), value: z.string().max(256) }))
+    .min(1)
+    .max(8),
+});
+const RtpParameters = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string().max(64) }))
+    .min(1)
+    .max(16),
+  encodings: z.array(z.looseObject({})).max(8).optional(),
+  headerExtensions: z.array(z.looseObject({})).max(32).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+const RtpCapabilities = z.looseObject({
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string().max(64) }))
+    .max(64)
+    .optional(),
+  headerExtensions: z.array(z.looseObject({})).max(64).optional(),
+});
+export type DtlsParametersWire = z.infer<typeof DtlsParameters>;
+export type RtpParametersWire = z.infer<typeof RtpParameters>;
+export type RtpCapabilitiesWire = z.infer<typeof RtpCapabilities>;
+
+export const MediaSource = z.enum(['mic', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSource>;
+
+/** Request payload schemas, one per client→server event. */
+export const C2S = {
+  'meeting:join': z.object({ meetingId: Id }),
+  'meeting:leave': z.object({}),
+  'meeting:snapshot': z.object({}),
+  'meeting:transition': z.object({ to: MeetingState }),
+
+  'agenda:start': z.object({ itemId: Id }),
+  'agenda:next': z.object({}),
+  'agenda:extend': z.object({ minutes: z.number().int().min(1).max(120) }),
+  'agenda:reorder': z.object({ itemIds: z.array(Id).min(1).max(200) }),
+  'agenda:note': z.object({
+    itemId: Id,
+    notes: Text(20_000).optional(),
+    conclusions: Text(20_000).optional(),
+  }),
+
+  'floor:request': z.object({ itemId: Id.optional() }),
+  'floor:cancel': z.object({}),
+  'floor:reorder': z.object({ siteIds: z.array(SiteRef).max(5_000) }),
+  'floor:grant': z.object({
+    siteId: SiteRef,
+    limitSeconds: z.number().int().min(0).max(3600).optional(),
+  }),
+  'floor:revoke': z.object({}),
+  'floor:next': z.object({}),
+  'floor:spotlight': z.object({ spotlight: Spotlight.nullable() }),
+
+  'moderation:mute': z.object({ siteId: SiteRef }),
+  'moderation:muteAll': z.object({}),
+  'moderation:askUnmute': z.object({ siteId: SiteRef }),
+  'moderation:remove': z.object({ siteId: SiteRef, reason: Text(500).optional() }),
+  'moderation:lock': z.object({ locked: z.boolean() }),
+
+  'attendance:table': z.object({}),
+  'attendance:mark': z.object({
+    siteId: SiteRef,
+    /** undefined = leave as is; null = clear the override. */
+    mark: AttendanceMark.nullable().optional(),
+    absenceReason: Text(500).optional(),
+    headcount: z.number().int().min(0).max(100_000).optional(),
+    siteChair: Text(200).optional(),
+    note: Text(2_000).optional(),
+  }),
+
+  'rollcall:start': z.object({ deadlineSeconds: z.number().int().min(5).max(3600) }),
+  'rollcall:answer': z.object({ rollCallId: Id, headcount: z.number().int().min(0).max(100_000) }),
+  'rollcall:close': z.object({ rollCallId: Id }),
+
+  'media:routerCapabilities': z.object({}),
+  'media:createTransport': z.object({ direction: z.enum(['send', 'recv']) }),
+  'media:connectTransport': z.object({ transportId: Id, dtlsParameters: DtlsParameters }),
+  'media:restartIce': z.object({ transportId: Id }),
+  'media:produce': z.object({
+    transportId: Id,
+    kind: z.enum(['audio', 'video']),
+    rtpParameters: RtpParameters,
+    source: MediaSource,
+  }),
+  'media:closeProducer': z.object({ producerId: Id }),
+  /** Own producer only. Resuming a mic needs the floor (or `moderation:askUnmute`). */
+  'media:setProducerPaused': z.object({ producerId: Id, paused: z.boolean() }),
+  'media:consume': z.object({
+    transportId: Id,
+    producerId: Id,
+    rtpCapabilities: RtpCapabilities,
+  }),
+  'media:resumeConsumer': z.object({ consumerId: Id }),
+  'media:pauseConsumer': z.object({ consumerId: Id }),
+  'media:setPreferredLayers': z.object({
+    consumerId: Id,
+    spatialLayer: z.number().int().min(0).max(3),
+    temporalLayer: z.number().int().min(0).max(3).optional(),
+  }),
+} as const;
+
+export type C2SEventName = keyof typeof C2S;
+export type C2SPayload<E extends C2SEventName> = z.infer<(typeof C2S)[E]>;
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+  type: string;
+  producerPaused: boolean;
+}
+export interface ProducerInfo {
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: string;
+  paused: boolean;
+}
+
+/** Ack `data` type per event. */
+export interface C2SResponses {
+  'meeting:join': Snapshot;
+  'meeting:leave': null;
+  'meeting:snapshot': Snapshot;
+  'meeting:transition': Meeting;
+  'agenda:start': Meeting;
+  'agenda:next': Meeting;
+  'agenda:extend': Meeting;
+  'agenda:reorder': Meeting;
+  'agenda:note': Meeting;
+  'floor:request': FloorState;
+  'floor:cancel': FloorState;
+  'floor:reorder': FloorState;
+  'floor:grant': FloorState;
+  'floor:revoke': FloorState;
+  'floor:next': FloorState;
+  'floor:spotlight': FloorState;
+  'moderation:mute': null;
+  'moderation:muteAll': { muted: number };
+  'moderation:askUnmute': null;
+  'moderation:remove': null;
+  'moderation:lock': Meeting;
+  'attendance:table': AttendanceRow[];
+  'attendance:mark': AttendanceRow;
+  'rollcall:start': RollCall;
+  'rollcall:answer': RollCallAnswer;
+  'rollcall:close': RollCall;
+  'media:routerCapabilities': { rtpCapabilities: unknown };
+  'media:createTransport': TransportInfo;
+  'media:connectTransport': null;
+  'media:restartIce': { iceParameters: unknown };
+  'media:produce': { id: string; paused: boolean };
+  'media:closeProducer': null;
+  'media:setProducerPaused': { paused: boolean };
+  'media:consume': ConsumerInfo;
+  'media:resumeConsumer': null;
+  'media:pauseConsumer': null;
+  'media:setPreferredLayers': null;
+}
+
+export type ClientToServerEvents = {
+  [E in C2SEventName]: (payload: C2SPayload<E>, ack: Ack<C2SResponses[E]>) => void;
+};
+
+/** Server→client pushes. */
+export const S2C_EVENTS = [
+  'meeting:updated',
+  'agenda:updated',
+  'floor:updated',
+  'floor:warning',
+  'presence:updated',
+  'attendance:updated',
+  'rollcall:started',
+  'rollcall:answered',
+  'rollcall:closed',
+  'moderation:muted',
+  'moderation:askUnmute',
+  'moderation:removed',
+  'mic:allowed',
+  'media:newProducer',
+  'media:producerClosed',
+  'media:producerPaused',
+  'media:consumerClosed',
+  'media:activeSpeaker',
+  'media:reset',
+  'session:expiring',
+] as const;
+
+export interface ServerToClientEvents {
+  /** Meeting changed (state, lock, agenda, current item). Everyone in the meeting. */
+  'meeting:updated': (meeting: Meeting) => void;
+  /** Agenda changed: items with actual times, current item. Everyone. */
+  'agenda:updated': (p: { agenda: Meeting['agenda']; currentItemId: string | null }) => void;
+  /** Floor queue / holder / spotlight changed. Everyone. */
+  'floor:updated': (floor: FloorState) => void;
+  /** Speaking time running out (60 s and 10 s left; 0 = expired and revoked). Everyone. */
+  'floor:warning': (p: { siteId: string; secondsLeft: number }) => void;
+  /** A site connected/disconnected or its media state changed. Staff only. */
+  'presence:updated': (p: SitePresence) => void;
+  /** A site's attendance row changed (mark, headcount...). Staff only. */
+  'attendance:updated': (row: AttendanceRow) => void;
+  /** Roll-call started: connected sites answer `rollcall:answer` before the deadline. Everyone. */
+  'rollcall:started': (rc: RollCall) => void;
+  /** One answer arrived. Staff only. */
+  'rollcall:answered': (p: RollCallAnswer & { rollCallId: string }) => void;
+  /** Roll-call closed (deadline or secretary): the result. Everyone. */
+  'rollcall:closed': (rc: RollCall) => void;
+  /** Your microphone (or every site's: siteId null) was muted by the chair. */
+  'moderation:muted': (p: { siteId: string | null }) => void;
+  /** The chair asks this site to unmute (mic now allowed). To the site. */
+  'moderation:askUnmute': (p: { siteId: string }) => void;
+  /** This site was removed from the meeting; the socket is disconnected after this. */
+  'moderation:removed': (p: { siteId: string; reason?: string }) => void;
+  /** Whether this site may open its microphone changed. To the site. */
+  'mic:allowed': (p: { siteId: string; allowed: boolean }) => void;
+  'media:newProducer': (p: ProducerInfo) => void;
+  'media:producerClosed': (p: { producerId: string }) => void;
+  /** A producer was paused/resumed (server enforcement or its owner). */
+  'media:producerPaused': (p: { producerId: string; peerId: string; paused: boolean }) => void;
+  'media:consumerClosed': (p: { consumerId: string }) => void;
+  'media:activeSpeaker': (p: { peerId: string; producerId: string }) => void;
+  /**
+   * The meeting's media room was lost (its mediasoup worker died; a fresh one is ready): close
+   * every transport and negotiate again from `media:routerCapabilities`. Everyone.
+   */
+  'media:reset': (p: { reason: 'workerdied' }) => void;
+  /** Access token expires soon: refresh it over REST and reconnect with the new one. */
+  'session:expiring': (p: { expiresAt: string }) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+/**
+ * Who may send each event (in a meeting they belong to). `admin` may do everything chair and
+ * secretary may. Sites may additionally only touch their own media and floor request.
+ */
+export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
+  'meeting:join': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'meeting:leave': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'meeting:snapshot': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'meeting:transition': ['admin', 'chair', 'secretary'],
+  'agenda:start': ['admin', 'chair'],
+  'agenda:next': ['admin', 'chair'],
+  'agenda:extend': ['admin', 'chair'],
+  'agenda:reorder': ['admin', 'chair', 'secretary'],
+  'agenda:note': ['admin', 'secretary'],
+  'floor:request': ['site'],
+  'floor:cancel': ['site'],
+  'floor:reorder': ['admin', 'chair'],
+  'floor:grant': ['admin', 'chair'],
+  'floor:revoke': ['admin', 'chair'],
+  'floor:next': ['admin', 'chair'],
+  'floor:spotlight': ['admin', 'chair'],
+  'moderation:mute': ['admin', 'chair'],
+  'moderation:muteAll': ['admin', 'chair'],
+  'moderation:askUnmute': ['admin', 'chair'],
+  'moderation:remove': ['admin', 'chair'],
+  'moderation:lock': ['admin', 'chair'],
+  'attendance:table': ['admin', 'chair', 'secretary', 'observer'],
+  'attendance:mark': ['admin', 'secretary'],
+  'rollcall:start': ['admin', 'secretary'],
+  'rollcall:answer': ['site'],
+  'rollcall:close': ['admin', 'secretary'],
+  'media:routerCapabilities': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:createTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:connectTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:restartIce': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:produce': ['admin', 'chair', 'site'],
+  'media:closeProducer': ['admin', 'chair', 'site'],
+  'media:setProducerPaused': ['admin', 'chair', 'site'],
+  'media:consume': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:resumeConsumer': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:pauseConsumer': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'media:setPreferredLayers': ['admin', 'chair', 'secretary', 'site', 'observer'],
+};
+
+export const C2S_EVENTS = Object.keys(C2S) as C2SEventName[];
+
+/** Room names, for documentation: everyone in `m:<id>`, staff in `m:<id>:staff`, a site in `m:<id>:site:<siteId>`. */
+export const STAFF_ROLES: readonly Role[] = ['admin', 'chair', 'secretary', 'observer'];
+
+/** Size limits the hub enforces (documented so the client can stay inside them). */
+export const LIMITS = {
+  /** Socket.IO maxHttpBufferSize: bigger frames close the connection. */
+  socketMaxPayloadBytes: 64 * 1024,
+  /** REST JSON body limit (directory imports can be big: 3,321 wards ≈ 1.5 MB). */
+  restJsonBodyBytes: 8 * 1024 * 1024,
+  /** Token bucket per socket: burst, refill per second. */
+  socketBurst: 200,
+  socketRefillPerSecond: 100,
+} as const;
+
+export { RollCallAnswer, SitePresence };
