@@ -9,7 +9,7 @@ cd "$ROOT"
 step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-PKGS=(meson ninja-build pkg-config g++ python3 libuv1-dev libsrtp2-dev libabsl-dev libssl-dev
+PKGS=(meson ninja-build pkg-config g++ python3 patch xz-utils libuv1-dev libsrtp2-dev libabsl-dev libssl-dev
   nlohmann-json3-dev libusrsctp-dev)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(redis-server chromium fonts-dejavu-core iproute2 util-linux unzip)

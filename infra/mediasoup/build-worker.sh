@@ -92,12 +92,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
   die "cannot build: missing $(printf '%s, ' "${missing[@]}" | sed 's/, $//'); install with: apt-get install ${packages[*]}"
 fi
 
+# --- libsrtp2 with OpenSSL (see build-libsrtp2.sh); Debian's NSS build when that is impossible --
+SRTP_PREFIX="$(bash "$HERE/build-libsrtp2.sh")"
+if [ -n "$SRTP_PREFIX" ]; then
+  # The shim's dependency('libsrtp2') then finds our static build before Debian's.
+  export PKG_CONFIG_PATH="$SRTP_PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  SRTP="openssl:$(basename "$(dirname "$SRTP_PREFIX")")"
+else
+  SRTP="debian-nss"
+fi
+
 # --- Cache key -------------------------------------------------------------------------------
 deb_versions="$(dpkg-query -W -f='${Package}=${Version}\n' "${DEB_LIBS[@]}" 2>/dev/null || true)"
 KEY_HASH="$(
   {
     echo "mediasoup=$VERSION"
     echo "meson-args=${MESON_ARGS[*]}"
+    echo "srtp=$SRTP"
     echo "$deb_versions"
     # Names and contents of every shim and patch file, in a stable order.
     (cd "$HERE" && find shims patches -type f | LC_ALL=C sort | while read -r f; do
@@ -143,7 +154,7 @@ rm -rf "$SRC" "$BUILD"
 mkdir -p "$KEY_DIR"
 : >"$LOG"
 started=$SECONDS
-say "building mediasoup $VERSION worker from Debian's libraries (key $KEY; about 2-3 minutes on 2 cores)"
+say "building mediasoup $VERSION worker from Debian's libraries, SRTP $SRTP (key $KEY; about 3-6 minutes on 2 cores)"
 say "log: $LOG"
 
 # 1. A private copy of the worker sources: never build inside node_modules.
@@ -196,6 +207,9 @@ fi
 # 6. Check that every shared library resolves, publish atomically, then link.
 unresolved="$(ldd "$BUILD/mediasoup-worker" | awk '/not found/ { print $1 }' | paste -sd' ' || true)"
 [ -z "$unresolved" ] || die "built worker cannot load shared libraries: $unresolved; log: $LOG"
+if [ "$SRTP" != debian-nss ] && ldd "$BUILD/mediasoup-worker" | grep -q 'libsrtp2\.so'; then
+  die "the worker linked Debian's shared libsrtp2 instead of $SRTP_PREFIX/lib/libsrtp2.a; log: $LOG"
+fi
 cp "$BUILD/mediasoup-worker" "$BIN.tmp.$$"
 mv -f "$BIN.tmp.$$" "$BIN"
 if [ "${GIAOBAN_KEEP_WORKER_BUILD:-0}" != 1 ]; then
