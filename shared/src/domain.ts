@@ -219,6 +219,8 @@ export const FloorState = z.object({
   holder: FloorHolder.nullable(),
   queue: z.array(FloorRequest),
   spotlight: Spotlight,
+  /** Name of the spotlighted site (sites do not get the invitation list to look it up). */
+  spotlightSiteName: z.string().optional(),
 });
 export type FloorState = z.infer<typeof FloorState>;
 
@@ -266,7 +268,10 @@ export const AttendanceRow = z.object({
   derivedStatus: AttendanceStatus,
   mark: AttendanceMark.optional(),
   absenceReason: z.string().optional(),
+  /** The secretary's headcount if she recorded one, else the site's latest roll-call answer. */
   headcount: z.number().int().optional(),
+  /** Where `headcount` comes from. */
+  headcountSource: z.enum(['mark', 'rollcall']).optional(),
   siteChair: z.string().optional(),
   note: z.string().optional(),
   /** Floor permission: the site may open its microphone (holder, or asked to unmute). */

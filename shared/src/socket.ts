@@ -13,7 +13,7 @@ import {
   type Snapshot,
   Spotlight,
 } from './domain';
-import type { Ack } from './errors';
+import type { Ack, ErrorBody } from './errors';
 
 /**
  * Socket.IO signalling contract. Connect with `io(url, { auth: { token } })` (an access token);
@@ -59,7 +59,12 @@ export type MediaSource = z.infer<typeof MediaSource>;
 
 /** Request payload schemas, one per client→server event. */
 export const C2S = {
-  'meeting:join': z.object({ meetingId: Id }),
+  /**
+   * `lobby: true` = the pre-join screen (device and connectivity check): the socket may use the
+   * media plane but is not in the meeting yet, so a site's attendance does not start. Joining
+   * again without it enters the meeting.
+   */
+  'meeting:join': z.object({ meetingId: Id, lobby: z.boolean().optional() }),
   'meeting:leave': z.object({}),
   'meeting:snapshot': z.object({}),
   'meeting:transition': z.object({ to: MeetingState }),
@@ -97,7 +102,8 @@ export const C2S = {
     /** undefined = leave as is; null = clear the override. */
     mark: AttendanceMark.nullable().optional(),
     absenceReason: Text(500).optional(),
-    headcount: z.number().int().min(0).max(100_000).optional(),
+    /** null = clear the secretary's headcount (the latest roll-call answer counts again). */
+    headcount: z.number().int().min(0).max(100_000).nullable().optional(),
     siteChair: Text(200).optional(),
     note: Text(2_000).optional(),
   }),
@@ -225,6 +231,7 @@ export const S2C_EVENTS = [
   'media:activeSpeaker',
   'media:reset',
   'session:expiring',
+  'session:expired',
 ] as const;
 
 export interface ServerToClientEvents {
@@ -267,6 +274,11 @@ export interface ServerToClientEvents {
   'media:reset': (p: { reason: 'workerdied' }) => void;
   /** Access token expires soon: refresh it over REST and reconnect with the new one. */
   'session:expiring': (p: { expiresAt: string }) => void;
+  /**
+   * The access token expired: the hub disconnects the socket right after this. Renew the token
+   * over REST and connect again. `code` is always `TOKEN_EXPIRED`.
+   */
+  'session:expired': (p: ErrorBody) => void;
 }
 
 export interface InterServerEvents {
@@ -301,9 +313,9 @@ export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
   'moderation:lock': ['admin', 'chair'],
   'attendance:table': ['admin', 'chair', 'secretary', 'observer'],
   'attendance:mark': ['admin', 'secretary'],
-  'rollcall:start': ['admin', 'secretary'],
+  'rollcall:start': ['admin', 'chair', 'secretary'],
   'rollcall:answer': ['site'],
-  'rollcall:close': ['admin', 'secretary'],
+  'rollcall:close': ['admin', 'chair', 'secretary'],
   'media:routerCapabilities': ['admin', 'chair', 'secretary', 'site', 'observer'],
   'media:createTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],
   'media:connectTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],

@@ -28,7 +28,17 @@ export interface E2EHub {
   invite(meetingId: string, siteId: string): Promise<string>;
   /** Moves the meeting to in_session (from open). */
   startSession(meetingId: string): Promise<void>;
+  /** The producers of a meeting's media room as the SFU has them (paused or not), on this hub. */
+  serverProducers(meetingId: string): ServerProducer[];
   stop(): Promise<void>;
+}
+
+export interface ServerProducer {
+  id: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: string;
+  paused: boolean;
 }
 
 export interface Credentials {
@@ -86,6 +96,7 @@ export async function startE2EHub(
         const m = await admin.request<{ state: string }>('GET', `/api/meetings/${meetingId}`);
         if (m.state === 'open') await admin.transition(meetingId, 'in_session');
       },
+      serverProducers: server.producers,
       stop,
     };
   } catch (err) {
@@ -114,7 +125,11 @@ async function startServer(opts: {
   redisUrl: string;
   extraOrigins: string[];
   admin: Credentials;
-}): Promise<{ port: number; close: () => Promise<void> }> {
+}): Promise<{
+  port: number;
+  close: () => Promise<void>;
+  producers: (meetingId: string) => ServerProducer[];
+}> {
   const { createHub, loadConfig } = await import('@giaoban/server');
   // The hub's own origin is only known after listen: take a free port first (the OS could hand
   // it out again before we bind, hence the retry).
@@ -169,7 +184,15 @@ async function startServer(opts: {
       await hub.close();
       throw err;
     }
-    return { port, close: () => hub.close() };
+    const producers = (meetingId: string): ServerProducer[] =>
+      (hub.media?.getRoom(meetingId)?.listProducers() ?? []).map((p) => ({
+        id: p.id,
+        peerId: p.peerId,
+        kind: p.kind,
+        source: p.source,
+        paused: p.paused,
+      }));
+    return { port, close: () => hub.close(), producers };
   }
 }
 

@@ -4,10 +4,19 @@ import { useT } from '../hooks/useT';
 import { agendaPhase } from '../lib/agenda';
 import { formatDuration } from '../lib/text';
 
-/** Agenda with the current item and its timer; chair controls when `controls`. */
-export function AgendaPanel({ controls = false }: { controls?: boolean }) {
+/**
+ * Agenda with the current item and its timer; chair controls when `controls`, and up/down
+ * buttons to change the order when `reorder` (chair and secretary).
+ */
+export function AgendaPanel({
+  controls = false,
+  reorder = false,
+}: {
+  controls?: boolean;
+  reorder?: boolean;
+}) {
   const t = useT();
-  const { items, current, remainingMs, start, next, extend } = useAgenda();
+  const { items, current, remainingMs, start, next, extend, move } = useAgenda();
   const { run, busy, error } = useAction();
   return (
     <section className="panel agenda" aria-labelledby="agenda-title" data-testid="agenda-panel">
@@ -63,7 +72,7 @@ export function AgendaPanel({ controls = false }: { controls?: boolean }) {
         <p className="muted">{t('agenda.empty')}</p>
       ) : (
         <ol className="agenda-list">
-          {items.map((item) => {
+          {items.map((item, i) => {
             const phase = agendaPhase(item);
             return (
               <li
@@ -91,16 +100,44 @@ export function AgendaPanel({ controls = false }: { controls?: boolean }) {
                     ? ` · ${t('agenda.presenter', { name: item.presenterName })}`
                     : ''}
                 </small>
-                {controls && phase === 'pending' && (
-                  <button
-                    type="button"
-                    className="btn btn-small"
-                    data-testid={`agenda-start-${item.id}`}
-                    disabled={busy}
-                    onClick={() => run(() => start(item.id))}
-                  >
-                    ▶ {t('agenda.start')}
-                  </button>
+                {(controls || reorder) && (
+                  <div className="btn-row">
+                    {controls && phase === 'pending' && (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid={`agenda-start-${item.id}`}
+                        disabled={busy}
+                        onClick={() => run(() => start(item.id))}
+                      >
+                        ▶ {t('agenda.start')}
+                      </button>
+                    )}
+                    {reorder && (
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          data-testid={`agenda-up-${item.id}`}
+                          disabled={busy || i === 0}
+                          onClick={() => run(() => move(item.id, -1))}
+                          aria-label={t('agenda.moveUp', { title: item.title })}
+                        >
+                          ▲
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          data-testid={`agenda-down-${item.id}`}
+                          disabled={busy || i === items.length - 1}
+                          onClick={() => run(() => move(item.id, 1))}
+                          aria-label={t('agenda.moveDown', { title: item.title })}
+                        >
+                          ▼
+                        </button>
+                      </>
+                    )}
+                  </div>
                 )}
               </li>
             );

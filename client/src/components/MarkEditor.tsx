@@ -25,6 +25,7 @@ export function MarkEditor({
   const { run, busy, error } = useAction();
   const hc = headcount.trim() === '' ? undefined : Number.parseInt(headcount, 10);
   const valid = hc === undefined || (Number.isInteger(hc) && hc >= 0);
+  const headcountInput = headcountToSend(row, hc);
   return (
     <section
       className="panel mark-editor"
@@ -42,7 +43,7 @@ export function MarkEditor({
             onSave({
               mark: mark === '' ? null : mark,
               absenceReason: reason.trim(),
-              ...(hc !== undefined ? { headcount: hc } : {}),
+              ...headcountInput,
               siteChair: siteChair.trim(),
               note: note.trim(),
             }),
@@ -83,6 +84,11 @@ export function MarkEditor({
             onChange={(e) => setHeadcount(e.target.value)}
             data-testid="mark-headcount"
           />
+          {row.headcountSource === 'rollcall' && (
+            <small className="muted" data-testid="mark-headcount-source">
+              {t('secretary.mark.headcountFromRollCall')}
+            </small>
+          )}
         </label>
         <label>
           {t('secretary.mark.siteChair')}
@@ -129,4 +135,19 @@ export function MarkEditor({
       </form>
     </section>
   );
+}
+
+/**
+ * The headcount part of a save. The field starts with the row's headcount, which may be the
+ * site's own roll-call answer: saving it back unchanged must not turn it into the secretary's
+ * number (that would hide the site's later answers). Emptying the field clears her number.
+ */
+export function headcountToSend(
+  row: Pick<AttendanceRow, 'headcount' | 'headcountSource'>,
+  value: number | undefined,
+): Pick<MarkInput, 'headcount'> {
+  const marked = row.headcountSource === 'mark';
+  if (value === undefined) return marked ? { headcount: null } : {};
+  if (!marked && value === row.headcount) return {};
+  return { headcount: value };
 }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { agendaRemainingMs, sortedAgenda } from '../lib/agenda';
+import { agendaRemainingMs, moveAgendaItem, sortedAgenda } from '../lib/agenda';
 import { serverNow } from '../lib/meetingState';
 import { useMeeting } from './useMeeting';
 import { useNow } from './useNow';
@@ -18,6 +18,11 @@ export function useAgenda() {
     start: (itemId: string) => session.act('agenda:start', { itemId }),
     next: () => session.act('agenda:next', {}),
     extend: (minutes = 5) => session.act('agenda:extend', { minutes }),
+    /** Moves an item up (-1) or down (+1) in the agenda. */
+    move: async (itemId: string, delta: number) => {
+      const itemIds = moveAgendaItem(items, itemId, delta);
+      if (itemIds) await session.act('agenda:reorder', { itemIds });
+    },
     note: (itemId: string, notes: string, conclusions: string) =>
       session.act('agenda:note', { itemId, notes, conclusions }),
   };

@@ -6,7 +6,8 @@ import { useMeeting } from './useMeeting';
 export interface MarkInput {
   mark?: AttendanceMark | null;
   absenceReason?: string;
-  headcount?: number;
+  /** null = clear the secretary's headcount (the roll-call's count shows again). */
+  headcount?: number | null;
   siteChair?: string;
   note?: string;
 }

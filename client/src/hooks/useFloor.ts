@@ -20,6 +20,12 @@ export function useFloor() {
       /** The site on the big screen: explicit spotlight, else the holder. */
       spotlightSiteId:
         floor.spotlight.kind === 'site' ? floor.spotlight.siteId : (floor.holder?.siteId ?? null),
+      /** Its name: sites have no list of the others, so the hub sends it with the floor. */
+      spotlightName:
+        floor.spotlight.kind === 'site'
+          ? (floor.spotlightSiteName ??
+            (floor.holder?.siteId === floor.spotlight.siteId ? floor.holder.siteName : null))
+          : (floor.holder?.siteName ?? null),
       myPlace: mySiteId ? placeInQueue(floor.queue, mySiteId) : null,
       iHaveFloor: mySiteId !== null && floor.holder?.siteId === mySiteId,
       request: (itemId?: string) => session.act('floor:request', itemId ? { itemId } : {}),

@@ -87,6 +87,7 @@ export const en: Catalogue = {
 
   'media.chair': 'Chair',
   'media.spotlight': 'Speaking: {name}',
+  'media.spotlightSite': 'On the big screen: {name}',
   'media.screen': 'Presentation',
   'media.self': 'Your site',
   'media.noVideo': 'No video',
@@ -117,6 +118,8 @@ export const en: Catalogue = {
   'agenda.done': 'Done',
   'agenda.pending': 'Upcoming',
   'agenda.running': 'In progress',
+  'agenda.moveUp': 'Move up: {title}',
+  'agenda.moveDown': 'Move down: {title}',
 
   'floor.request': 'Request to speak',
   'floor.requestOn': 'On item',
@@ -227,6 +230,8 @@ export const en: Catalogue = {
   'secretary.mark.absent_without_reason': 'Absent without reason',
   'secretary.mark.reason': 'Reason for absence',
   'secretary.mark.headcount': 'People attending',
+  'secretary.mark.headcountFromRollCall':
+    "From the site's roll-call answer; enter another number to override.",
   'secretary.mark.siteChair': 'Chairing at the site',
   'secretary.mark.note': 'Note',
   'secretary.mark.save': 'Save',

@@ -89,6 +89,7 @@ export const vi = {
 
   'media.chair': 'Chủ trì',
   'media.spotlight': 'Đang phát biểu: {name}',
+  'media.spotlightSite': 'Điểm cầu đang được chiếu: {name}',
   'media.screen': 'Trình chiếu',
   'media.self': 'Hình ảnh của điểm cầu',
   'media.noVideo': 'Không có hình',
@@ -119,6 +120,8 @@ export const vi = {
   'agenda.done': 'Đã xong',
   'agenda.pending': 'Chưa đến',
   'agenda.running': 'Đang diễn ra',
+  'agenda.moveUp': 'Chuyển lên: {title}',
+  'agenda.moveDown': 'Chuyển xuống: {title}',
 
   'floor.request': 'Xin phát biểu',
   'floor.requestOn': 'Về nội dung',
@@ -229,6 +232,7 @@ export const vi = {
   'secretary.mark.absent_without_reason': 'Vắng không lý do',
   'secretary.mark.reason': 'Lý do vắng',
   'secretary.mark.headcount': 'Số người dự',
+  'secretary.mark.headcountFromRollCall': 'Theo điểm danh của điểm cầu; nhập số khác để ghi đè.',
   'secretary.mark.siteChair': 'Người chủ trì tại điểm cầu',
   'secretary.mark.note': 'Ghi chú',
   'secretary.mark.save': 'Lưu',

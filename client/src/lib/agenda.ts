@@ -18,3 +18,22 @@ export function agendaRemainingMs(item: AgendaItem, nowMs: number): number | nul
   const budget = (item.plannedMinutes + (item.extendedMinutes ?? 0)) * 60_000;
   return Date.parse(item.startedAt) + budget - nowMs;
 }
+
+/**
+ * The full agenda order (ids) after moving one item by `delta` places, or null when it cannot
+ * move. `agenda:reorder` takes every item exactly once, finished ones included.
+ */
+export function moveAgendaItem(
+  agenda: readonly AgendaItem[],
+  itemId: string,
+  delta: number,
+): string[] | null {
+  const order = sortedAgenda(agenda).map((i) => i.id);
+  const from = order.indexOf(itemId);
+  if (from < 0) return null;
+  const to = Math.min(Math.max(from + delta, 0), order.length - 1);
+  if (to === from) return null;
+  order.splice(from, 1);
+  order.splice(to, 0, itemId);
+  return order;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meetingState, request, row } from '../test/fixtures';
+import { countBoard } from './attendanceBoard';
 import { applyPush, fromSnapshot, serverNow } from './meetingState';
 
 const site = () =>
@@ -151,5 +152,41 @@ describe('meeting state reducer', () => {
       serverOffsetMs: 1000,
     });
     expect(serverNow(s, 5_000)).toBe(6_000);
+  });
+
+  it("puts a roll-call answer's headcount on the board unless the secretary recorded one", () => {
+    const rc = {
+      id: 'rc1',
+      startedAt: '2026-11-26T08:00:00.000Z',
+      startedBy: 'acc_chair',
+      deadline: '2026-11-26T08:05:00.000Z',
+      expectedSiteIds: ['00004', '00008'],
+      answers: [],
+    };
+    let s = meetingState({
+      rollCall: rc,
+      attendance: [
+        row('00004', 'Ba Đình', 'on_time'),
+        row('00008', 'Ngọc Hà', 'on_time', { headcount: 30, headcountSource: 'mark' }),
+      ],
+    });
+    const at = '2026-11-26T08:01:00.000Z';
+    s = applyPush(
+      s,
+      'rollcall:answered',
+      { rollCallId: 'rc1', siteId: '00004', headcount: 12, at },
+      0,
+    );
+    s = applyPush(
+      s,
+      'rollcall:answered',
+      { rollCallId: 'rc1', siteId: '00008', headcount: 7, at },
+      0,
+    );
+    expect(s.attendance.map((r) => [r.siteId, r.headcount, r.headcountSource])).toEqual([
+      ['00004', 12, 'rollcall'],
+      ['00008', 30, 'mark'],
+    ]);
+    expect(countBoard(s.attendance).headcount).toBe(42);
   });
 });

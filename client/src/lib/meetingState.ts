@@ -108,7 +108,14 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       if (!state.rollCall || state.rollCall.id !== p.rollCallId) return state;
       const answers = state.rollCall.answers.filter((a) => a.siteId !== p.siteId);
       answers.push({ siteId: p.siteId, headcount: p.headcount, at: p.at });
-      return { ...state, rollCall: { ...state.rollCall, answers } };
+      // The answer is the site's headcount on the board unless the secretary recorded one (the
+      // hub's `attendance:updated` follows with the same rule; this shows it without waiting).
+      const attendance = state.attendance.map((r) =>
+        r.siteId === p.siteId && r.headcountSource !== 'mark'
+          ? { ...r, headcount: p.headcount, headcountSource: 'rollcall' as const }
+          : r,
+      );
+      return { ...state, attendance, rollCall: { ...state.rollCall, answers } };
     }
     case 'rollcall:closed':
       return { ...state, rollCall: payload as RollCall };

@@ -27,6 +27,7 @@ export const SERVER_EVENTS = [
   'media:activeSpeaker',
   'media:reset',
   'session:expiring',
+  'session:expired',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type Missing = Exclude<keyof ServerToClientEvents, (typeof SERVER_EVENTS)[number]>;

@@ -225,4 +225,54 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     sock.fire('media:reset', { reason: 'workerdied' });
     expect(s.view().state?.producers).toEqual([]);
   });
+
+  it('joins from the lobby without entering, and enters (and re-enters) once the user joins', async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    const joins = () => sock.sent.filter((x) => x.event === 'meeting:join').map((x) => x.payload);
+    // The lobby is not attendance: the hub is told so.
+    expect(joins()).toEqual([{ meetingId: 'mtg1', lobby: true }]);
+    await s.enter();
+    expect(joins()).toEqual([{ meetingId: 'mtg1', lobby: true }, { meetingId: 'mtg1' }]);
+    // After a drop, the resync enters again (no trip back to the lobby).
+    sock.drop();
+    sock.up = true;
+    await vi.advanceTimersByTimeAsync(150);
+    expect(s.view().connection.status).toBe('connected');
+    expect(joins().at(-1)).toEqual({ meetingId: 'mtg1' });
+  });
+
+  it('renews an expired token and reconnects by itself when the hub closes the socket for it', async () => {
+    const auth = new AuthStore();
+    const renew = vi.spyOn(auth, 'renew').mockResolvedValue(true);
+    const s = new MeetingSession({
+      meetingId: 'mtg1',
+      auth,
+      policy: fixedPolicy([100, 100]),
+      socket: sock as unknown as SignalSocket,
+    });
+    sessions.push(s);
+    await s.start();
+    sock.fire('session:expired', { code: 'TOKEN_EXPIRED', message: 'access token expired' });
+    sock.connected = false;
+    sock.fire('disconnect', 'io server disconnect');
+    // Not mistaken for "replaced by another connection of this site".
+    expect(s.view().connection).toMatchObject({ status: 'reconnecting' });
+    expect(s.view().connection.replaced).not.toBe(true);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(renew).toHaveBeenCalled();
+    expect(s.view().connection.status).toBe('connected');
+    expect(sock.joins).toBe(2);
+  });
+
+  it('never opens a microphone the hub does not allow', async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start(); // the snapshot says micAllowed: false
+    await s.setMic(true);
+    expect(s.view().local.micOn).toBe(false);
+    expect(sock.sent.some((x) => x.event === 'media:setProducerPaused')).toBe(false);
+    sock.fire('mic:allowed', { siteId: '00004', allowed: true });
+    await s.setMic(true);
+    expect(s.view().local.micOn).toBe(true);
+  });
 });

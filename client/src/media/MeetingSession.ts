@@ -12,6 +12,7 @@ import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/backoff';
 import { type ConsumeContext, consumePlan } from '../lib/consumePolicy';
 import { Emitter } from '../lib/Emitter';
 import { applyPush, fromSnapshot, type MeetingState } from '../lib/meetingState';
+import { mayOpenMic, shouldAutoOpenMic } from '../lib/micPolicy';
 import { SERVER_EVENTS } from '../lib/serverEvents';
 import {
   createSignalSocket,
@@ -109,6 +110,10 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   #reconcileQueued = false;
   #ready: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
   #expectedDisconnect = false;
+  /** Left the lobby: joins are real joins (a site's attendance runs) from now on. */
+  #entered = false;
+  /** The hub said the access token expired: renew it before the next connection attempt. */
+  #mustRenew = false;
 
   constructor(opts: {
     meetingId: string;
@@ -177,6 +182,17 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     }
     this.#qualityTimer ??= setInterval(() => void this.#sampleQuality(), 3000);
     return this.#view.state!;
+  }
+
+  /**
+   * Leaves the lobby for the meeting. Until then the hub holds this connection in the lobby
+   * (media checks allowed, no attendance); from now on every (re)join enters the meeting.
+   */
+  async enter(): Promise<void> {
+    if (this.#entered) return;
+    this.#entered = true;
+    // Not connected: the reconnect's resync joins for real.
+    if (this.#view.connection.status === 'connected') await this.#join();
   }
 
   /** A user action: sent now when connected, else after the reconnect's resync (not lost). */
@@ -291,6 +307,11 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   }
 
   async setMic(on: boolean): Promise<void> {
+    if (on && this.#view.state && !mayOpenMic(this.#view.state)) {
+      // The hub closed this mic (no floor, or the chair muted it): never reopen it ourselves.
+      this.#patchLocal({ micOn: false });
+      return;
+    }
     this.#patchLocal({ micOn: on });
     const media = this.#media;
     if (!media?.producer('mic')) return;
@@ -364,6 +385,11 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     s.on('disconnect', (reason) => {
       if (this.#expectedDisconnect) return;
       if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect' && this.#mustRenew) {
+        // Closed because the token expired (`session:expired`): renew and come back by ourselves.
+        this.#onDrop();
+        return;
+      }
       if (reason === 'io server disconnect' && this.#view.connection.status === 'connected') {
         // The hub closed this socket on purpose: the same site opened elsewhere replaces this
         // one. Retrying by ourselves would kick the other one out in turn, so wait for the user.
@@ -400,7 +426,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   async #join(): Promise<void> {
     const snap: Snapshot = await this.#request(
       'meeting:join',
-      { meetingId: this.meetingId },
+      this.#entered ? { meetingId: this.meetingId } : { meetingId: this.meetingId, lobby: true },
       20_000,
     );
     this.#view = { ...this.#view, state: fromSnapshot(snap, Date.now(), this.#view.state) };
@@ -447,7 +473,10 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   async #attempt(): Promise<void> {
     this.#retryCount++;
     const session = this.#auth.session;
-    if (session && session.expiresAt - Date.now() < 10_000) await this.#auth.renew();
+    if (this.#mustRenew || (session && session.expiresAt - Date.now() < 10_000)) {
+      this.#mustRenew = false;
+      await this.#auth.renew();
+    }
     try {
       if (!this.#socket.connected) await this.#connectOnce();
       await this.#resync();
@@ -562,13 +591,17 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       case 'mic:allowed':
         if (!(payload as { allowed: boolean }).allowed)
           this.#patchLocal({ micOn: false, micProducerPaused: true });
-        else if (next.floor.holder?.siteId === next.you.siteId && this.#tracks.mic) {
+        else if (shouldAutoOpenMic(next) && this.#tracks.mic) {
           // Given the floor: open the mic the user wants open (sites keep it "on" by default).
           void this.setMic(true).catch(() => {});
         }
         break;
       case 'session:expiring':
         void this.#refreshSocket();
+        break;
+      case 'session:expired':
+        // The hub disconnects right after this; the disconnect handler reconnects.
+        this.#mustRenew = true;
         break;
       case 'media:reset':
         // The hub lost this meeting's media worker: negotiate everything again.
@@ -642,7 +675,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     }
     if (mic && mic.readyState === 'live' && !media.producer('mic')) {
       // Sites start muted unless the server lets their mic through; the chair starts live.
-      const allowed = state?.you.role !== 'site' || state.micAllowed || state.meeting.openMics;
+      const allowed = state ? mayOpenMic(state) : true;
       const wantOn =
         allowed &&
         (state?.you.role !== 'site' ||

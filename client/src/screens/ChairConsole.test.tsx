@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   clickWhenEnabled,
@@ -108,5 +108,46 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('site-tile-00002').dataset.speaking).toBe('true');
     expect(screen.getByTestId('site-tile-00003').dataset.holder).toBe('true');
     expect(screen.getByTestId('chair-spotlight').dataset.siteId).toBe('00003');
+  });
+
+  it('starts and closes a roll-call from the toolbar', async () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    await clickWhenEnabled('rollcall-start');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('rollcall:start', { deadlineSeconds: 60 }),
+    );
+    const now = Date.now();
+    act(() =>
+      fake.push({
+        rollCall: {
+          id: 'rc1',
+          startedAt: new Date(now).toISOString(),
+          startedBy: 'acc_chair',
+          deadline: new Date(now + 60_000).toISOString(),
+          expectedSiteIds: ['00002', '00003'],
+          answers: [],
+        },
+      }),
+    );
+    expect(screen.getByTestId('rollcall-progress').textContent).toContain('0/2');
+    await clickWhenEnabled('rollcall-close');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('rollcall:close', { rollCallId: 'rc1' }),
+    );
+  });
+
+  it('reorders the agenda with every item in the new order', async () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    expect((screen.getByTestId('agenda-up-i1') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('agenda-down-i2') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('agenda-up-i2').getAttribute('aria-label')).toBe(
+      'Chuyển lên: Báo cáo kinh tế',
+    );
+    await clickWhenEnabled('agenda-up-i2');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('agenda:reorder', { itemIds: ['i2', 'i1'] }),
+    );
   });
 });

@@ -179,15 +179,27 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
             >
               {local.sharing ? t('media.stopShare') : t('media.shareScreen')}
             </button>
-            <button
-              type="button"
-              className="btn"
-              data-testid="rollcall-start"
-              disabled={action.busy || rollCall.open}
-              onClick={() => void action.run(() => rollCall.start(60))}
-            >
-              {t('rollcall.start')}
-            </button>
+            {rollCall.open ? (
+              <button
+                type="button"
+                className="btn"
+                data-testid="rollcall-close"
+                disabled={action.busy}
+                onClick={() => void action.run(rollCall.close)}
+              >
+                {t('rollcall.stop')}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="btn"
+                data-testid="rollcall-start"
+                disabled={action.busy}
+                onClick={() => void action.run(() => rollCall.start(60))}
+              >
+                {t('rollcall.start')}
+              </button>
+            )}
             <button
               type="button"
               className={`btn ${local.micOn ? 'btn-danger' : ''}`}
@@ -314,7 +326,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
         </div>
         <aside className="side">
           <FloorQueuePanel />
-          <AgendaPanel controls />
+          <AgendaPanel controls reorder />
         </aside>
       </main>
     </div>

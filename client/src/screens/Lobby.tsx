@@ -173,6 +173,8 @@ export function Lobby({
               onClick={() =>
                 void join.run(async () => {
                   if (produces) await publish();
+                  // Only now does the hub count the site as present (the lobby is not attendance).
+                  await session.enter();
                   onJoin();
                   await session.receive();
                 })

@@ -153,7 +153,7 @@ export default function SecretaryConsole() {
           </section>
           <RollCallPanel locale={locale} canRun={canEdit} />
           {canEdit && <NotesPanel />}
-          <AgendaPanel />
+          <AgendaPanel reorder={canEdit} />
         </aside>
       </main>
     </div>

@@ -105,4 +105,34 @@ describe('SiteView', { timeout: 30_000 }, () => {
     expect(screen.queryByTestId('video-spotlight')).toBeNull();
     expect(screen.getByTestId('video-chair')).toBeTruthy();
   });
+
+  it('names the spotlighted site (not its code) for the sites that do not hold the floor', () => {
+    const grantedAt = new Date().toISOString();
+    const fake = fakeSession(
+      siteState({
+        floor: {
+          holder: null,
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00008' },
+          spotlightSiteName: 'Phường Ngọc Hà',
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    const tile = () => screen.getByTestId('video-spotlight-tile').textContent ?? '';
+    expect(tile()).toContain('Phường Ngọc Hà');
+    expect(tile()).not.toContain('00008');
+    // The holder on the big screen is named as the one speaking.
+    act(() =>
+      fake.push({
+        floor: {
+          holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00025' },
+          spotlightSiteName: 'Phường Giảng Võ',
+        },
+      }),
+    );
+    expect(tile()).toContain('Đang phát biểu: Phường Giảng Võ');
+  });
 });

@@ -33,8 +33,13 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
       : screenOwner?.kind === 'user'
         ? { accountId: screenOwner.accountId }
         : null;
-  const spotlightName =
-    floor.holder?.siteId === floor.spotlightSiteId ? floor.holder?.siteName : floor.spotlightSiteId;
+  // The holder is "speaking"; a site the chair put on the big screen without the floor is not.
+  const spotlightCaption = t(
+    floor.holder && floor.holder.siteId === floor.spotlightSiteId
+      ? 'media.spotlight'
+      : 'media.spotlightSite',
+    { name: floor.spotlightName ?? floor.spotlightSiteId ?? '' },
+  );
   const micText = local.micOn
     ? t('media.mic.open')
     : state.micAllowed
@@ -61,8 +66,8 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
             <StageVideo
               peerId={spotlightPeer}
               source="camera"
-              label={t('media.spotlight', { name: spotlightName ?? '' })}
-              caption={t('media.spotlight', { name: spotlightName ?? '' })}
+              label={spotlightCaption}
+              caption={spotlightCaption}
               testId="video-spotlight"
               highlight
             />
@@ -221,7 +226,7 @@ function StageVideo({
       {!track && (
         <div className="placeholder">{large ? t('media.waitingChair') : t('media.noVideo')}</div>
       )}
-      <figcaption>{caption}</figcaption>
+      <figcaption data-testid={`${testId}-caption`}>{caption}</figcaption>
     </figure>
   );
 }

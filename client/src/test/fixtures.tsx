@@ -155,6 +155,7 @@ export function fakeSession(state: MeetingState): FakeSession {
     setCamera: vi.fn(async () => {}),
     shareScreen: vi.fn(async () => {}),
     retryNow: vi.fn(),
+    enter: vi.fn(async () => {}),
   } as unknown as MeetingSession;
   const push = (patch: Partial<MeetingState>) => {
     view = { ...view, state: { ...view.state!, ...patch } };

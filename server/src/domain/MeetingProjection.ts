@@ -28,10 +28,18 @@ export interface SiteState {
   media: MediaFlags;
   /** Chair asked this site to unmute (kept until muted). Floor holder is allowed separately. */
   askedUnmute: boolean;
+  /**
+   * The chair muted this site: its mic stays closed even while it holds the floor or the meeting
+   * has open mics, until the chair asks it to unmute or grants it the floor again.
+   */
+  forcedMute: boolean;
   removed: boolean;
   mark?: AttendanceMark;
   absenceReason?: string;
-  headcount?: number;
+  /** The secretary's headcount (wins over roll-call answers). */
+  markedHeadcount?: number;
+  /** Headcount of the site's latest roll-call answer. */
+  rollCallHeadcount?: number;
   siteChair?: string;
   note?: string;
 }
@@ -68,7 +76,8 @@ export interface MeetingEvents {
     siteId: string;
     mark?: AttendanceMark | null;
     absenceReason?: string;
-    headcount?: number;
+    /** null = clear the secretary's headcount. */
+    headcount?: number | null;
     siteChair?: string;
     note?: string;
   };
@@ -94,6 +103,11 @@ export class MeetingProjection {
   readonly sites = new Map<string, SiteState>();
   readonly rollCalls: RollCall[] = [];
   readonly speeches: SpeechState[] = [];
+  /**
+   * The site whose floor the last applied event ended (grant to another site, revoke, removal,
+   * adjournment), else null: it lost its floor permission and must be told.
+   */
+  releasedHolderSiteId: string | null = null;
 
   constructor(
     def: MeetingDefinition,
@@ -119,6 +133,7 @@ export class MeetingProjection {
       intervals: [],
       media: { audio: 'none', video: 'none' },
       askedUnmute: false,
+      forcedMute: false,
       removed: false,
     };
   }
@@ -137,7 +152,7 @@ export class MeetingProjection {
 
   micAllowed(siteId: string): boolean {
     const s = this.sites.get(siteId);
-    if (!s || s.removed) return false;
+    if (!s || s.removed || s.forcedMute) return false;
     return this.meeting.openMics || this.holder?.siteId === siteId || s.askedUnmute;
   }
 
@@ -153,11 +168,13 @@ export class MeetingProjection {
     const spotlight: Spotlight =
       this.spotlightOverride ??
       (this.holder ? { kind: 'site', siteId: this.holder.siteId } : { kind: 'chair' });
-    return {
+    const out: FloorState = {
       holder: this.holder && { ...this.holder },
       queue: this.queue.map((q) => ({ ...q })),
       spotlight,
     };
+    if (spotlight.kind === 'site') out.spotlightSiteName = this.siteName(spotlight.siteId);
+    return out;
   }
 
   /**
@@ -232,7 +249,14 @@ export class MeetingProjection {
     };
     if (s.mark) row.mark = s.mark;
     if (s.absenceReason !== undefined) row.absenceReason = s.absenceReason;
-    if (s.headcount !== undefined) row.headcount = s.headcount;
+    // The secretary's count wins; otherwise the site's own latest roll-call answer.
+    if (s.markedHeadcount !== undefined) {
+      row.headcount = s.markedHeadcount;
+      row.headcountSource = 'mark';
+    } else if (s.rollCallHeadcount !== undefined) {
+      row.headcount = s.rollCallHeadcount;
+      row.headcountSource = 'rollcall';
+    }
     if (s.siteChair !== undefined) row.siteChair = s.siteChair;
     if (s.note !== undefined) row.note = s.note;
     return row;
@@ -247,6 +271,7 @@ export class MeetingProjection {
   apply(e: MeetingEventEntry): void {
     if (e.seq !== this.seq + 1) throw new Error(`event ${e.seq} applied after ${this.seq}`);
     this.seq = e.seq;
+    this.releasedHolderSiteId = null;
     const at = ms(e.at);
     const d = e.data as never;
     switch (e.type as MeetingEventType) {
@@ -313,7 +338,13 @@ export class MeetingProjection {
       }
       case 'floor.grant': {
         const x = d as MeetingEvents['floor.grant'];
-        if (this.holder) this.endSpeech(at);
+        if (this.holder) {
+          this.endSpeech(at);
+          if (this.holder.siteId !== x.siteId) this.releasedHolderSiteId = this.holder.siteId;
+        }
+        // Granting the floor again is the chair's way of reopening a muted holder's mic.
+        const granted = this.sites.get(x.siteId);
+        if (granted) granted.forcedMute = false;
         this.queue = this.queue.filter((q) => q.siteId !== x.siteId);
         this.holder = {
           siteId: x.siteId,
@@ -332,6 +363,7 @@ export class MeetingProjection {
       case 'floor.revoke':
         if (this.holder) {
           this.endSpeech(at);
+          this.releasedHolderSiteId = this.holder.siteId;
           this.holder = null;
         }
         break;
@@ -363,13 +395,17 @@ export class MeetingProjection {
       case 'mic.allow': {
         const x = d as MeetingEvents['mic.allow'];
         const s = this.sites.get(x.siteId);
-        if (s) s.askedUnmute = x.allowed;
+        if (!s) break;
+        s.askedUnmute = x.allowed;
+        if (x.allowed) s.forcedMute = false;
         break;
       }
       case 'moderation.mute': {
         const x = d as MeetingEvents['moderation.mute'];
         for (const s of this.sites.values()) {
-          if (x.siteId === null || s.siteId === x.siteId) s.askedUnmute = false;
+          if (x.siteId !== null && s.siteId !== x.siteId) continue;
+          s.askedUnmute = false;
+          s.forcedMute = true;
         }
         break;
       }
@@ -383,6 +419,7 @@ export class MeetingProjection {
         this.queue = this.queue.filter((q) => q.siteId !== x.siteId);
         if (this.holder?.siteId === x.siteId) {
           this.endSpeech(at);
+          this.releasedHolderSiteId = x.siteId;
           this.holder = null;
         }
         break;
@@ -396,7 +433,8 @@ export class MeetingProjection {
           s.absenceReason = undefined;
         } else if (x.mark !== undefined) s.mark = x.mark;
         if (x.absenceReason !== undefined) s.absenceReason = x.absenceReason;
-        if (x.headcount !== undefined) s.headcount = x.headcount;
+        if (x.headcount === null) s.markedHeadcount = undefined;
+        else if (x.headcount !== undefined) s.markedHeadcount = x.headcount;
         if (x.siteChair !== undefined) s.siteChair = x.siteChair;
         if (x.note !== undefined) s.note = x.note;
         break;
@@ -420,9 +458,9 @@ export class MeetingProjection {
         if (!rc || rc.closedAt) break;
         rc.answers = rc.answers.filter((a) => a.siteId !== x.siteId);
         rc.answers.push({ siteId: x.siteId, headcount: x.headcount, at: e.at });
-        // The roll-call headcount is the site's headcount unless the secretary overrides it later.
+        // Answers fold in log order, so this is the site's latest; a secretary's mark still wins.
         const s = this.sites.get(x.siteId);
-        if (s) s.headcount = x.headcount;
+        if (s) s.rollCallHeadcount = x.headcount;
         break;
       }
       case 'rollcall.close': {
@@ -488,6 +526,7 @@ export class MeetingProjection {
       this.endCurrentItem(atIso);
       if (this.holder) {
         this.endSpeech(at);
+        this.releasedHolderSiteId = this.holder.siteId;
         this.holder = null;
       }
       this.queue = [];

@@ -170,6 +170,62 @@ describe('floor, agenda and moderation', () => {
   });
 });
 
+describe("a chair's mute outlasts the floor", () => {
+  const allowed = () =>
+    svc.read('m1', (p) => Object.fromEntries(['A', 'B'].map((x) => [x, p.micAllowed(x)])));
+
+  it('closes the holder mic on mute all; it keeps the floor until asked to unmute', async () => {
+    await openAndStart();
+    await svc.floorGrant('m1', chair, 'A');
+    expect(await allowed()).toEqual({ A: true, B: false });
+    await svc.mute('m1', chair, null);
+    expect(await allowed()).toEqual({ A: false, B: false });
+    // Still the holder and on the big screen: only the microphone is closed.
+    const f = await svc.read('m1', (p) => p.floorState());
+    expect(f.holder?.siteId).toBe('A');
+    expect(f.spotlight).toEqual({ kind: 'site', siteId: 'A' });
+    expect(await svc.read('m1', (p) => p.attendanceRow('A', now).micAllowed)).toBe(false);
+    await svc.askUnmute('m1', chair, 'A');
+    expect(await allowed()).toEqual({ A: true, B: false });
+  });
+
+  it('closes the holder mic on an individual mute; granting the floor again reopens it', async () => {
+    await openAndStart();
+    await svc.floorGrant('m1', chair, 'A');
+    await svc.mute('m1', chair, 'B'); // someone else: the holder is not affected
+    expect(await allowed()).toEqual({ A: true, B: false });
+    await svc.mute('m1', chair, 'A');
+    expect(await allowed()).toEqual({ A: false, B: false });
+    // A grant to someone else does not lift A's mute; a new grant to A does.
+    await svc.floorGrant('m1', chair, 'B');
+    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBe('A');
+    expect(await allowed()).toEqual({ A: false, B: true });
+    await svc.floorGrant('m1', chair, 'A');
+    expect(await allowed()).toEqual({ A: true, B: false });
+  });
+
+  it('keeps an open-mic meeting muted after mute all until each site is asked', async () => {
+    await store.putMeeting({ ...def, openMics: true });
+    svc.invalidate('m1');
+    await openAndStart();
+    expect(await allowed()).toEqual({ A: true, B: true });
+    await svc.mute('m1', chair, null);
+    expect(await allowed()).toEqual({ A: false, B: false });
+    await svc.askUnmute('m1', chair, 'B');
+    expect(await allowed()).toEqual({ A: false, B: true });
+  });
+
+  it('names the site whose floor an event ended, for the mic push', async () => {
+    await openAndStart();
+    await svc.floorGrant('m1', chair, 'A');
+    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBeNull();
+    await svc.floorRevoke('m1', chair);
+    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBe('A');
+    await svc.rollCallStart('m1', sec, 60); // any other event clears it
+    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBeNull();
+  });
+});
+
 describe('attendance and roll-call', () => {
   it('derives on time, late, left early, absent and applies the secretary overrides', async () => {
     await openAndStart(); // A and B joined at T0-5min
@@ -241,18 +297,47 @@ describe('attendance and roll-call', () => {
     expect(await svc.read('m1', (p) => p.attendanceRow('A', now).headcount)).toBe(12);
   });
 
+  it("counts the site's latest roll-call headcount unless the secretary recorded one", async () => {
+    await openAndStart();
+    const row = () => svc.read('m1', (p) => p.attendanceRow('A', now));
+    const rc1 = await svc.rollCallStart('m1', sec, 60);
+    await svc.rollCallAnswer('m1', site('A'), 'A', rc1.id, 12);
+    expect(await row()).toMatchObject({ headcount: 12, headcountSource: 'rollcall' });
+    await svc.rollCallClose('m1', sec, rc1.id);
+    const rc2 = await svc.rollCallStart('m1', chair, 60);
+    await svc.rollCallAnswer('m1', site('A'), 'A', rc2.id, 14); // the latest answer counts
+    expect(await row()).toMatchObject({ headcount: 14, headcountSource: 'rollcall' });
+    await svc.mark('m1', sec, { siteId: 'A', headcount: 20 });
+    expect(await row()).toMatchObject({ headcount: 20, headcountSource: 'mark' });
+    // A later answer does not override the secretary's count...
+    await svc.rollCallAnswer('m1', site('A'), 'A', rc2.id, 15);
+    expect(await row()).toMatchObject({ headcount: 20, headcountSource: 'mark' });
+    // ...until she clears it.
+    await svc.mark('m1', sec, { siteId: 'A', headcount: null });
+    expect(await row()).toMatchObject({ headcount: 15, headcountSource: 'rollcall' });
+    expect((await svc.read('m1', (p) => p.attendanceRow('B', now))).headcount).toBeUndefined();
+  });
+
   it('rebuilds the same state from the log alone (restart)', async () => {
     await openAndStart();
     await svc.floorRequest('m1', site('A'), 'A');
     await svc.floorGrant('m1', chair, 'A');
+    await svc.mute('m1', chair, null); // the holder stays muted after a restart
     const rc = await svc.rollCallStart('m1', sec, 60);
     await svc.rollCallAnswer('m1', site('B'), 'B', rc.id, 4);
+    await svc.rollCallAnswer('m1', site('A'), 'A', rc.id, 6);
+    await svc.mark('m1', sec, { siteId: 'A', headcount: 9 });
     const before = await svc.read('m1', (p) => ({
       m: p.meetingView(),
       f: p.floorState(),
       t: p.attendanceTable(now),
       r: p.currentRollCall(),
     }));
+    expect(before.t.find((r) => r.siteId === 'A')).toMatchObject({
+      micAllowed: false,
+      headcount: 9,
+    });
+    expect(before.t.find((r) => r.siteId === 'B')?.headcount).toBe(4);
     const fresh = new MeetingProjection(
       def,
       new Map(['A', 'B', 'C', 'D'].map((c) => [c, { code: c, name: `Phường ${c}` }])),

@@ -435,27 +435,17 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
       meetingId,
       actor,
       (p, emit) => {
-        const s = p.sites.get(siteId);
-        if (!s) throw new HubError('FORBIDDEN', 'this site is not invited to the meeting');
-        if (s.removed) throw new HubError('REMOVED', 'this site was removed from the meeting');
-        if (
-          p.meeting.state !== 'open' &&
-          p.meeting.state !== 'in_session' &&
-          p.meeting.state !== 'adjourned'
-        ) {
-          throw new HubError(
-            'INVALID_STATE',
-            `meeting is ${p.meeting.state}: sites cannot join yet`,
-          );
-        }
-        if (p.meeting.locked && s.intervals.length === 0) {
-          throw new HubError('MEETING_LOCKED', 'the meeting is locked');
-        }
-        if (s.connId === connId) return;
+        assertSiteMayJoin(p, siteId);
+        if (p.sites.get(siteId)?.connId === connId) return;
         emit('site.join', { siteId, connId, node });
       },
       (p) => p,
     );
+  }
+
+  /** The checks of a join without the join (a site's lobby: no attendance yet). */
+  checkSiteJoin(meetingId: string, siteId: string): Promise<void> {
+    return this.read(meetingId, (p) => assertSiteMayJoin(p, siteId));
   }
 
   siteLeave(meetingId: string, actor: Actor, siteId: string, connId: string) {
@@ -599,6 +589,22 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
       },
       (p) => structuredClone(p.rollCalls.find((r) => r.id === rollCallId)!),
     );
+  }
+}
+
+function assertSiteMayJoin(p: MeetingProjection, siteId: string): void {
+  const s = p.sites.get(siteId);
+  if (!s) throw new HubError('FORBIDDEN', 'this site is not invited to the meeting');
+  if (s.removed) throw new HubError('REMOVED', 'this site was removed from the meeting');
+  if (
+    p.meeting.state !== 'open' &&
+    p.meeting.state !== 'in_session' &&
+    p.meeting.state !== 'adjourned'
+  ) {
+    throw new HubError('INVALID_STATE', `meeting is ${p.meeting.state}: sites cannot join yet`);
+  }
+  if (p.meeting.locked && s.intervals.length === 0) {
+    throw new HubError('MEETING_LOCKED', 'the meeting is locked');
   }
 }
 

@@ -35,6 +35,8 @@ export interface SocketData {
   meetingId?: string;
   /** Role in the joined meeting. */
   role?: Role;
+  /** A site on its pre-join screen: may test media, is not present (no attendance) yet. */
+  lobby?: boolean;
   peerId: string;
 }
 
@@ -75,6 +77,9 @@ type Handler<E extends C2SEventName> = (
 ) => Promise<C2SResponses[E]>;
 
 const WARN_AT = [60, 10];
+
+/** setTimeout's delay is a signed 32-bit number: clamp (a longer one would fire at once). */
+const timerDelay = (ms: number): number => Math.max(0, Math.min(ms, 2 ** 31 - 1));
 
 /**
  * Socket.IO signalling: authenticates the handshake, validates each request with its zod schema,
@@ -159,15 +164,25 @@ export class SignallingServer {
     d.metrics.sockets.inc();
     this.buckets.set(socket, new TokenBucket(d.rate.burst, d.rate.refillPerSecond));
     const timers: NodeJS.Timeout[] = [];
-    const untilWarn = socket.data.expiresAt - 60_000 - d.clock.now();
+    const untilExpiry = socket.data.expiresAt - d.clock.now();
     timers.push(
       setTimeout(
         () =>
           socket.emit('session:expiring', {
             expiresAt: new Date(socket.data.expiresAt).toISOString(),
           }),
-        Math.max(0, Math.min(untilWarn, 2 ** 31 - 1)),
+        timerDelay(untilExpiry - 60_000),
       ),
+      // Requests are refused past expiry anyway, but an idle socket would keep receiving the
+      // meeting's pushes (and a site would count as present) on a token nobody renewed.
+      setTimeout(() => {
+        // `local`: with connection-state recovery a plain emit goes through the Redis adapter
+        // and would be delivered after the disconnect; this one is written to the socket now.
+        d.io.local
+          .to(socket.id)
+          .emit('session:expired', { code: 'TOKEN_EXPIRED', message: 'access token expired' });
+        socket.disconnect(true);
+      }, timerDelay(untilExpiry)),
     );
     this.sessionTimers.set(socket, timers);
     for (const name of C2S_EVENTS) {
@@ -198,6 +213,7 @@ export class SignallingServer {
     if (socket.recovered) {
       socket.data.meetingId = undefined;
       socket.data.role = undefined;
+      socket.data.lobby = undefined;
       for (const r of [...socket.rooms]) if (r.startsWith('m:')) socket.leave(r);
     }
   }
@@ -225,6 +241,12 @@ export class SignallingServer {
       }
       if (name !== 'meeting:join' && !socket.data.meetingId) {
         throw new HubError('NOT_IN_MEETING', 'join a meeting first');
+      }
+      if (socket.data.lobby && !name.startsWith('meeting:') && !name.startsWith('media:')) {
+        throw new HubError(
+          'NOT_IN_MEETING',
+          'enter the meeting first (this socket is in the lobby)',
+        );
       }
       const data = await (this.handlers[name] as Handler<C2SEventName>)(
         socket,
@@ -385,15 +407,29 @@ export class SignallingServer {
     };
   }
 
-  private async joinMeeting(socket: HubSocket, meetingId: string): Promise<Snapshot> {
+  private async joinMeeting(
+    socket: HubSocket,
+    meetingId: string,
+    lobby: boolean,
+  ): Promise<Snapshot> {
     const { d } = this;
-    if (socket.data.meetingId === meetingId) return this.snapshot(socket);
+    if (socket.data.meetingId === meetingId) {
+      // Already in (or still in the lobby and asking to stay there): nothing to record.
+      if (!socket.data.lobby || lobby) return this.snapshot(socket);
+      return this.enterFromLobby(socket, meetingId);
+    }
     if (socket.data.meetingId) await this.leaveMeeting(socket);
     const grant = socket.data.grant;
     // Who may join depends on the definition only (chair, secretary, invited sites), which does
     // not change once the meeting is open: no need to catch up with the store for it.
     const role = await d.meetings.peek(meetingId, (p) => meetingRole(grant, p.meeting));
-    if (role === 'site') {
+    if (role === 'site' && lobby) {
+      // The lobby's connectivity check must not count as attendance nor replace the site's
+      // live connection elsewhere: validate only, and stay out of the site's own room.
+      await d.meetings.checkSiteJoin(meetingId, grant.siteId!);
+      socket.join(room(meetingId));
+      socket.data.lobby = true;
+    } else if (role === 'site') {
       const siteId = grant.siteId!;
       // One browser per site: a newer connection replaces the older one (on any node). Record
       // the join first so the old connection's leave is ignored (no gap in attendance). With the
@@ -411,7 +447,21 @@ export class SignallingServer {
     socket.data.meetingId = meetingId;
     socket.data.role = role;
     // A site's join command has just caught up with the store; staff did not run a command.
-    return this.snapshot(socket, role !== 'site');
+    return this.snapshot(socket, role !== 'site' || lobby);
+  }
+
+  /** A site leaves its lobby for the meeting: its presence (and attendance) starts now. */
+  private async enterFromLobby(socket: HubSocket, meetingId: string): Promise<Snapshot> {
+    const { d } = this;
+    const siteId = socket.data.grant.siteId!;
+    await d.meetings.siteJoin(meetingId, this.actor(socket), siteId, socket.id, d.nodeId);
+    d.io.in(siteRoom(meetingId, siteId)).except(socket.id).disconnectSockets(true);
+    socket.join(siteRoom(meetingId, siteId));
+    socket.data.lobby = false;
+    d.metrics.connectedSites.inc();
+    // Media sent from the lobby was not recorded while the site was not present.
+    await this.reportSiteMedia(meetingId, siteId);
+    return this.snapshot(socket, false);
   }
 
   private async leaveMeeting(socket: HubSocket): Promise<void> {
@@ -419,14 +469,16 @@ export class SignallingServer {
     if (!meetingId) return;
     socket.data.meetingId = undefined;
     const role = socket.data.role;
+    const lobby = socket.data.lobby;
     socket.data.role = undefined;
+    socket.data.lobby = undefined;
     try {
       this.d.media?.getRoom(meetingId)?.closePeer(socket.data.peerId);
     } catch {
       // unknown peer: never produced or consumed
     }
     for (const r of [...socket.rooms]) if (r.startsWith(`m:${meetingId}`)) socket.leave(r);
-    if (role === 'site') {
+    if (role === 'site' && !lobby) {
       this.d.metrics.connectedSites.dec();
       await this.d.meetings.siteLeave(
         meetingId,
@@ -473,6 +525,13 @@ export class SignallingServer {
     };
     const type = entry.type as keyof MeetingEvents;
     const data = entry.data as Record<string, unknown>;
+    // A site that just lost the floor lost its mic permission with it (unless asked to unmute):
+    // tell it, so its client agrees with the pause the hub enforces.
+    const released = p.releasedHolderSiteId;
+    if (released && released !== data.siteId) {
+      toSite(released).emit('mic:allowed', { siteId: released, allowed: p.micAllowed(released) });
+      presence(released);
+    }
     switch (type) {
       case 'state':
       case 'lock':
@@ -559,6 +618,8 @@ export class SignallingServer {
         const rc = p.rollCalls.find((r) => r.id === data.id);
         const a = rc?.answers.find((x) => x.siteId === data.siteId);
         if (a) staff.emit('rollcall:answered', { rollCallId: data.id as string, ...a });
+        // The answer is the site's headcount on the board unless the secretary recorded one.
+        staff.emit('attendance:updated', p.attendanceRow(data.siteId as string, now));
         break;
       }
       case 'rollcall.close': {
@@ -596,12 +657,12 @@ export class SignallingServer {
     for (const prod of r.listProducers()) {
       const siteId = siteOfPeer(prod.peerId);
       if (!siteId || prod.kind !== 'audio') continue;
+      // The projection decides (a chair's mute included: it outlasts the floor), so this pause
+      // and the `mic:allowed` push the site gets always agree.
       const allowed = p.micAllowed(siteId);
-      const muteHit =
-        type === 'moderation.mute' && (data.siteId === null || data.siteId === siteId);
       const grantHit = type === 'floor.grant' && data.siteId === siteId;
       try {
-        if ((!allowed || muteHit) && !prod.paused) {
+        if (!allowed && !prod.paused) {
           await r.pauseProducer(prod.id);
           this.d.io.to(room(meetingId)).emit('media:producerPaused', {
             producerId: prod.id,
@@ -708,7 +769,7 @@ export class SignallingServer {
       return m.read(this.mid(socket), (p) => p.micAllowed(siteId));
     };
     return {
-      'meeting:join': (s, p) => this.joinMeeting(s, p.meetingId),
+      'meeting:join': (s, p) => this.joinMeeting(s, p.meetingId, p.lobby ?? false),
       'meeting:leave': async (s) => {
         await this.leaveMeeting(s);
         return null;
