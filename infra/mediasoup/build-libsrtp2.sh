@@ -73,7 +73,8 @@ done >"$DIR/apt/parts/debian-src.list"
 
 APT=(apt-get -q -o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$DIR/apt/parts"
   -o "Dir::State::Lists=$DIR/apt/lists" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-  -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+  -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" -o "Acquire::Retries=1"
+  -o "Acquire::http::Timeout=30" -o "Acquire::https::Timeout=30")
 "${APT[@]}" update >>"$LOG" 2>&1 || give_up "cannot read Debian's source index (log: $LOG)"
 (cd "$DIR/src" && "${APT[@]}" source --download-only "libsrtp2=$version") >>"$LOG" 2>&1 ||
   give_up "cannot download Debian's libsrtp2 $version source (log: $LOG)"

@@ -1,4 +1,4 @@
-// npm run bench:join [-- --sites N] [-- --json] [-- --redis]
+// npm run bench:join [-- --sites N] [-- --json] [-- --redis [--fsync always|everysec]]
 // N simulated sites (socket.io-client, real invitation tokens exchanged over REST) join one
 // meeting and answer a roll-call. The hub runs as a child process so its RSS and CPU can be
 // measured. Signalling only (MEDIA_ENABLED=false): what is measured is the hub's control plane.
@@ -18,6 +18,11 @@ const sitesArg = argValue('sites');
 const all = sitesArg === 'all';
 const requested = all ? 3321 : numberArg('sites', 1000);
 const useRedis = process.argv.includes('--redis');
+// Production's infra/redis/redis.conf fsyncs the AOF every second; `always` shows the disk's cost.
+const fsync = (argValue('fsync') ?? 'everysec') as 'always' | 'everysec';
+if (fsync !== 'always' && fsync !== 'everysec') {
+  throw new Error(`--fsync expects always or everysec, got "${fsync}"`);
+}
 // Sites arrive spread over this window (as browsers do when a briefing opens), so the latency of
 // one join is measured rather than the depth of a queue built by this one client process.
 // --ramp-ms 0 = every site at the same instant.
@@ -90,7 +95,7 @@ async function main(): Promise<void> {
   const clients: Client[] = [];
   const workers: Worker[] = [];
   try {
-    if (useRedis) redis = await RedisServer.start();
+    if (useRedis) redis = await RedisServer.start({ appendfsync: fsync });
     progress(
       `starting hub (${useRedis ? 'redis' : 'memory'} store) with ${all ? 'all' : requested} sites…`,
     );
@@ -266,7 +271,7 @@ async function main(): Promise<void> {
       rampMs,
       peakRssMb: Math.round(after.hwmMb),
       cpuPct: Math.round(((after.cpuMs - before.cpuMs) / wall) * 100),
-      store: useRedis ? 'redis' : 'memory',
+      store: useRedis ? `redis (appendfsync ${fsync})` : 'memory',
       loadAvg1: Math.round(os.loadavg()[0]! * 10) / 10,
       cpus: os.cpus().length,
     };

@@ -23,6 +23,8 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    /** `always` for tests (every acknowledged write survives); benches use production's `everysec`. */
+    readonly appendfsync: 'always' | 'everysec',
   ) {}
 
   get url(): string {
@@ -30,11 +32,13 @@ export class RedisServer {
   }
 
   /** Starts redis-server; retries on a port race with another process. */
-  static async start(opts: { dir?: string } = {}): Promise<RedisServer> {
+  static async start(
+    opts: { dir?: string; appendfsync?: 'always' | 'everysec' } = {},
+  ): Promise<RedisServer> {
     const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'giaoban-redis-'));
     let lastErr: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const srv = new RedisServer(await freePort(), dir);
+      const srv = new RedisServer(await freePort(), dir, opts.appendfsync ?? 'always');
       try {
         await srv.spawn();
         return srv;
@@ -58,7 +62,7 @@ export class RedisServer {
         '--appendonly',
         'yes',
         '--appendfsync',
-        'always',
+        this.appendfsync,
         '--dir',
         this.dir,
         '--daemonize',
