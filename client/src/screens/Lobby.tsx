@@ -174,9 +174,11 @@ export function Lobby({
                 void join.run(async () => {
                   if (produces) await publish();
                   // Only now does the hub count the site as present (the lobby is not attendance).
-                  await session.enter();
+                  // Receiving may already run from the lobby's socket, so the first frame of the
+                  // chair does not wait for the enter round trip.
+                  const entering = session.enter();
                   onJoin();
-                  await session.receive();
+                  await Promise.all([entering, session.receive()]);
                 })
               }
             >
