@@ -209,30 +209,7 @@ export type ClientToServerEvents = {
   [E in C2SEventName]: (payload: C2SPayload<E>, ack: Ack<C2SResponses[E]>) => void;
 };
 
-/** Server→client pushes. */
-export const S2C_EVENTS = [
-  'meeting:updated',
-  'agenda:updated',
-  'floor:updated',
-  'floor:warning',
-  'presence:updated',
-  'attendance:updated',
-  'rollcall:started',
-  'rollcall:answered',
-  'rollcall:closed',
-  'moderation:muted',
-  'moderation:askUnmute',
-  'moderation:removed',
-  'mic:allowed',
-  'media:newProducer',
-  'media:producerClosed',
-  'media:producerPaused',
-  'media:consumerClosed',
-  'media:activeSpeaker',
-  'media:reset',
-  'session:expiring',
-  'session:expired',
-] as const;
+export { S2C_EVENTS } from './serverEvents';
 
 export interface ServerToClientEvents {
   /** Meeting changed (state, lock, agenda, current item). Everyone in the meeting. */
