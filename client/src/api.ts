@@ -112,6 +112,16 @@ export class ApiClient {
   groups(): Promise<UnitGroup[]> {
     return this.#json('GET', '/api/groups');
   }
+  createGroup(body: {
+    name: string;
+    unitCodes?: string[];
+    provinceCodes?: string[];
+  }): Promise<UnitGroup> {
+    return this.#json('POST', '/api/groups', body);
+  }
+  deleteGroup(id: string): Promise<null> {
+    return this.#json('DELETE', `/api/groups/${encodeURIComponent(id)}`);
+  }
 
   // --- accounts -------------------------------------------------------------------------------
   accounts(): Promise<Account[]> {

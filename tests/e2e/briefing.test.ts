@@ -33,6 +33,7 @@ import {
 import {
   type BriefingSeed,
   type E2EHub,
+  hanoiWards,
   seedBriefing,
   startE2EHub,
 } from '../harness/browser-hub.js';
@@ -524,16 +525,40 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       await signIn(p, hub.origin, hub.adminCredentials);
       await saveScreenshot(p, '02-meeting-list');
       await p.locator(tid(TID.navAdmin)).click();
-      for (const tab of ['directory', 'accounts', 'meetings']) {
+      for (const tab of ['directory', 'groups', 'accounts', 'meetings']) {
         await p.locator(tid(`admin-tab-${tab}`)).click({ timeout: 30_000 });
         await p.locator(`${tid(`admin-tab-${tab}`)}[aria-selected="true"]`).waitFor();
-        // Each tab shows its data once loaded: the Hà Nội wards, the accounts, the meeting.
+        if (tab === 'groups') {
+          // A saved group of every ward of Hà Nội, made through the form: the hub expands the
+          // province into its wards (all of them from the reference data).
+          await p.locator(`${tid('group-province')} option[value="01"]`).waitFor({
+            state: 'attached',
+            timeout: 30_000,
+          });
+          await p.locator(tid('group-name')).fill('Toàn bộ xã, phường Hà Nội');
+          await p.locator(tid('group-province')).selectOption('01');
+          await p.locator(tid('group-create')).click();
+          const size = await p
+            .locator(`${tid('group-table')} tr[data-size]`)
+            .first()
+            .getAttribute('data-size', { timeout: 30_000 });
+          expect(Number(size)).toBe(hanoiWards(10_000).length);
+        }
+        // Each tab shows its data once loaded: the Hà Nội wards, the group, the accounts, the meeting.
         const loaded = {
           directory: tid('unit-table'),
+          groups: tid('group-table'),
           accounts: tid(`account-row-${seed.chair.username}`),
           meetings: tid(`admin-meeting-${seed.meetingId}`),
         }[tab]!;
         await p.locator(loaded).first().waitFor({ timeout: 30_000 });
+        if (tab === 'meetings') {
+          // The new group is offered when a meeting is set up.
+          await p
+            .locator(`${tid('meeting-groups')} input[type="checkbox"]`)
+            .first()
+            .waitFor();
+        }
         await saveScreenshot(p, `08-admin-${tab}`);
       }
     } finally {

@@ -5,6 +5,7 @@ import type {
   MeetingSummary,
   Role,
   Unit,
+  UnitGroup,
 } from '@giaoban/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useServices } from '../AppContext';
@@ -12,9 +13,10 @@ import { Header } from '../components/Header';
 import { useAction } from '../hooks/useAction';
 import { useI18n } from '../hooks/useI18n';
 import { matchesSearch } from '../lib/text';
+import { GroupsTab } from './admin/GroupsTab';
 
-type Tab = 'directory' | 'accounts' | 'meetings';
-const TABS: Tab[] = ['directory', 'accounts', 'meetings'];
+type Tab = 'directory' | 'groups' | 'accounts' | 'meetings';
+const TABS: Tab[] = ['directory', 'groups', 'accounts', 'meetings'];
 const ROLES: Role[] = ['admin', 'chair', 'secretary', 'site', 'observer'];
 
 /** Administration (lazy chunk): directory import, accounts, meeting set-up and invitations. */
@@ -41,6 +43,7 @@ export default function AdminPage() {
           ))}
         </div>
         {tab === 'directory' && <DirectoryTab />}
+        {tab === 'groups' && <GroupsTab />}
         {tab === 'accounts' && <AccountsTab />}
         {tab === 'meetings' && <MeetingsTab />}
       </main>
@@ -346,6 +349,8 @@ function MeetingsTab() {
   const [secretaryId, setSecretaryId] = useState('');
   const [siteCodes, setSiteCodes] = useState('');
   const [province, setProvince] = useState('');
+  const [groups, setGroups] = useState<UnitGroup[]>([]);
+  const [groupIds, setGroupIds] = useState<string[]>([]);
   const [agenda, setAgenda] = useState<AgendaDraft[]>(() => [
     { key: ++draftSeq, title: '', minutes: '15', presenter: '' },
   ]);
@@ -355,9 +360,10 @@ function MeetingsTab() {
   const load = useCallback(
     () =>
       action.run(async () => {
-        const [acc, list] = await Promise.all([api.accounts(), api.meetings()]);
+        const [acc, list, g] = await Promise.all([api.accounts(), api.meetings(), api.groups()]);
         setAccounts(acc);
         setMeetings(list);
+        setGroups(g);
       }),
     [action.run, api],
   );
@@ -385,6 +391,7 @@ function MeetingsTab() {
               secretaryId: secretaryId || secretaries[0]?.id || '',
               ...(codes.length ? { siteIds: codes } : {}),
               ...(province.trim() ? { provinceCodes: [province.trim()] } : {}),
+              ...(groupIds.length ? { groupIds } : {}),
               agenda: agenda
                 .filter((a) => a.title.trim())
                 .map((a) => ({
@@ -462,6 +469,26 @@ function MeetingsTab() {
             placeholder="01"
           />
         </label>
+        {groups.length > 0 && (
+          <fieldset className="wide" data-testid="meeting-groups">
+            <legend>{t('admin.invitedGroups')}</legend>
+            {groups.map((g) => (
+              <label key={g.id} className="inline">
+                <input
+                  type="checkbox"
+                  checked={groupIds.includes(g.id)}
+                  data-testid={`meeting-group-${g.id}`}
+                  onChange={(e) =>
+                    setGroupIds((ids) =>
+                      e.target.checked ? [...ids, g.id] : ids.filter((x) => x !== g.id),
+                    )
+                  }
+                />{' '}
+                {g.name} ({t('admin.groupSize', { count: g.unitCodes.length })})
+              </label>
+            ))}
+          </fieldset>
+        )}
         <fieldset className="wide agenda-editor">
           <legend>{t('admin.agenda')}</legend>
           {agenda.map((a, i) => (
