@@ -558,6 +558,19 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
             .locator(`${tid('meeting-groups')} input[type="checkbox"]`)
             .first()
             .waitFor();
+          // Every invitation link in one spreadsheet, one line per invited site.
+          await p.locator(tid(`invitations-load-${seed.meetingId}`)).click();
+          await p.locator(tid(`invitations-${seed.meetingId}`)).waitFor({ timeout: 30_000 });
+          const shown = await p.locator(`${tid(`invitations-${seed.meetingId}`)} input`).count();
+          expect(shown).toBeGreaterThanOrEqual(SITES);
+          const [download] = await Promise.all([
+            p.waitForEvent('download', { timeout: 60_000 }),
+            p.locator(tid(`invitations-csv-${seed.meetingId}`)).click(),
+          ]);
+          const csv = await readFile(await download.path(), 'utf8');
+          expect(csv.startsWith('\uFEFF')).toBe(true);
+          const links = csv.split('\r\n').filter((l) => l.includes('/join/'));
+          expect(links).toHaveLength(shown);
         }
         await saveScreenshot(p, `08-admin-${tab}`);
       }

@@ -9,9 +9,11 @@ import type {
 } from '@giaoban/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useServices } from '../AppContext';
+import { saveBlob } from '../api';
 import { Header } from '../components/Header';
 import { useAction } from '../hooks/useAction';
 import { useI18n } from '../hooks/useI18n';
+import { invitationsCsv } from '../lib/invitationsCsv';
 import { matchesSearch } from '../lib/text';
 import { GroupsTab } from './admin/GroupsTab';
 
@@ -598,6 +600,29 @@ function MeetingsTab() {
               </div>
               {invites[m.id] && invites[m.id]!.length > 0 && (
                 <div className="table-scroll short">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid={`invitations-csv-${m.id}`}
+                    onClick={() =>
+                      saveBlob(
+                        new Blob(
+                          [
+                            invitationsCsv(invites[m.id]!, {
+                              code: t('admin.unitCode'),
+                              site: t('admin.inviteSite'),
+                              link: t('admin.invitations'),
+                              expires: t('admin.inviteExpires'),
+                            }),
+                          ],
+                          { type: 'text/csv;charset=utf-8' },
+                        ),
+                        `${t('admin.inviteFile')}-${m.id}.csv`,
+                      )
+                    }
+                  >
+                    {t('admin.downloadInvitations', { count: invites[m.id]!.length })}
+                  </button>
                   <table className="compact" data-testid={`invitations-${m.id}`}>
                     <caption>{t('admin.invitations')}</caption>
                     <tbody>

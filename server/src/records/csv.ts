@@ -1,23 +1,9 @@
+import { csvDocument, csvLine } from '@giaoban/shared/csv';
 import { buildAttendanceTable, type Cell } from './AttendanceTable.js';
 import { LABELS } from './labels.js';
 import type { MeetingRecord } from './MeetingRecord.js';
 
-/**
- * Attendance report as CSV for spreadsheets: UTF-8 with a BOM (so Excel reads Vietnamese
- * correctly), CRLF line ends and RFC 4180 quoting.
- *
- * Cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
- * apostrophe (OWASP "CSV injection"): a site named =HYPERLINK("http://x","y") shows as text.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-export function quoteCsvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+export { neutraliseFormula, quoteCsvField } from '@giaoban/shared/csv';
 
 function cellText(cell: Cell): string {
   switch (cell.kind) {
@@ -32,13 +18,10 @@ function cellText(cell: Cell): string {
   }
 }
 
-function csvLine(fields: readonly string[], width: number): string {
-  const padded = [...fields];
-  // RFC 4180: every record has the same number of fields.
-  while (padded.length < width) padded.push('');
-  return padded.map((f) => quoteCsvField(neutraliseFormula(f))).join(',');
-}
-
+/**
+ * Attendance report as CSV for spreadsheets: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting,
+ * formulas neutralised (see @giaoban/shared/csv).
+ */
 export function renderAttendanceCsv(record: MeetingRecord): string {
   const table = buildAttendanceTable(record);
   const width = table.columns.length;
@@ -52,5 +35,5 @@ export function renderAttendanceCsv(record: MeetingRecord): string {
     csvLine([LABELS.attendance.summary.heading], width),
     ...table.summaryLines.map((l) => csvLine([l.label, cellText(l.value)], width)),
   ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }
