@@ -8,6 +8,7 @@ import { type HubConfig, loadConfig } from './config/Config';
 import { AccountService } from './domain/AccountService';
 import { DirectoryService } from './domain/DirectoryService';
 import { MeetingService } from './domain/MeetingService';
+import { type LivenessOptions, NodeLiveness } from './domain/NodeLiveness';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
@@ -26,6 +27,11 @@ export interface HubOptions {
   /** SFU settings when the hub creates its own media plane (default: from the environment). */
   sfuEnv?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /**
+   * Node heartbeat and lost-connection sweeper (on by default with the Redis store). Tests
+   * shorten the timers here; defaults: beat every 5 s, TTL 15 s, sweep every 5 s.
+   */
+  liveness?: LivenessOptions;
 }
 
 export interface Hub {
@@ -35,6 +41,8 @@ export interface Hub {
   readonly accounts: AccountService;
   readonly directory: DirectoryService;
   readonly meetings: MeetingService;
+  /** Heartbeat + sweeper; undefined when off (memory store: one process, nothing to sweep). */
+  readonly liveness: NodeLiveness | undefined;
   readonly media: MediaGateway | undefined;
   readonly io: HubServer;
   readonly logger: Logger;
@@ -119,6 +127,20 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     rate: { burst: config.socket.burst, refillPerSecond: config.socket.refillPerSecond },
   });
 
+  const liveness =
+    (opts.liveness?.enabled ?? store.kind === 'redis')
+      ? new NodeLiveness(
+          store,
+          meetings,
+          config.nodeId,
+          logger.child('liveness'),
+          opts.liveness,
+          // Socket ids are the connIds of site joins; `io.sockets.sockets` holds this process's.
+          (connId) => io.sockets.sockets.has(connId),
+        )
+      : undefined;
+  await liveness?.start();
+
   let closed = false;
   return {
     config,
@@ -127,6 +149,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     accounts,
     directory,
     meetings,
+    liveness,
     media,
     io,
     logger,
@@ -148,6 +171,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       signalling.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Leaves of the sockets just closed that do not reach the store are swept by other hubs.
+      await liveness?.stop();
       httpServer.closeAllConnections();
       if (adapterClient?.isOpen) await adapterClient.close().catch(() => {});
       if (ownsMedia && media) await media.close();

@@ -5,6 +5,7 @@ export { type DemoSeed, seedDemo } from './demo/seedDemo';
 export { buildMeetingRecord } from './domain/buildMeetingRecord';
 export { MeetingProjection } from './domain/MeetingProjection';
 export { MeetingService } from './domain/MeetingService';
+export { type LivenessOptions, NodeLiveness } from './domain/NodeLiveness';
 export { createHub, type Hub, type HubOptions, startHub } from './Hub';
 export { createApp } from './http/createApp';
 export { buildOpenApi, toOpenApiPath } from './http/openapi';

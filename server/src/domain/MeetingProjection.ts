@@ -24,6 +24,8 @@ export interface SiteState {
   siteId: string;
   /** The live connection (one browser per site: a newer join supersedes the older one). */
   connId?: string;
+  /** Hub node (NODE_ID) holding the live connection, from its `site.join`. */
+  node?: string;
   intervals: Array<{ joinAt: number; leaveAt?: number }>;
   media: MediaFlags;
   /** Chair asked this site to unmute (kept until muted). Floor holder is allowed separately. */
@@ -67,7 +69,11 @@ export interface MeetingEvents {
   'floor.revoke': { siteId: string; reason: 'revoked' | 'expired' | 'next' | 'removed' };
   'floor.spotlight': { spotlight: Spotlight | null };
   'site.join': { siteId: string; connId: string; node: string };
-  'site.leave': { siteId: string; connId: string };
+  /**
+   * `reason` (absent in older logs = the socket closed): `node_lost` = recorded by another hub
+   * because the node holding the connection stopped beating (crash, kill, power loss).
+   */
+  'site.leave': { siteId: string; connId: string; reason?: SiteLeaveReason };
   'site.media': { siteId: string; audio: MediaFlags['audio']; video: MediaFlags['video'] };
   'mic.allow': { siteId: string; allowed: boolean };
   'moderation.mute': { siteId: string | null };
@@ -86,6 +92,17 @@ export interface MeetingEvents {
   'rollcall.close': { id: string };
 }
 export type MeetingEventType = keyof MeetingEvents;
+export type SiteLeaveReason = 'node_lost';
+
+/** A site's live connection and the hub node holding it. */
+export interface SiteConnection {
+  siteId: string;
+  connId: string;
+  node: string;
+}
+
+/** States in which sites can be connected (a meeting hub nodes watch for lost connections). */
+export const LIVE_STATES: readonly MeetingState[] = ['open', 'in_session', 'adjourned'];
 
 const ms = (isoStr: string): number => Date.parse(isoStr);
 const isoOf = (t: number): string => new Date(t).toISOString();
@@ -148,6 +165,33 @@ export class MeetingProjection {
 
   isConnected(siteId: string): boolean {
     return this.sites.get(siteId)?.connId !== undefined;
+  }
+
+  /** Live site connections with the node holding each (joins recorded without a node: skipped). */
+  connections(): SiteConnection[] {
+    const out: SiteConnection[] = [];
+    for (const s of this.sites.values()) {
+      if (s.connId !== undefined && s.node) {
+        out.push({ siteId: s.siteId, connId: s.connId, node: s.node });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Connections held by nodes that are gone (not `alive`). Connections of `self` are lost only
+   * when `hasLocal` says this process has no such socket (an earlier process with the same
+   * NODE_ID died holding them). Only while sites can be connected (open, in session, adjourned).
+   */
+  lostConnections(
+    alive: (node: string) => boolean,
+    self: string,
+    hasLocal: (connId: string) => boolean = () => true,
+  ): SiteConnection[] {
+    if (!LIVE_STATES.includes(this.meeting.state)) return [];
+    return this.connections().filter((c) =>
+      c.node === self ? !hasLocal(c.connId) : !alive(c.node),
+    );
   }
 
   micAllowed(siteId: string): boolean {
@@ -377,6 +421,7 @@ export class MeetingProjection {
         // A join while already connected (new tab, reconnect, node restart) continues the interval.
         if (s.connId === undefined) s.intervals.push({ joinAt: at });
         s.connId = x.connId;
+        s.node = x.node;
         break;
       }
       case 'site.leave': {
@@ -477,6 +522,7 @@ export class MeetingProjection {
   private disconnect(s: SiteState, at: number): void {
     if (s.connId === undefined) return;
     s.connId = undefined;
+    s.node = undefined;
     const last = s.intervals.at(-1);
     if (last && last.leaveAt === undefined) last.leaveAt = at;
     s.media = { audio: 'none', video: 'none' };

@@ -15,6 +15,7 @@ import {
   type MeetingEvents,
   type MeetingEventType,
   MeetingProjection,
+  type SiteLeaveReason,
   type SiteName,
 } from './MeetingProjection';
 
@@ -448,14 +449,29 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.read(meetingId, (p) => assertSiteMayJoin(p, siteId));
   }
 
-  siteLeave(meetingId: string, actor: Actor, siteId: string, connId: string) {
+  /**
+   * Records that connection `connId` of a site ended; a no-op when the site has a newer
+   * connection (or none), so a late or repeated leave (another hub sweeping too) changes nothing.
+   * Resolves to whether a leave was recorded.
+   */
+  siteLeave(
+    meetingId: string,
+    actor: Actor,
+    siteId: string,
+    connId: string,
+    reason?: SiteLeaveReason,
+  ) {
+    let recorded = false;
     return this.command(
       meetingId,
       actor,
       (p, emit) => {
-        if (p.sites.get(siteId)?.connId === connId) emit('site.leave', { siteId, connId });
+        recorded = false;
+        if (p.sites.get(siteId)?.connId !== connId) return;
+        emit('site.leave', reason ? { siteId, connId, reason } : { siteId, connId });
+        recorded = true;
       },
-      () => null,
+      () => recorded,
     );
   }
 

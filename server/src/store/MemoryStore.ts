@@ -2,6 +2,7 @@ import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/sh
 import {
   type AccountRecord,
   DuplicateError,
+  liveIndexChange,
   type MeetingDefinition,
   SeqConflictError,
   type Store,
@@ -18,6 +19,8 @@ export class MemoryStore implements Store {
   private readonly events = new Map<string, MeetingEventEntry[]>();
   private readonly audit: AuditEntry[] = [];
   private readonly mediaNodes = new Map<string, string>();
+  private readonly heartbeats = new Map<string, number>();
+  private readonly liveMeetings = new Set<string>();
 
   // Copies in and out so callers can never mutate stored state by accident (as with Redis).
   private static clone<T>(v: T): T {
@@ -98,6 +101,9 @@ export class MemoryStore implements Store {
     }
     if (entry.seq !== log.length + 1) throw new SeqConflictError(meetingId, entry.seq);
     log.push(MemoryStore.clone(entry));
+    const change = liveIndexChange(entry);
+    if (change === 'add') this.liveMeetings.add(meetingId);
+    else if (change === 'remove') this.liveMeetings.delete(meetingId);
   }
   async readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]> {
     const log = this.events.get(meetingId) ?? [];
@@ -109,6 +115,27 @@ export class MemoryStore implements Store {
   }
   async listAudit(limit: number): Promise<AuditEntry[]> {
     return this.audit.slice(-limit).map(MemoryStore.clone);
+  }
+
+  // One process, one node: liveness is kept in process memory (Date.now, like a Redis TTL).
+  async heartbeat(nodeId: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const was = (this.heartbeats.get(nodeId) ?? 0) > now;
+    this.heartbeats.set(nodeId, now + ttlMs);
+    return was;
+  }
+  async dropHeartbeat(nodeId: string): Promise<void> {
+    this.heartbeats.delete(nodeId);
+  }
+  async aliveNodes(nodeIds: readonly string[]): Promise<Set<string>> {
+    const now = Date.now();
+    return new Set(nodeIds.filter((n) => (this.heartbeats.get(n) ?? 0) > now));
+  }
+  async listLiveMeetingIds(): Promise<string[]> {
+    return [...this.liveMeetings];
+  }
+  async forgetLiveMeeting(meetingId: string): Promise<void> {
+    this.liveMeetings.delete(meetingId);
   }
 
   async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
 import { RedisStore } from './RedisStore';
@@ -24,6 +25,46 @@ async function make(): Promise<RedisStore> {
 
 describe('RedisStore', () => {
   storeContract(make);
+
+  it('indexes the live meetings of logs written before the index existed, once', async () => {
+    const s = await make();
+    const prefix = `t${n}:`;
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    try {
+      const entry = (seq: number, to: string) =>
+        JSON.stringify({
+          seq,
+          at: '2026-11-26T01:30:00.000Z',
+          actor: { id: 'c', role: 'chair', name: 'c' },
+          type: 'state',
+          data: { to },
+        });
+      // Written the old way: a bare XADD, no live set.
+      for (const [id, states] of [
+        ['live', ['scheduled', 'open', 'in_session']],
+        ['done', ['scheduled', 'open', 'closed']],
+        ['draft', []],
+      ] as const) {
+        await raw.hSet(`${prefix}meeting`, id, '{}');
+        for (const [i, to] of states.entries()) {
+          await raw.xAdd(`${prefix}events:${id}`, `${i + 1}-0`, { e: entry(i + 1, to) });
+        }
+        // Many later events without a state change: the scan pages back to the last `state`.
+        if (id === 'live') {
+          for (let seq = 4; seq < 600; seq++) {
+            await raw.xAdd(`${prefix}events:${id}`, `${seq}-0`, {
+              e: JSON.stringify({ ...JSON.parse(entry(seq, 'x')), type: 'floor.request' }),
+            });
+          }
+        }
+      }
+      expect(await s.listLiveMeetingIds()).toEqual(['live']);
+      expect(await raw.get(`${prefix}live:indexed`)).toBe('1');
+    } finally {
+      await raw.close();
+    }
+  });
 
   it('keeps the event log across a redis-server restart (AOF)', async () => {
     const s = await make();

@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import {
   type AccountRecord,
   DuplicateError,
+  liveIndexChange,
   type MeetingDefinition,
   SeqConflictError,
   type Store,
@@ -11,7 +12,8 @@ import {
 type Client = ReturnType<typeof createClient>;
 
 /**
- * Appends `ARGV[2]` as entry id `<seq>-0` only when seq = last + 1. The stream id *is* the event
+ * Appends `ARGV[2]` as entry id `<seq>-0` only when seq = last + 1, and in the same step adds
+ * meeting `ARGV[4]` to (`ARGV[3]` = add) or removes it from (remove) the live-meeting set `KEYS[2]`. The stream id *is* the event
  * sequence number, so readers resume with `XRANGE key (<seq>-0 +` and a lost race is detected
  * atomically inside Redis.
  */
@@ -21,13 +23,19 @@ local lastSeq = 0
 if #last > 0 then lastSeq = tonumber(string.match(last[1][1], '^(%d+)-')) end
 if lastSeq + 1 ~= tonumber(ARGV[1]) then return 0 end
 redis.call('XADD', KEYS[1], ARGV[1] .. '-0', 'e', ARGV[2])
+if ARGV[3] == 'add' then redis.call('SADD', KEYS[2], ARGV[4]) end
+if ARGV[3] == 'remove' then redis.call('SREM', KEYS[2], ARGV[4]) end
 return 1
 `;
+
+const LIVE_STATES = new Set(['open', 'in_session', 'adjourned']);
 
 /**
  * Redis layout (prefix `gb:` by default): hashes `unit`, `group`, `account`, `username`, `meeting`,
  * `medianode`; one stream `events:<meetingId>` per meeting (the attendance/audit event log) and
- * the admin stream `audit`. With `appendonly yes` every acknowledged write survives a restart.
+ * the admin stream `audit`; the set `live` of meetings whose sites may be connected (marker
+ * `live:indexed` once logs written before the set existed were scanned); a key `node:<nodeId>`
+ * with a TTL per running hub process (its heartbeat). With `appendonly yes` every acknowledged write survives a restart.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -137,10 +145,13 @@ export class RedisStore implements Store {
     const ok = await this.client.sendCommand<number>([
       'EVAL',
       APPEND_SCRIPT,
-      '1',
+      '2',
       this.k(`events:${meetingId}`),
+      this.k('live'),
       String(entry.seq),
       JSON.stringify(entry),
+      liveIndexChange(entry) ?? '',
+      meetingId,
     ]);
     if (ok !== 1) throw new SeqConflictError(meetingId, entry.seq);
   }
@@ -156,6 +167,61 @@ export class RedisStore implements Store {
   async listAudit(limit: number): Promise<AuditEntry[]> {
     const rows = await this.client.xRevRange(this.k('audit'), '+', '-', { COUNT: limit });
     return rows.reverse().map((r) => JSON.parse(String(r.message.e)) as AuditEntry);
+  }
+
+  async heartbeat(nodeId: string, ttlMs: number): Promise<boolean> {
+    const prev = await this.client.sendCommand<string | null>([
+      'SET',
+      this.k(`node:${nodeId}`),
+      new Date().toISOString(),
+      'PX',
+      String(Math.max(1, Math.round(ttlMs))),
+      'GET',
+    ]);
+    return prev !== null;
+  }
+  async dropHeartbeat(nodeId: string): Promise<void> {
+    await this.client.del(this.k(`node:${nodeId}`));
+  }
+  async aliveNodes(nodeIds: readonly string[]): Promise<Set<string>> {
+    if (nodeIds.length === 0) return new Set();
+    const vals = await this.client.mGet(nodeIds.map((n) => this.k(`node:${n}`)));
+    return new Set(nodeIds.filter((_, i) => vals[i] !== null && vals[i] !== undefined));
+  }
+  async listLiveMeetingIds(): Promise<string[]> {
+    if (!(await this.client.exists(this.k('live:indexed')))) await this.indexLiveMeetings();
+    return this.client.sMembers(this.k('live'));
+  }
+  async forgetLiveMeeting(meetingId: string): Promise<void> {
+    await this.client.sRem(this.k('live'), meetingId);
+  }
+
+  /**
+   * Logs written before the live set existed: a meeting is live when its latest `state` event
+   * went to open / in_session / adjourned. Runs once per database (a stale entry is harmless:
+   * sweepers drop meetings they find closed).
+   */
+  private async indexLiveMeetings(): Promise<void> {
+    for (const meetingId of await this.listMeetingIds()) {
+      const key = this.k(`events:${meetingId}`);
+      let end = '+';
+      let to: string | undefined;
+      while (to === undefined) {
+        const rows = await this.client.xRevRange(key, end, '-', { COUNT: 256 });
+        for (const r of rows) {
+          const e = JSON.parse(String(r.message.e)) as MeetingEventEntry;
+          if (e.type === 'state') {
+            to = String(e.data.to);
+            break;
+          }
+        }
+        if (rows.length < 256) break;
+        end = `(${rows.at(-1)!.id}`;
+      }
+      if (to !== undefined && LIVE_STATES.has(to))
+        await this.client.sAdd(this.k('live'), meetingId);
+    }
+    await this.client.set(this.k('live:indexed'), '1');
   }
 
   async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {

@@ -89,7 +89,34 @@ export interface Store {
   /** Newest last; at most `limit`. */
   listAudit(limit: number): Promise<AuditEntry[]>;
 
+  /**
+   * Node liveness. Marks hub process `nodeId` alive for the next `ttlMs` (a heartbeat). Returns
+   * false when the node was not marked alive just before (first beat, or the mark had lapsed:
+   * other nodes may have taken its connections for lost).
+   */
+  heartbeat(nodeId: string, ttlMs: number): Promise<boolean>;
+  /** Graceful stop: the node is gone now rather than when its mark lapses. */
+  dropHeartbeat(nodeId: string): Promise<void>;
+  /** The subset of `nodeIds` whose heartbeat has not lapsed. */
+  aliveNodes(nodeIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Meetings whose sites may be connected: appendEvent adds a meeting on a `site.join` or a
+   * `state` event into open / in_session / adjourned, and drops it on any other `state` event.
+   */
+  listLiveMeetingIds(): Promise<string[]>;
+  /** Drop a meeting from the live index (a sweeper found it closed). */
+  forgetLiveMeeting(meetingId: string): Promise<void>;
+
   /** First node to claim hosts the meeting's media; returns the owner. */
   claimMediaNode(meetingId: string, nodeId: string): Promise<string>;
   getMediaNode(meetingId: string): Promise<string | undefined>;
+}
+
+const LIVE = new Set(['open', 'in_session', 'adjourned']);
+
+/** How an appended entry changes the live-meeting index (see Store.listLiveMeetingIds). */
+export function liveIndexChange(entry: MeetingEventEntry): 'add' | 'remove' | undefined {
+  if (entry.type === 'site.join') return 'add';
+  if (entry.type !== 'state') return undefined;
+  return LIVE.has(String(entry.data.to)) ? 'add' : 'remove';
 }

@@ -149,4 +149,42 @@ export function storeContract(make: () => Promise<Store>): void {
     expect(await s.claimMediaNode('m1', 'n2')).toBe('n1');
     expect(await s.getMediaNode('m1')).toBe('n1');
   });
+
+  it('keeps node heartbeats that lapse after their TTL and can be dropped', async () => {
+    const s = await make();
+    expect(await s.heartbeat('n1', 300)).toBe(false); // first beat
+    expect(await s.heartbeat('n1', 300)).toBe(true);
+    await s.heartbeat('n2', 5_000);
+    expect([...(await s.aliveNodes(['n1', 'n2', 'n3']))].sort()).toEqual(['n1', 'n2']);
+    expect(await s.aliveNodes([])).toEqual(new Set());
+    await new Promise((r) => setTimeout(r, 400));
+    expect([...(await s.aliveNodes(['n1', 'n2']))]).toEqual(['n2']);
+    expect(await s.heartbeat('n1', 300)).toBe(false); // had lapsed
+    await s.dropHeartbeat('n2');
+    expect([...(await s.aliveNodes(['n1', 'n2']))]).toEqual(['n1']);
+  });
+
+  it('indexes live meetings from the appended events', async () => {
+    const s = await make();
+    const state = (seq: number, from: string, to: string): MeetingEventEntry => ({
+      ...ev(seq, 'state'),
+      data: { from, to },
+    });
+    await s.putMeeting(def('m1'));
+    await s.putMeeting(def('m2'));
+    expect(await s.listLiveMeetingIds()).toEqual([]);
+    await s.appendEvent('m1', state(1, 'draft', 'scheduled'));
+    await s.appendEvent('m1', state(2, 'scheduled', 'open'));
+    await s.appendEvent('m2', ev(1)); // a join (as in logs of hubs that kept no index)
+    expect((await s.listLiveMeetingIds()).sort()).toEqual(['m1', 'm2']);
+    await s.appendEvent('m1', state(3, 'open', 'adjourned'));
+    await s.appendEvent('m1', state(4, 'adjourned', 'closed'));
+    expect(await s.listLiveMeetingIds()).toEqual(['m2']);
+    // A refused append changes nothing.
+    await expect(s.appendEvent('m1', state(4, 'closed', 'open'))).rejects.toBeInstanceOf(
+      SeqConflictError,
+    );
+    await s.forgetLiveMeeting('m2');
+    expect(await s.listLiveMeetingIds()).toEqual([]);
+  });
 }
