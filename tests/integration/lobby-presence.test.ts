@@ -1,15 +1,7 @@
-// The lobby's connectivity check uses the real hub and media plane, but it is not attendance: a
-// site in its lobby has no join interval, does not show as connected, and does not replace the
-// site's live connection elsewhere; entering the meeting from the same socket starts attendance.
-// Real hub, real mediasoup worker, real redis-server.
-import { SfuMediaGateway } from '@giaoban/server';
-import { MediaPlane } from '@giaoban/sfu';
-import { testSfuConfig } from '@giaoban/sfu/testing';
 import type { AttendanceRow } from '@giaoban/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBriefingHub } from '../harness/briefingHub';
 import {
-  type ClientSocket,
-  connect,
   eventually,
   exchangeInvite,
   FAKE_DTLS,
@@ -17,43 +9,16 @@ import {
   ok,
   opusRtpParameters,
   req,
-  startTestHub,
-  type TestHub,
 } from '../harness/hub';
-import { RedisServer } from '../harness/redis';
 
-let redis: RedisServer;
-let t: TestHub;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }));
-  t = await startTestHub({
-    env: { REDIS_URL: redis.url },
-    hub: { media: new SfuMediaGateway(plane) },
-    seed: { maxSites: 3, siteAccounts: 0 },
-  });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t?.close();
-  await t?.hub.media?.close();
-  await redis?.stop();
-});
-
-async function sock(token: string): Promise<ClientSocket> {
-  const s = await connect(t.url, token);
-  sockets.push(s);
-  return s;
-}
+const fx = useBriefingHub({ seed: { maxSites: 3, siteAccounts: 0 }, media: true });
+const { sock } = fx;
 
 describe('the lobby is not attendance', () => {
   it('tests media from the lobby without a join interval; entering starts attendance', async () => {
-    const { meetingId, people, sites } = t.seed;
+    const { meetingId, people, sites } = fx.t.seed;
     const sec = await sock(
-      (await login(t.url, people.secretary.username, people.secretary.password)).accessToken,
+      (await login(fx.t.url, people.secretary.username, people.secretary.password)).accessToken,
     );
     await ok(sec, 'meeting:join', { meetingId });
     const siteId = sites[0]!.siteId;
@@ -65,7 +30,7 @@ describe('the lobby is not attendance', () => {
     });
 
     // The lobby: a snapshot, then the connectivity check on a real send transport with a mic.
-    const siteTok = (await exchangeInvite(t.url, sites[0]!.inviteToken)).accessToken;
+    const siteTok = (await exchangeInvite(fx.t.url, sites[0]!.inviteToken)).accessToken;
     const lobby = await sock(siteTok);
     const snap = await ok(lobby, 'meeting:join', { meetingId, lobby: true });
     expect(snap.meeting.id).toBe(meetingId);

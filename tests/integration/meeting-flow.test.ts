@@ -1,14 +1,8 @@
-// The whole briefing through socket.io-client against the real hub, real mediasoup workers and a
-// real redis-server: open, sites join, roll-call, floor request/grant/revoke (with the server
-// pausing microphones), agenda next, mute, adjourn, exports.
-import { SfuMediaGateway } from '@giaoban/server';
-import { MediaPlane } from '@giaoban/sfu';
-import { testSfuConfig } from '@giaoban/sfu/testing';
 import { AttendanceRow, FloorState, Meeting, RollCall, Snapshot } from '@giaoban/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useBriefingHub } from '../harness/briefingHub';
 import {
   type ClientSocket,
-  connect,
   eventually,
   exchangeInvite,
   FAKE_DTLS,
@@ -17,45 +11,17 @@ import {
   opusRtpParameters,
   req,
   rest,
-  startTestHub,
-  type TestHub,
   waitFor,
 } from '../harness/hub';
-import { RedisServer } from '../harness/redis';
 
-let redis: RedisServer;
-let t: TestHub;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }));
-  t = await startTestHub({
-    env: { REDIS_URL: redis.url },
-    hub: { media: new SfuMediaGateway(plane) },
-    seed: { maxSites: 4, siteAccounts: 1 },
-  });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t?.close();
-  // the gateway was passed in, so the hub does not own it
-  await t?.hub.media?.close();
-  await redis?.stop();
-});
-
-async function sock(token: string): Promise<ClientSocket> {
-  const s = await connect(t.url, token);
-  sockets.push(s);
-  return s;
-}
+const fx = useBriefingHub({ seed: { maxSites: 4, siteAccounts: 1 }, media: true });
+const { sock } = fx;
 
 describe('a briefing end to end', () => {
   it('runs open → join → roll-call → floor → agenda → mute → adjourn → export', async () => {
-    const { meetingId, people, sites } = t.seed;
-    const chairTok = await login(t.url, people.chair.username, people.chair.password);
-    const secTok = await login(t.url, people.secretary.username, people.secretary.password);
+    const { meetingId, people, sites } = fx.t.seed;
+    const chairTok = await login(fx.t.url, people.chair.username, people.chair.password);
+    const secTok = await login(fx.t.url, people.secretary.username, people.secretary.password);
     const chair = await sock(chairTok.accessToken);
     const sec = await sock(secTok.accessToken);
 
@@ -71,7 +37,7 @@ describe('a briefing end to end', () => {
     const siteSocks: ClientSocket[] = [];
     const siteSnaps: Snapshot[] = [];
     for (const s of sites.slice(0, 3)) {
-      const tok = await exchangeInvite(t.url, s.inviteToken);
+      const tok = await exchangeInvite(fx.t.url, s.inviteToken);
       expect(tok.grant.meetingId).toBe(meetingId);
       const presence = waitFor(
         sec,
@@ -123,7 +89,7 @@ describe('a briefing end to end', () => {
       source: 'mic',
     });
     expect(produced.paused).toBe(true);
-    const room = t.hub.media!.getRoom(meetingId)!;
+    const room = fx.t.hub.media!.getRoom(meetingId)!;
     expect(room.listProducers().find((p) => p.id === produced.id)?.paused).toBe(true);
     const denied = await req(s0, 'media:setProducerPaused', {
       producerId: produced.id,
@@ -166,7 +132,7 @@ describe('a briefing end to end', () => {
         paused: true,
       }),
     ]);
-    expect(snapWithProducer.meeting.mediaNode).toBe(t.hub.config.nodeId);
+    expect(snapWithProducer.meeting.mediaNode).toBe(fx.t.hub.config.nodeId);
 
     // Floor: request, grant (server resumes the mic), revoke (server pauses it again).
     const floorReq = await ok(s0, 'floor:request', {});
@@ -232,7 +198,7 @@ describe('a briefing end to end', () => {
 
     // Attendance table and exports.
     const table = await rest<Array<{ siteId: string; status: string; headcount?: number }>>(
-      t.url,
+      fx.t.url,
       'GET',
       `/api/meetings/${meetingId}/attendance`,
       { token: secTok.accessToken },
@@ -242,18 +208,18 @@ describe('a briefing end to end', () => {
     expect(bySite.get(sites[0]!.siteId)).toMatchObject({ status: 'on_time', headcount: 10 });
     expect(bySite.get(sites[3]!.siteId)).toMatchObject({ status: 'absent_with_reason' });
 
-    const csv = await rest(t.url, 'GET', `/api/meetings/${meetingId}/attendance.csv`, {
+    const csv = await rest(fx.t.url, 'GET', `/api/meetings/${meetingId}/attendance.csv`, {
       token: secTok.accessToken,
     });
     expect(csv.status).toBe(200);
     expect(Array.from(csv.bytes.slice(0, 3))).toEqual([0xef, 0xbb, 0xbf]);
     expect(String(csv.body)).toContain(sites[0]!.name);
-    const xlsx = await rest(t.url, 'GET', `/api/meetings/${meetingId}/attendance.xlsx`, {
+    const xlsx = await rest(fx.t.url, 'GET', `/api/meetings/${meetingId}/attendance.xlsx`, {
       token: secTok.accessToken,
     });
     expect(xlsx.status).toBe(200);
     expect(String.fromCharCode(...xlsx.bytes.slice(0, 2))).toBe('PK');
-    const docx = await rest(t.url, 'GET', `/api/meetings/${meetingId}/minutes.docx`, {
+    const docx = await rest(fx.t.url, 'GET', `/api/meetings/${meetingId}/minutes.docx`, {
       token: secTok.accessToken,
     });
     expect(docx.status).toBe(200);
@@ -261,7 +227,7 @@ describe('a briefing end to end', () => {
 
     // Health reports the store and the real workers; metrics count connected sites.
     const health = await rest<{ ok: boolean; store: { kind: string }; media: { workers: number } }>(
-      t.url,
+      fx.t.url,
       'GET',
       '/healthz',
     );
@@ -270,13 +236,13 @@ describe('a briefing end to end', () => {
       store: { kind: 'redis' },
       media: { workers: 1 },
     });
-    const metrics = await rest<string>(t.url, 'GET', '/metrics');
+    const metrics = await rest<string>(fx.t.url, 'GET', '/metrics');
     expect(metrics.body).toMatch(/giaoban_connected_sites 3\b/);
     expect(metrics.body).toMatch(/giaoban_worker_cpu_seconds\{pid="\d+"\}/);
 
     // The event log holds every step, in order.
     const events = await rest<Array<{ seq: number; type: string }>>(
-      t.url,
+      fx.t.url,
       'GET',
       `/api/meetings/${meetingId}/events`,
       {

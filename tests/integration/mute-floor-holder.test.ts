@@ -2,13 +2,10 @@
 // hub pauses the holder's microphone and tells it it may not talk, the holder cannot reopen it,
 // it keeps the floor, and only the chair (ask to unmute, or a new grant) opens it again. A fresh
 // fold of the Redis log (a restart) agrees.
-import { MeetingService, SfuMediaGateway } from '@giaoban/server';
-import { MediaPlane } from '@giaoban/sfu';
-import { testSfuConfig } from '@giaoban/sfu/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeetingService } from '@giaoban/server';
+import { describe, expect, it } from 'vitest';
+import { useBriefingHub } from '../harness/briefingHub';
 import {
-  type ClientSocket,
-  connect,
   eventually,
   exchangeInvite,
   FAKE_DTLS,
@@ -16,44 +13,17 @@ import {
   ok,
   opusRtpParameters,
   req,
-  startTestHub,
-  type TestHub,
   waitFor,
 } from '../harness/hub';
-import { RedisServer } from '../harness/redis';
 
-let redis: RedisServer;
-let t: TestHub;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }));
-  t = await startTestHub({
-    env: { REDIS_URL: redis.url },
-    hub: { media: new SfuMediaGateway(plane) },
-    seed: { maxSites: 3, siteAccounts: 0 },
-  });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t?.close();
-  await t?.hub.media?.close();
-  await redis?.stop();
-});
-
-async function sock(token: string): Promise<ClientSocket> {
-  const s = await connect(t.url, token);
-  sockets.push(s);
-  return s;
-}
+const fx = useBriefingHub({ seed: { maxSites: 3, siteAccounts: 0 }, media: true });
+const { sock } = fx;
 
 /** A site that joined and sends a (paused, without the floor) microphone. */
 async function siteWithMic(i: number, ssrc: number) {
-  const { meetingId, sites } = t.seed;
+  const { meetingId, sites } = fx.t.seed;
   const siteId = sites[i]!.siteId;
-  const s = await sock((await exchangeInvite(t.url, sites[i]!.inviteToken)).accessToken);
+  const s = await sock((await exchangeInvite(fx.t.url, sites[i]!.inviteToken)).accessToken);
   await ok(s, 'meeting:join', { meetingId });
   await ok(s, 'media:routerCapabilities', {});
   const tr = await ok(s, 'media:createTransport', { direction: 'send' });
@@ -70,15 +40,15 @@ async function siteWithMic(i: number, ssrc: number) {
 
 describe('mute while a site holds the floor', () => {
   it('closes the holder mic until the chair asks it to unmute or grants the floor again', async () => {
-    const { meetingId, people } = t.seed;
+    const { meetingId, people } = fx.t.seed;
     const chair = await sock(
-      (await login(t.url, people.chair.username, people.chair.password)).accessToken,
+      (await login(fx.t.url, people.chair.username, people.chair.password)).accessToken,
     );
     await ok(chair, 'meeting:join', { meetingId });
     const a = await siteWithMic(0, 2001);
     const b = await siteWithMic(1, 2002);
     await ok(chair, 'meeting:transition', { to: 'in_session' });
-    const room = t.hub.media!.getRoom(meetingId)!;
+    const room = fx.t.hub.media!.getRoom(meetingId)!;
     const paused = (id: string) => room.listProducers().find((p) => p.id === id)?.paused;
 
     // A gets the floor: the hub resumes its mic and allows it.
@@ -116,7 +86,7 @@ describe('mute while a site holds the floor', () => {
     expect(paused(a.producerId)).toBe(true);
 
     // A restart folds the same state from the Redis log.
-    const fresh = new MeetingService(t.hub.store, { now: () => Date.now() });
+    const fresh = new MeetingService(fx.t.hub.store, { now: () => Date.now() });
     expect(await fresh.read(meetingId, (p) => [p.holder?.siteId, p.micAllowed(a.siteId)])).toEqual([
       a.siteId,
       false,
@@ -153,9 +123,9 @@ describe('mute while a site holds the floor', () => {
   });
 
   it('tells a holder that loses the floor to another site that its mic is closed', async () => {
-    const { meetingId, people } = t.seed;
+    const { meetingId, people } = fx.t.seed;
     const chair = await sock(
-      (await login(t.url, people.chair.username, people.chair.password)).accessToken,
+      (await login(fx.t.url, people.chair.username, people.chair.password)).accessToken,
     );
     await ok(chair, 'meeting:join', { meetingId });
     const c = await siteWithMic(2, 2003);

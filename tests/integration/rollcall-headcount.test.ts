@@ -2,40 +2,12 @@
 // CSV export): the secretary's own count wins, else the site's latest answer. Real hub and a real
 // redis-server.
 import type { AttendanceRow } from '@giaoban/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClientSocket,
-  connect,
-  exchangeInvite,
-  login,
-  ok,
-  rest,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from '../harness/hub';
-import { RedisServer } from '../harness/redis';
+import { describe, expect, it } from 'vitest';
+import { useBriefingHub } from '../harness/briefingHub';
+import { type ClientSocket, exchangeInvite, login, ok, rest, waitFor } from '../harness/hub';
 
-let redis: RedisServer;
-let t: TestHub;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  t = await startTestHub({ env: { REDIS_URL: redis.url }, seed: { maxSites: 4, siteAccounts: 0 } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t?.close();
-  await redis?.stop();
-});
-
-async function sock(token: string): Promise<ClientSocket> {
-  const s = await connect(t.url, token);
-  sockets.push(s);
-  return s;
-}
+const fx = useBriefingHub({ seed: { maxSites: 4, siteAccounts: 0 } });
+const { sock } = fx;
 
 /** RFC 4180 fields of one CSV line (quotes, doubled quotes, commas inside quotes). */
 function csvFields(line: string): string[] {
@@ -62,16 +34,16 @@ function csvFields(line: string): string[] {
 
 describe('roll-call by the chair, headcounts into the attendance', () => {
   it('lets the chair start and close a roll-call; answers feed the board, the table and the CSV', async () => {
-    const { meetingId, people, sites } = t.seed;
-    const chairTok = await login(t.url, people.chair.username, people.chair.password);
-    const secTok = await login(t.url, people.secretary.username, people.secretary.password);
+    const { meetingId, people, sites } = fx.t.seed;
+    const chairTok = await login(fx.t.url, people.chair.username, people.chair.password);
+    const secTok = await login(fx.t.url, people.secretary.username, people.secretary.password);
     const chair = await sock(chairTok.accessToken);
     const sec = await sock(secTok.accessToken);
     await ok(chair, 'meeting:join', { meetingId });
     await ok(sec, 'meeting:join', { meetingId });
     const siteSocks: ClientSocket[] = [];
     for (const s of sites.slice(0, 3)) {
-      const so = await sock((await exchangeInvite(t.url, s.inviteToken)).accessToken);
+      const so = await sock((await exchangeInvite(fx.t.url, s.inviteToken)).accessToken);
       await ok(so, 'meeting:join', { meetingId });
       siteSocks.push(so);
     }
@@ -104,7 +76,7 @@ describe('roll-call by the chair, headcounts into the attendance', () => {
     await ok(chair, 'rollcall:close', { rollCallId: rc2.id });
 
     const table = await rest<AttendanceRow[]>(
-      t.url,
+      fx.t.url,
       'GET',
       `/api/meetings/${meetingId}/attendance`,
       {
@@ -118,7 +90,7 @@ describe('roll-call by the chair, headcounts into the attendance', () => {
     expect(byId.get(sites[3]!.siteId)?.headcount).toBeUndefined();
 
     // The CSV export: the headcount column per site and the total of the sites present.
-    const csv = await rest(t.url, 'GET', `/api/meetings/${meetingId}/attendance.csv`, {
+    const csv = await rest(fx.t.url, 'GET', `/api/meetings/${meetingId}/attendance.csv`, {
       token: secTok.accessToken,
     });
     expect(csv.status).toBe(200);

@@ -2,41 +2,16 @@
 // typed error and disconnects it (an idle socket would otherwise keep receiving the meeting and
 // keep a site "present" on a token nobody renewed). Real hub and a real redis-server.
 import type { Grant } from '@giaoban/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClientSocket,
-  connect,
-  ok,
-  startTestHub,
-  type TestHub,
-  waitFor,
-} from '../harness/hub';
-import { RedisServer } from '../harness/redis';
+import { describe, expect, it } from 'vitest';
+import { useBriefingHub } from '../harness/briefingHub';
+import { connect, ok, waitFor } from '../harness/hub';
 
-let redis: RedisServer;
-let t: TestHub;
-const sockets: ClientSocket[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-  t = await startTestHub({ env: { REDIS_URL: redis.url }, seed: { maxSites: 2, siteAccounts: 0 } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t?.close();
-  await redis?.stop();
-});
-
-async function sock(token: string): Promise<ClientSocket> {
-  const s = await connect(t.url, token);
-  sockets.push(s);
-  return s;
-}
+const fx = useBriefingHub({ seed: { maxSites: 2, siteAccounts: 0 } });
+const { sock } = fx;
 
 describe('access token expiry on a live socket', () => {
   it('disconnects the socket with TOKEN_EXPIRED; a renewed token gets back in', async () => {
-    const { meetingId, people, sites } = t.seed;
+    const { meetingId, people, sites } = fx.t.seed;
     const site = sites[0]!;
     const grant: Grant = {
       sub: `site:${site.siteId}`,
@@ -46,11 +21,11 @@ describe('access token expiry on a live socket', () => {
       meetingId,
     };
     const chair = await sock(
-      t.hub.tokens.sign('access', { sub: people.chair.id, role: 'chair', name: 'c' }).token,
+      fx.t.hub.tokens.sign('access', { sub: people.chair.id, role: 'chair', name: 'c' }).token,
     );
     await ok(chair, 'meeting:join', { meetingId });
 
-    const short = t.hub.tokens.sign('access', grant, 2);
+    const short = fx.t.hub.tokens.sign('access', grant, 2);
     const s = await sock(short.token);
     await ok(s, 'meeting:join', { meetingId });
     const expired = waitFor(s, 'session:expired', () => true, 10_000);
@@ -67,8 +42,10 @@ describe('access token expiry on a live socket', () => {
     await left; // the site is no longer counted as present
 
     // The old token cannot come back; a renewed one can.
-    await expect(connect(t.url, short.token)).rejects.toMatchObject({ message: 'TOKEN_EXPIRED' });
-    const again = await sock(t.hub.tokens.sign('access', grant).token);
+    await expect(connect(fx.t.url, short.token)).rejects.toMatchObject({
+      message: 'TOKEN_EXPIRED',
+    });
+    const again = await sock(fx.t.hub.tokens.sign('access', grant).token);
     expect((await ok(again, 'meeting:join', { meetingId })).you.siteId).toBe(site.siteId);
   });
 });
