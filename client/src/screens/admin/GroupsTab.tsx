@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
+import { AdminError } from './AdminError';
 
 /**
  * Saved groups of units ("all 126 communes of Hà Nội", "the eastern wards"): a meeting invites a
@@ -94,11 +95,7 @@ export function GroupsTab() {
           {t('admin.createGroup')}
         </button>
       </form>
-      {action.error && (
-        <p className="error" role="alert" data-testid="groups-error">
-          {action.error}
-        </p>
-      )}
+      <AdminError error={action.error} />
       {groups.length === 0 ? (
         <p>{t('admin.noGroups')}</p>
       ) : (
