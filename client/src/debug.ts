@@ -1,4 +1,4 @@
-import type { MeetingSession } from './media/MeetingSession';
+import type { MeetingSession } from './session/MeetingSession';
 
 /**
  * `window.__giaoban`: read-only debug state for tests and support staff. Consumers carry the

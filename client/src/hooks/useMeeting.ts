@@ -1,14 +1,6 @@
-import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { MeetingSession, SessionView } from '../media/MeetingSession';
-
-export const MeetingSessionContext = createContext<MeetingSession | null>(null);
-
-/** The meeting session of the current screen. */
-export function useMeetingSession(): MeetingSession {
-  const s = useContext(MeetingSessionContext);
-  if (!s) throw new Error('MeetingSessionContext missing');
-  return s;
-}
+import { useSyncExternalStore } from 'react';
+import type { MeetingSession, SessionView } from '../session/MeetingSession';
+import { useMeetingSession } from './useMeetingSession';
 
 /** Live view of the meeting: connection, server state, local media, quality. */
 export function useMeeting(): SessionView & { session: MeetingSession } {

@@ -6,7 +6,7 @@ import { useAction } from '../hooks/useAction';
 import { type MediaDevicesState, NO_DEVICE } from '../hooks/useMediaDevices';
 import { useMeeting } from '../hooks/useMeeting';
 import { useT } from '../hooks/useT';
-import type { SelectedPair } from '../media/MediaSession';
+import type { SelectedPair } from '../session/MediaSession';
 
 type Check = { status: 'idle' | 'checking' | 'done' | 'failed'; pair?: SelectedPair | null };
 

@@ -5,11 +5,11 @@ import { expect, vi } from 'vitest';
 import { AppServicesProvider } from '../AppContext';
 import { AuthStore } from '../AuthStore';
 import { ApiClient } from '../api';
-import { MeetingSessionContext } from '../hooks/useMeeting';
+import { MeetingSessionContext } from '../hooks/MeetingSessionContext';
 import type { Language } from '../i18n/catalogues';
 import { I18nProvider } from '../i18n/I18nProvider';
 import type { MeetingState } from '../lib/meetingState';
-import type { MeetingSession, SessionView } from '../media/MeetingSession';
+import type { MeetingSession, SessionView } from '../session/MeetingSession';
 
 /** Test fixtures: meeting state and a fake session (the real one needs a hub and a browser). */
 

@@ -2,7 +2,7 @@ import type { MediaSource, ProducerInfo } from '@giaoban/shared';
 import type { types as ms } from 'mediasoup-client';
 import { Emitter } from '../lib/Emitter';
 import { siteIdOfPeer } from '../lib/peers';
-import type { Requester } from '../socket';
+import type { Requester } from './SignalClient';
 
 /**
  * A small wrapper around mediasoup-client's Device and its two transports, in the spirit of

@@ -2,9 +2,9 @@ import type { Snapshot } from '@giaoban/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthStore } from '../AuthStore';
 import type { ReconnectPolicy } from '../lib/backoff';
-import type { SignalSocket } from '../socket';
 import { meeting } from '../test/fixtures';
 import { MeetingSession } from './MeetingSession';
+import type { SignalSocket } from './SignalClient';
 
 /**
  * A stand-in for the Socket.IO client: the test decides when the link is up, and answers

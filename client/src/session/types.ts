@@ -1,0 +1,52 @@
+import type { ClientErrorCode } from '../api';
+import type { MeetingState } from '../lib/meetingState';
+import type { SelectedPair } from './MediaSession';
+
+/** What the session shows the UI: one immutable object, replaced on every change. */
+
+export type ConnectionStatus =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'failed'
+  | 'removed'
+  | 'left';
+export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
+
+export interface ConnectionView {
+  status: ConnectionStatus;
+  media: MediaStatus;
+  /** Retry number being waited for (1-based) while reconnecting. */
+  attempt: number;
+  nextRetryAt: number | null;
+  lastError: ClientErrorCode | null;
+  /** Set after a successful reconnect, for a short "restored" notice. */
+  restoredAt: number | null;
+  /** The hub closed this connection because the same participant connected elsewhere. */
+  replaced?: boolean;
+}
+
+export interface LocalView {
+  micOn: boolean;
+  cameraOn: boolean;
+  sharing: boolean;
+  micProducerPaused: boolean;
+}
+
+export interface QualityView {
+  level: QualityLevel;
+  rttMs: number | null;
+  lossPct: number | null;
+  protocol: SelectedPair['protocol'] | null;
+}
+
+export interface SessionView {
+  connection: ConnectionView;
+  state: MeetingState | null;
+  local: LocalView;
+  quality: QualityView;
+  /** Bumped whenever consumers change, so tiles re-read `consumerFor()`. */
+  mediaVersion: number;
+}
