@@ -9,10 +9,14 @@ cd "$ROOT"
 step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
+# fonts-liberation2: the serif (Times New Roman metrics, full Vietnamese) the PDF minutes embed.
 PKGS=(meson ninja-build pkg-config g++ python3 patch xz-utils libuv1-dev libsrtp2-dev libabsl-dev libssl-dev
-  nlohmann-json3-dev libusrsctp-dev)
+  nlohmann-json3-dev libusrsctp-dev fonts-liberation2)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(redis-server chromium fonts-dejavu-core iproute2 util-linux unzip)
+  # The records tests: LibreOffice headless opens the DOCX/XLSX and prints them to PDF, poppler
+  # reads PDFs back as text, openssl makes the throw-away CA that signs test minutes.
+  PKGS+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils openssl)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -163,17 +163,20 @@ export class ApiClient {
   }
 
   /** Downloads an export (attendance.csv, attendance.xlsx, minutes.docx) with the bearer token. */
+  /** A record document with the file name the hub gives it ("BienBan-2026-11-26-12-BB-UBND.pdf"). */
   async download(
     meetingId: string,
-    file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx',
-  ): Promise<Blob> {
+    file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx' | 'minutes.pdf',
+  ): Promise<{ blob: Blob; filename: string }> {
     const res = await this.#fetch(
       'GET',
       `/api/meetings/${encodeURIComponent(meetingId)}/${file}`,
       undefined,
       {},
     );
-    return res.blob();
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const named = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+    return { blob: await res.blob(), filename: named ?? `${meetingId}-${file}` };
   }
 
   // --- plumbing -------------------------------------------------------------------------------

@@ -244,6 +244,12 @@ export const ROUTES = [
   },
   {
     method: 'get',
+    path: '/api/meetings/:id/minutes.pdf',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'pdf',
+  },
+  {
+    method: 'get',
     path: '/api/meetings/:id/events',
     roles: ['admin', 'chair', 'secretary'],
     response: 'MeetingEventEntry[]',

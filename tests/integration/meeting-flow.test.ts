@@ -224,6 +224,15 @@ describe('a briefing end to end', () => {
     });
     expect(docx.status).toBe(200);
     expect(docx.headers.get('content-type')).toContain('wordprocessingml');
+    const pdf = await rest(fx.t.url, 'GET', `/api/meetings/${meetingId}/minutes.pdf`, {
+      token: secTok.accessToken,
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(String.fromCharCode(...pdf.bytes.slice(0, 5))).toBe('%PDF-');
+    expect(pdf.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="?BienBan-\d{4}-\d{2}-\d{2}(-[A-Za-z0-9-]+)?\.pdf"?$/,
+    );
 
     // Health reports the store and the real workers; metrics count connected sites.
     const health = await rest<{ ok: boolean; store: { kind: string }; media: { workers: number } }>(

@@ -241,6 +241,7 @@ export const en: Catalogue = {
   'secretary.exportCsv': 'Download attendance (CSV)',
   'secretary.exportXlsx': 'Download attendance (Excel)',
   'secretary.exportMinutes': 'Download minutes (Word)',
+  'secretary.exportMinutesPdf': 'Download minutes (PDF to sign)',
   'secretary.print': 'Printable attendance',
   'secretary.notes': 'Notes and conclusions',
   'secretary.notesFor': 'Notes: {title}',

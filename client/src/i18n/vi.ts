@@ -242,6 +242,7 @@ export const vi = {
   'secretary.exportCsv': 'Tải điểm danh (CSV)',
   'secretary.exportXlsx': 'Tải điểm danh (Excel)',
   'secretary.exportMinutes': 'Tải biên bản (Word)',
+  'secretary.exportMinutesPdf': 'Tải biên bản (PDF để ký)',
   'secretary.print': 'Trang in điểm danh',
   'secretary.notes': 'Ghi chép và kết luận',
   'secretary.notesFor': 'Ghi chép: {title}',

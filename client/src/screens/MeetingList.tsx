@@ -116,17 +116,15 @@ export function MeetingList() {
                         void run(async () => {
                           setExporting(true);
                           try {
-                            saveBlob(
-                              await api.download(m.id, 'minutes.docx'),
-                              `${m.id}-minutes.docx`,
-                            );
+                            const file = await api.download(m.id, 'minutes.pdf');
+                            saveBlob(file.blob, file.filename);
                           } finally {
                             setExporting(false);
                           }
                         })
                       }
                     >
-                      {t('secretary.exportMinutes')}
+                      {t('secretary.exportMinutesPdf')}
                     </button>
                   )}
                   <button

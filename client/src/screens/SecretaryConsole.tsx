@@ -71,10 +71,10 @@ export default function SecretaryConsole() {
   const meetingId = state.meeting.id;
   const editingRow = editing ? (rows.find((r) => r.siteId === editing.siteId) ?? editing) : null;
 
-  const download = (file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx') =>
+  const download = (file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx' | 'minutes.pdf') =>
     exportAction.run(async () => {
-      const blob = await api.download(meetingId, file);
-      saveBlob(blob, `${meetingId}-${file}`);
+      const { blob, filename } = await api.download(meetingId, file);
+      saveBlob(blob, filename);
     });
 
   return (
@@ -126,6 +126,15 @@ export default function SecretaryConsole() {
                 onClick={() => void download('attendance.xlsx')}
               >
                 ⬇ {t('secretary.exportXlsx')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="export-minutes-pdf"
+                disabled={exportAction.busy}
+                onClick={() => void download('minutes.pdf')}
+              >
+                ⬇ {t('secretary.exportMinutesPdf')}
               </button>
               <button
                 type="button"

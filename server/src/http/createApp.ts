@@ -43,6 +43,7 @@ import {
   renderAttendanceCsv,
   renderAttendanceXlsx,
   renderMinutesDocx,
+  renderMinutesPdf,
 } from '../records/index';
 import type { Store } from '../store/Store';
 import type { Clock } from '../util/Clock';
@@ -275,6 +276,7 @@ export function createApp(d: AppDeps): express.Express {
     'get /api/meetings/:id/attendance.csv': async (ctx) => sendRecord(ctx, 'csv'),
     'get /api/meetings/:id/attendance.xlsx': async (ctx) => sendRecord(ctx, 'xlsx'),
     'get /api/meetings/:id/minutes.docx': async (ctx) => sendRecord(ctx, 'docx'),
+    'get /api/meetings/:id/minutes.pdf': async (ctx) => sendRecord(ctx, 'pdf'),
     'get /api/meetings/:id/events': async (ctx) => {
       await inMeeting(ctx);
       const after = Math.max(0, Number(ctx.req.query.after ?? 0) || 0);
@@ -309,7 +311,7 @@ export function createApp(d: AppDeps): express.Express {
     },
   };
 
-  async function sendRecord(ctx: Ctx, kind: 'csv' | 'xlsx' | 'docx'): Promise<undefined> {
+  async function sendRecord(ctx: Ctx, kind: 'csv' | 'xlsx' | 'docx' | 'pdf'): Promise<undefined> {
     const { p } = await inMeeting(ctx);
     const [chair, secretary] = await Promise.all([
       d.store.getAccount(p.meeting.chairId),
@@ -325,11 +327,14 @@ export function createApp(d: AppDeps): express.Express {
     const body =
       kind === 'csv'
         ? Buffer.from(renderAttendanceCsv(record), 'utf8')
-        : Buffer.from(kind === 'xlsx' ? renderAttendanceXlsx(record) : renderMinutesDocx(record));
+        : kind === 'pdf'
+          ? Buffer.from(await renderMinutesPdf(record))
+          : Buffer.from(kind === 'xlsx' ? renderAttendanceXlsx(record) : renderMinutesDocx(record));
+    const documentKind = kind === 'docx' || kind === 'pdf' ? 'minutes' : 'attendance';
     ctx.res
       .status(200)
       .type(RECORD_MEDIA_TYPES[kind])
-      .attachment(recordFileName(record, kind === 'docx' ? 'minutes' : 'attendance', kind))
+      .attachment(recordFileName(record, documentKind, kind))
       .send(body);
     return undefined;
   }

@@ -33,6 +33,7 @@ const MEDIA: Record<string, string> = {
   'text/csv': 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
   'text/plain': 'text/plain; version=0.0.4',
 };
 

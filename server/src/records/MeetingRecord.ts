@@ -95,6 +95,10 @@ export interface MeetingRecord {
   secretary: PersonRef;
   /** Where the chair sits, e.g. "Trụ sở UBND Thành phố". */
   hostLocation?: string;
+  /** Named participants the secretary listed in the review (leaders at the host point…). */
+  participants?: PersonRef[];
+  /** The secretary's own closing line, replacing "Cuộc họp kết thúc vào lúc …". */
+  closingText?: string;
   attendance: AttendanceRow[];
   agenda: AgendaRecord[];
   /** Late grace used to derive statuses, for the report's footnote. */

@@ -148,9 +148,8 @@ describe('renderMinutesDocx', async () => {
     expect(texts).toContain(
       '- Thời gian: bắt đầu lúc 08 giờ 02 phút, ngày 26 tháng 11 năm 2026 (theo kế hoạch: 08 giờ 00 phút).',
     );
-    expect(texts).toContain(
-      '- Hình thức: trực tuyến, điểm cầu chính tại Trụ sở UBND Thành phố, kết nối với 4 điểm cầu.',
-    );
+    expect(texts).toContain('- Địa điểm: điểm cầu chính tại Trụ sở UBND Thành phố.');
+    expect(texts).toContain('- Hình thức: trực tuyến, kết nối với 4 điểm cầu.');
     expect(texts).toContain('- Chủ trì: Phạm Minh Chính, Phó Chủ tịch UBND Thành phố.');
     expect(texts).toContain(`- Thư ký: ${SCRIPT_NAME}, Chuyên viên Văn phòng.`);
     expect(texts).toContain(
@@ -177,8 +176,8 @@ describe('renderMinutesDocx', async () => {
     expect(item1).toContain('- Trình bày: Giám đốc Sở Tài chính.');
     expect(item1).toContain('- Thời gian: từ 08 giờ 05 phút đến 08 giờ 50 phút.');
     // Speeches in the order they were given, with their durations.
-    const ward0 = `+ ${wards[0]?.FullName}: từ 08:20 đến 08:25 (5 phút).`;
-    const ward1 = `+ ${wards[1]?.FullName}: từ 08:30 đến 08:33 (3 phút 20 giây).`;
+    const ward0 = `+ ${wards[0]?.FullName}: từ 08 giờ 20 phút đến 08 giờ 25 phút (5 phút).`;
+    const ward1 = `+ ${wards[1]?.FullName}: từ 08 giờ 30 phút đến 08 giờ 33 phút (3 phút 20 giây).`;
     expect(item1.indexOf(ward0)).toBeGreaterThan(0);
     expect(item1.indexOf(ward1)).toBeGreaterThan(item1.indexOf(ward0));
     expect(item1).toContain('Phường nêu khó khăn về giải ngân.');
@@ -188,10 +187,44 @@ describe('renderMinutesDocx', async () => {
       'Sở Tài chính tổng hợp & báo cáo <UBND>.',
     ]);
     const item2 = texts.slice(i2, i3);
-    expect(item2).toContain(`+ ${HYPERLINK_NAME}: từ 09:00 đến 09:01 (1 phút 5 giây).`);
+    expect(item2).toContain(
+      `+ ${HYPERLINK_NAME}: từ 09 giờ 00 phút đến 09 giờ 01 phút (1 phút 5 giây).`,
+    );
     expect(item2).toContain('=HYPERLINK("http://x","y") không được chạy như công thức.');
-    const item3 = texts.slice(i3);
+    const item3 = texts.slice(
+      i3,
+      texts.findIndex((x) => x.startsWith('Cuộc họp kết thúc')),
+    );
     expect(item3).toContain('- Thời gian: nội dung này không được tiến hành.');
+    // An item never taken up records neither speakers nor a conclusion.
+    expect(item3.filter((x) => /Kết luận|Chưa có kết luận|phát biểu/.test(x))).toEqual([]);
+  });
+
+  test('writes every time of day one way: "08 giờ 05 phút", never "08:05"', () => {
+    for (const x of texts) expect(x, x).not.toMatch(/\b\d{1,2}:\d{2}\b/);
+  });
+
+  test('numbers agenda items from 1 in agenda order, whatever order the log stored', async () => {
+    const r = buildFixture().record;
+    r.agenda = r.agenda.map((a, i) => ({ ...a, order: i })); // the projection's 0-based order
+    const d = await openZip(renderMinutesDocx(r)).xml('word/document.xml');
+    const t = all(d, W, 'p').map(paragraphText);
+    expect(t).toContain('1. Tình hình kinh tế - xã hội tháng 11');
+    expect(t).toContain('3. Nội dung không kịp trình bày');
+    expect(t.some((x) => x.startsWith('0. '))).toBe(false);
+  });
+
+  test("lists named participants and uses the secretary's closing line", async () => {
+    const r = buildFixture().record;
+    r.participants = [{ name: 'Nguyễn Văn Hùng', title: 'Giám đốc Sở Nội vụ' }];
+    r.closingText = 'Biên bản được thông qua lúc 10 giờ 10 phút cùng ngày./.';
+    const d = await openZip(renderMinutesDocx(r)).xml('word/document.xml');
+    const t = all(d, W, 'p').map(paragraphText);
+    expect(t).toContain('- Thành phần tham dự:');
+    expect(t).toContain('+ Nguyễn Văn Hùng, Giám đốc Sở Nội vụ.');
+    expect(t.some((x) => x.startsWith('+ Các điểm cầu: triệu tập 7 điểm cầu'))).toBe(true);
+    expect(t).toContain('Biên bản được thông qua lúc 10 giờ 10 phút cùng ngày./.');
+    expect(t.some((x) => x.startsWith('Cuộc họp kết thúc'))).toBe(false);
   });
 
   test('closes with the end time and the signature blocks of secretary and chair', () => {

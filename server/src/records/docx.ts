@@ -1,6 +1,9 @@
-import { isPresent, localOf, summarizeAttendance, validateRecord } from './AttendanceTable.js';
-import { LABELS } from './labels.js';
-import type { AgendaRecord, MeetingRecord, PersonRef } from './MeetingRecord.js';
+import type { MeetingRecord } from './MeetingRecord.js';
+import {
+  buildMinutesDocument,
+  type MinutesDocument,
+  type MinutesParagraph,
+} from './MinutesDocument.js';
 import {
   appPropsXml,
   CONTENT_TYPES,
@@ -10,27 +13,8 @@ import {
   REL_TYPES,
   relationshipsXml,
 } from './opc.js';
-import {
-  formatDuration,
-  formatHourMinute,
-  formatVnClock,
-  formatVnDate,
-  type LocalTime,
-  parseInstant,
-  sameLocalDay,
-  toLocal,
-  toW3cdtf,
-} from './time.js';
-import {
-  layoutTable,
-  mmToTwips,
-  NS_R,
-  NS_W,
-  oneLine,
-  pageNumberField,
-  paragraph,
-  run,
-} from './wml.js';
+import { toW3cdtf } from './time.js';
+import { layoutTable, mmToTwips, NS_R, NS_W, pageNumberField, paragraph, run } from './wml.js';
 import { XML_DECLARATION } from './xml.js';
 import { zipDeterministic } from './zip.js';
 
@@ -79,45 +63,35 @@ function rule(cellWidth: number, length: number): string {
   });
 }
 
-function headerBlock(record: MeetingRecord, meetingDay: LocalTime): string {
-  const m = LABELS.minutes;
+function headerBlock(doc: MinutesDocument): string {
+  const h = doc.header;
   const left: string[] = [];
-  if (record.parentBody) {
-    left.push(
-      paragraph(run(oneLine(record.parentBody).toUpperCase(), { size: HEAD_SIZE }), {
-        ...tight,
-        align: 'center',
-      }),
-    );
+  if (h.parentBody) {
+    left.push(paragraph(run(h.parentBody, { size: HEAD_SIZE }), { ...tight, align: 'center' }));
   }
   left.push(
-    paragraph(run(oneLine(record.issuingBody).toUpperCase(), { bold: true, size: HEAD_SIZE }), {
-      ...tight,
-      align: 'center',
-    }),
+    paragraph(run(h.issuingBody, { bold: true, size: HEAD_SIZE }), { ...tight, align: 'center' }),
     rule(HEAD_LEFT, 1_300),
   );
   const right = [
-    paragraph(run(m.nationalName, { bold: true, size: HEAD_SIZE }), { ...tight, align: 'center' }),
-    paragraph(run(m.motto, { bold: true, size: BODY_SIZE }), { ...tight, align: 'center' }),
+    paragraph(run(h.nationalName, { bold: true, size: HEAD_SIZE }), { ...tight, align: 'center' }),
+    paragraph(run(h.motto, { bold: true, size: BODY_SIZE }), { ...tight, align: 'center' }),
     rule(HEAD_RIGHT, 3_900),
   ];
-  const number = record.documentNumber ? oneLine(record.documentNumber) : m.numberPlaceholder;
-  const placeDate = `${oneLine(record.place)}, ${formatVnDate(meetingDay)}`;
   return layoutTable(
     [HEAD_LEFT, HEAD_RIGHT],
     [
       [left, right],
       [
         [
-          paragraph(run(`${m.numberPrefix}${number}`, { size: HEAD_SIZE }), {
+          paragraph(run(h.number, { size: HEAD_SIZE }), {
             ...tight,
             before: 120,
             align: 'center',
           }),
         ],
         [
-          paragraph(run(placeDate, { italic: true, size: BODY_SIZE }), {
+          paragraph(run(h.placeDate, { italic: true, size: BODY_SIZE }), {
             ...tight,
             before: 120,
             align: 'center',
@@ -128,230 +102,57 @@ function headerBlock(record: MeetingRecord, meetingDay: LocalTime): string {
   );
 }
 
-/** "Cuộc họp giao ban trực tuyến …" from the meeting title. */
-export function meetingSubject(title: string): string {
-  const t = oneLine(title);
-  if (/^(cuộc họp|hội nghị|phiên họp)/i.test(t)) return t;
-  const first = t.charAt(0);
-  const second = t.charAt(1);
-  // Lower-case the first letter of an ordinary word ("Giao ban" → "giao ban") but keep
-  // abbreviations such as "UBND" intact.
-  const lowered = second && second === second.toLowerCase() ? first.toLowerCase() + t.slice(1) : t;
-  return `${LABELS.minutes.subjectPrefix}${lowered}`;
-}
+const INDENTS = [0, INDENT, INDENT * 2] as const;
 
-function person(p: PersonRef): string {
-  return p.title ? `${oneLine(p.name)}, ${oneLine(p.title)}` : oneLine(p.name);
-}
-
-/** "08 giờ 05 phút" on the meeting day, otherwise with the date appended. */
-function clockOn(t: LocalTime, day: LocalTime): string {
-  return sameLocalDay(t, day) ? formatVnClock(t) : `${formatVnClock(t)}, ${formatVnDate(t)}`;
-}
-
-/** "- Label: text" with the label in bold, as the decree's template lists the particulars. */
-function item(label: string, text: string): string {
-  return paragraph([run(`- ${label}: `, { bold: true }), run(text)], {
-    align: 'both',
-    firstLine: INDENT,
-  });
-}
-
-function subItem(text: string): string {
-  return paragraph(run(`+ ${text}`), { align: 'both', firstLine: INDENT * 2 });
-}
-
-function textParagraphs(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(/\r\n|\r|\n/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => paragraph(run(s), { align: 'both', firstLine: INDENT }));
-}
-
-function attendanceSection(record: MeetingRecord, day: LocalTime): string[] {
-  const m = LABELS.minutes;
-  const tz = record.timeZone;
-  const s = summarizeAttendance(record);
-  const out = [
-    item(
-      m.attendance,
-      m.attendanceText({
-        invited: s.invited,
-        present: s.present,
-        onTime: s.onTime,
-        late: s.late,
-        leftEarly: s.leftEarly,
-        headcount: s.totalHeadcount,
-        absent: s.absent,
-        withReason: s.absentWithReason,
-        withoutReason: s.absentWithoutReason,
-      }),
+function paragraphXml(p: MinutesParagraph): string {
+  return paragraph(
+    p.runs.map((r) =>
+      run(r.text, { ...(r.bold ? { bold: true } : {}), ...(r.italic ? { italic: true } : {}) }),
     ),
-  ];
-  const absent = record.attendance.filter((r) => !isPresent(r));
-  if (absent.length > 0) {
-    out.push(paragraph(run(m.absentSites, { italic: true }), { firstLine: INDENT }));
-    for (const r of absent) {
-      const reason = r.absenceReason ? oneLine(r.absenceReason) : '';
-      const what =
-        r.status === 'absent_with_reason'
-          ? reason
-            ? m.absentWithReason(reason)
-            : m.absentWithReasonUnstated
-          : m.absentWithoutReason;
-      out.push(subItem(`${oneLine(r.name)}: ${what}.`));
-    }
-  }
-  const listed = (status: 'late' | 'left_early', heading: string, field: 'first' | 'last') => {
-    const rows = record.attendance.filter((r) => r.status === status);
-    if (rows.length === 0) return;
-    out.push(paragraph(run(heading, { italic: true }), { firstLine: INDENT }));
-    rows.forEach((r, i) => {
-      const at =
-        field === 'first'
-          ? localOf(r.firstJoinAt, tz, `attendance[${i}].firstJoinAt`)
-          : localOf(r.lastLeaveAt, tz, `attendance[${i}].lastLeaveAt`);
-      const when = at ? (field === 'first' ? m.lateAt : m.leftAt)(clockOn(at, day)) : '';
-      out.push(subItem(when ? `${oneLine(r.name)}: ${when}.` : `${oneLine(r.name)}.`));
-    });
-  };
-  listed('late', m.lateSites, 'first');
-  listed('left_early', m.leftEarlySites, 'last');
-  return out;
+    {
+      align: p.align,
+      ...(p.indent > 0 ? { firstLine: INDENTS[p.indent] } : {}),
+      ...(p.keepNext ? { keepNext: true } : {}),
+      ...(p.spaceBefore === 'section' ? { before: 240 } : {}),
+    },
+  );
 }
 
-function agendaSection(record: MeetingRecord, a: AgendaRecord, day: LocalTime): string[] {
-  const m = LABELS.minutes;
-  const tz = record.timeZone;
-  const out = [
-    paragraph(run(`${a.order}. ${oneLine(a.title)}`, { bold: true }), {
-      align: 'both',
-      firstLine: INDENT,
-      keepNext: true,
-    }),
-  ];
-  if (a.presenter) out.push(item(m.presenter, `${oneLine(a.presenter)}.`));
-  const start = localOf(a.startedAt, tz, `agenda[${a.order}].startedAt`);
-  const end = localOf(a.endedAt, tz, `agenda[${a.order}].endedAt`);
-  out.push(
-    item(
-      m.itemTime,
-      start
-        ? end
-          ? m.itemTimeText(clockOn(start, day), clockOn(end, day))
-          : m.itemNoEnd(clockOn(start, day))
-        : m.itemNotHeld,
-    ),
-  );
-  const speeches = [...a.speeches].sort(
-    (x, y) => parseInstant(x.startedAt, 'speech') - parseInstant(y.startedAt, 'speech'),
-  );
-  if (speeches.length > 0) {
-    out.push(paragraph(run(`- ${m.speeches}`, { bold: true }), { firstLine: INDENT }));
-    for (const sp of speeches) {
-      const from = toLocal(parseInstant(sp.startedAt, 'speech.startedAt'), tz);
-      const to = toLocal(parseInstant(sp.endedAt, 'speech.endedAt'), tz);
-      out.push(
-        subItem(
-          `${oneLine(sp.siteName)}: ${m.speechText(
-            formatHourMinute(from),
-            formatHourMinute(to),
-            formatDuration(sp.seconds),
-          )}`,
-        ),
-      );
-    }
-  } else if (start) {
-    out.push(item(m.speeches.replace(/:$/, ''), m.noSpeeches));
-  }
-  const notes = textParagraphs(a.notes);
-  if (notes.length > 0) {
-    out.push(
-      paragraph(run(`- ${m.notes}:`, { bold: true }), { firstLine: INDENT, keepNext: true }),
-    );
-    out.push(...notes);
-  }
-  const conclusions = textParagraphs(a.conclusions);
-  out.push(
-    paragraph(run(`- ${m.conclusions}:`, { bold: true }), { firstLine: INDENT, keepNext: true }),
-  );
-  out.push(
-    ...(conclusions.length > 0
-      ? conclusions
-      : [paragraph(run(m.noConclusions, { italic: true }), { firstLine: INDENT })]),
-  );
-  return out;
-}
-
-function signatureBlock(record: MeetingRecord): string {
-  const m = LABELS.minutes;
+function signatureBlock(doc: MinutesDocument): string {
   const half = Math.floor(TEXT_WIDTH / 2);
-  const block = (label: string, p: PersonRef) => [
-    paragraph(run(label, { bold: true }), { ...tight, align: 'center', keepNext: true }),
-    paragraph(run(m.signHint, { italic: true }), { ...tight, align: 'center', keepNext: true }),
-    ...[1, 2, 3, 4].map(() => paragraph('', { ...tight, keepNext: true })),
-    paragraph(run(oneLine(p.name), { bold: true }), { ...tight, align: 'center' }),
+  const block = (s: MinutesDocument['signatures'][number]) => [
+    paragraph(run(s.label, { bold: true }), { ...tight, align: 'center', keepNext: true }),
+    paragraph(run(s.hint, { italic: true }), { ...tight, align: 'center', keepNext: true }),
+    // Room for the handwritten or digital signature appearance (SIGNATURE_ROOM_MM in pdf.ts).
+    ...[1, 2, 3, 4, 5].map(() => paragraph('', { ...tight, keepNext: true })),
+    paragraph(run(s.name, { bold: true }), { ...tight, align: 'center' }),
   ];
-  return layoutTable(
-    [half, TEXT_WIDTH - half],
-    [[block(m.secretarySign, record.secretary), block(m.chairSign, record.chair)]],
-    { cantSplit: true },
-  );
+  return layoutTable([half, TEXT_WIDTH - half], [doc.signatures.map(block)], { cantSplit: true });
 }
 
-function documentXml(record: MeetingRecord): string {
-  const m = LABELS.minutes;
-  const tz = record.timeZone;
-  const scheduled = toLocal(parseInstant(record.scheduledStart, 'scheduledStart'), tz);
-  const started = localOf(record.startedAt, tz, 'startedAt');
-  const day = started ?? scheduled;
-  const adjourned = localOf(record.adjournedAt, tz, 'adjournedAt');
-  const connected = record.attendance.filter(isPresent).length;
-
-  const startText = started ? `${formatVnClock(started)}, ${formatVnDate(started)}` : m.notStarted;
+function documentXml(doc: MinutesDocument): string {
   const body = [
-    headerBlock(record, day),
-    paragraph(run(m.title, { bold: true }), {
+    headerBlock(doc),
+    paragraph(run(doc.title, { bold: true }), {
       align: 'center',
       before: 480,
       after: 0,
       keepNext: true,
     }),
-    paragraph(run(meetingSubject(record.title), { bold: true }), {
+    paragraph(run(doc.subject, { bold: true }), {
       align: 'center',
       before: 0,
       after: 240,
       keepNext: true,
     }),
-    item(m.time, m.timeText(startText, clockOn(scheduled, day))),
-    item(
-      m.form,
-      m.formText(connected, record.hostLocation ? oneLine(record.hostLocation) : undefined),
-    ),
-    item(m.chair, `${person(record.chair)}.`),
-    item(m.secretary, `${person(record.secretary)}.`),
-    ...attendanceSection(record, day),
-    paragraph(run(m.content, { bold: true }), { align: 'center', before: 240, keepNext: true }),
-    ...[...record.agenda]
-      .sort((a, b) => a.order - b.order)
-      .flatMap((a) => agendaSection(record, a, day)),
+    ...doc.body.map(paragraphXml),
     paragraph(
-      run(
-        adjourned
-          ? m.closing(
-              sameLocalDay(adjourned, day)
-                ? `${formatVnClock(adjourned)} ${LABELS.time.sameDay}`
-                : `${formatVnClock(adjourned)}, ${formatVnDate(adjourned)}`,
-            )
-          : m.closingUnknown,
-      ),
+      doc.closing.runs.map((r) => run(r.text)),
       { align: 'both', firstLine: INDENT, before: 240, after: 240, keepNext: true },
     ),
-    signatureBlock(record),
+    signatureBlock(doc),
     paragraph('', tight),
   ].join('');
-
   const sectPr =
     '<w:sectPr>' +
     '<w:headerReference w:type="default" r:id="rId3"/>' +
@@ -423,8 +224,10 @@ function firstPageHeaderXml(): string {
 }
 
 export function renderMinutesDocx(record: MeetingRecord): Uint8Array {
-  validateRecord(record);
-  const generated = parseInstant(record.generatedAt, 'generatedAt');
+  return renderMinutesDocxDocument(buildMinutesDocument(record));
+}
+
+export function renderMinutesDocxDocument(doc: MinutesDocument): Uint8Array {
   return zipDeterministic(
     [
       [
@@ -443,13 +246,13 @@ export function renderMinutesDocx(record: MeetingRecord): Uint8Array {
       [
         'docProps/core.xml',
         corePropsXml({
-          title: `${LABELS.minutes.documentKind}: ${oneLine(record.title)}`,
-          subject: meetingSubject(record.title),
-          createdW3c: toW3cdtf(generated),
+          title: doc.meta.title,
+          subject: doc.meta.subject,
+          createdW3c: toW3cdtf(doc.meta.generatedAt),
         }),
       ],
       ['docProps/app.xml', appPropsXml()],
-      ['word/document.xml', documentXml(record)],
+      ['word/document.xml', documentXml(doc)],
       [
         'word/_rels/document.xml.rels',
         relationshipsXml([
@@ -464,6 +267,6 @@ export function renderMinutesDocx(record: MeetingRecord): Uint8Array {
       ['word/header1.xml', pageHeaderXml()],
       ['word/header2.xml', firstPageHeaderXml()],
     ],
-    toLocal(generated, record.timeZone),
+    doc.meta.generatedLocal,
   );
 }

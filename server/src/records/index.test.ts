@@ -56,13 +56,15 @@ function nationalRecord(): MeetingRecord {
 }
 
 describe('records module', () => {
-  test('names files safely for a Content-Disposition header', () => {
-    expect(recordFileName({ meetingId: 'm-2026-11-26' }, 'minutes', 'docx')).toBe(
-      'bien-ban-m-2026-11-26.docx',
-    );
-    expect(recordFileName({ meetingId: '../"x"\r\n;y' }, 'attendance', 'csv')).toBe(
-      'diem-danh-.._x_y.csv',
-    );
+  test('names files after the meeting day and the number, safe for Content-Disposition', () => {
+    const r = buildFixture().record;
+    expect(recordFileName(r, 'minutes', 'pdf')).toBe('BienBan-2026-11-26-12-BB-UBND.pdf');
+    expect(recordFileName(r, 'attendance', 'xlsx')).toBe('DiemDanh-2026-11-26.xlsx');
+    // The local day: 23:30 on the 25th UTC is the 26th in Hà Nội.
+    const late = { ...r, startedAt: '2026-11-25T23:30:00.000Z', documentNumber: undefined };
+    expect(recordFileName(late, 'minutes', 'docx')).toBe('BienBan-2026-11-26.docx');
+    const hostile = { ...r, documentNumber: '../"Số 5"\r\n;/BB-UBĐ' };
+    expect(recordFileName(hostile, 'minutes', 'pdf')).toBe('BienBan-2026-11-26-So-5-BB-UBD.pdf');
     expect(RECORD_MEDIA_TYPES.xlsx).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );

@@ -1,6 +1,6 @@
 /**
  * The documents the secretary hands over after a briefing, rendered from a MeetingRecord:
- * the attendance report (CSV, XLSX, printable HTML) and the minutes (biên bản, DOCX).
+ * the attendance report (CSV, XLSX, printable HTML) and the minutes (biên bản, DOCX and PDF).
  * Pure functions: same record, same bytes.
  */
 export { renderAttendanceCsv } from './csv.js';
@@ -8,8 +8,11 @@ export { renderMinutesDocx } from './docx.js';
 export { renderAttendanceHtml } from './html.js';
 export { STATUS_LABELS } from './labels.js';
 export type * from './MeetingRecord.js';
+export { buildMinutesDocument } from './MinutesDocument.js';
+export { renderMinutesPdf } from './pdf.js';
 
 import type { MeetingRecord } from './MeetingRecord.js';
+import { parseInstant, toLocal } from './time.js';
 
 export { RecordRenderError } from './RecordRenderError.js';
 export { renderAttendanceXlsx } from './xlsx.js';
@@ -20,19 +23,43 @@ export const RECORD_MEDIA_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
 } as const;
 
 export type RecordDocumentKind = 'attendance' | 'minutes';
 
+/** Vietnamese letters folded to ASCII for file names ("Đ" → "D", "ộ" → "o"). */
+export function asciiFold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
+}
+
 /**
- * ASCII file name for a Content-Disposition header, e.g. "diem-danh-m-2026-11-26.xlsx" or
- * "bien-ban-m-2026-11-26.docx"; the meeting id is reduced to safe characters.
+ * A readable ASCII file name for a Content-Disposition header: "BienBan-2026-11-26-12-BB-UBND.pdf"
+ * (meeting day, then the number and symbol when there is one) or "DiemDanh-2026-11-26.xlsx". The
+ * day is the meeting's local day (start, else the scheduled start), year first so files sort.
  */
 export function recordFileName(
-  record: Pick<MeetingRecord, 'meetingId'>,
+  record: Pick<MeetingRecord, 'scheduledStart' | 'startedAt' | 'timeZone' | 'documentNumber'>,
   kind: RecordDocumentKind,
   extension: keyof typeof RECORD_MEDIA_TYPES,
 ): string {
-  const id = record.meetingId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'meeting';
-  return `${kind === 'attendance' ? 'diem-danh' : 'bien-ban'}-${id}.${extension}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const t = toLocal(
+    parseInstant(record.startedAt ?? record.scheduledStart, 'scheduledStart'),
+    record.timeZone,
+  );
+  const day = `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+  const number =
+    kind === 'minutes' && record.documentNumber
+      ? asciiFold(record.documentNumber)
+          .replace(/[^A-Za-z0-9]+/g, '-')
+          .replace(/^-+|-+$/g, '')
+          .slice(0, 40)
+      : '';
+  const base = kind === 'minutes' ? 'BienBan' : 'DiemDanh';
+  return `${base}-${day}${number ? `-${number}` : ''}.${extension}`;
 }

@@ -71,14 +71,17 @@ export const LABELS = {
     timeText: (start: string, scheduled: string) =>
       `bắt đầu lúc ${start} (theo kế hoạch: ${scheduled}).`,
     notStarted: 'chưa ghi nhận giờ bắt đầu',
+    place: 'Địa điểm',
+    placeText: (host: string) => `điểm cầu chính tại ${host}.`,
+    /** Printed when the record has no place yet: room to write it by hand. */
+    placePlaceholder: '……………',
     form: 'Hình thức',
-    formText: (connected: number, host?: string) =>
-      host
-        ? `trực tuyến, điểm cầu chính tại ${host}, kết nối với ${connected} điểm cầu.`
-        : `trực tuyến, kết nối với ${connected} điểm cầu.`,
+    formText: (connected: number) => `trực tuyến, kết nối với ${connected} điểm cầu.`,
     chair: 'Chủ trì',
     secretary: 'Thư ký',
     attendance: 'Thành phần tham dự',
+    /** Sub-item heading of the sites' summary when named participants are listed above it. */
+    sitesLabel: 'Các điểm cầu',
     attendanceText: (s: {
       invited: number;
       present: number;

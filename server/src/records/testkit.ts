@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 
 /**
@@ -112,4 +117,112 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+// --- Debian's office tools, for the render tests -----------------------------------------------
+
+const run = promisify(execFile);
+let scratch: string | undefined;
+
+function scratchDir(): string {
+  scratch ??= mkdtempSync(path.join(tmpdir(), 'giaoban-records-'));
+  return scratch;
+}
+
+/**
+ * Converts an office document to PDF with LibreOffice headless (Debian's libreoffice-writer-nogui /
+ * libreoffice-calc-nogui). A file LibreOffice cannot open gives no PDF, and the call throws.
+ * Each call gets its own profile so parallel test files never share one.
+ */
+export async function libreOfficeToPdf(
+  bytes: Uint8Array,
+  extension: 'docx' | 'xlsx',
+): Promise<Buffer> {
+  const dir = mkdtempSync(path.join(scratchDir(), 'lo-'));
+  const input = path.join(dir, `in.${extension}`);
+  writeFileSync(input, bytes);
+  await run(
+    'soffice',
+    [
+      '--headless',
+      '--norestore',
+      '--nolockcheck',
+      `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+      '--convert-to',
+      'pdf',
+      '--outdir',
+      dir,
+      input,
+    ],
+    { timeout: 120_000 },
+  );
+  const out = path.join(dir, 'in.pdf');
+  if (!existsSync(out)) throw new Error(`LibreOffice could not convert the ${extension}`);
+  return readFileSync(out);
+}
+
+/** Text of a PDF by poppler's pdftotext (reading order, or the physical layout). */
+export async function pdfText(pdf: Uint8Array, layout = false): Promise<string> {
+  const dir = mkdtempSync(path.join(scratchDir(), 'pdf-'));
+  const input = path.join(dir, 'in.pdf');
+  writeFileSync(input, pdf);
+  const { stdout } = await run(
+    'pdftotext',
+    [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', input, '-'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return stdout;
+}
+
+/** pdfinfo's fields ("Pages", "Page size", …) and pdffonts' rows. */
+export async function pdfInfo(
+  pdf: Uint8Array,
+): Promise<{ info: Map<string, string>; fonts: string[] }> {
+  const dir = mkdtempSync(path.join(scratchDir(), 'pdf-'));
+  const input = path.join(dir, 'in.pdf');
+  writeFileSync(input, pdf);
+  const { stdout } = await run('pdfinfo', [input]);
+  const info = new Map(
+    stdout
+      .split('\n')
+      .map((l) => /^([^:]+):\s*(.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1]!, m[2]!.trim()]),
+  );
+  const fonts = (await run('pdffonts', [input])).stdout.split('\n').slice(2).filter(Boolean);
+  return { info, fonts };
+}
+
+/** Words of page `page` (1-based) with their boxes in points, by pdftotext -bbox. */
+export async function pdfWords(
+  pdf: Uint8Array,
+  page = 1,
+): Promise<Array<{ text: string; xMin: number; yMin: number; xMax: number; yMax: number }>> {
+  const dir = mkdtempSync(path.join(scratchDir(), 'pdf-'));
+  const input = path.join(dir, 'in.pdf');
+  writeFileSync(input, pdf);
+  const { stdout } = await run(
+    'pdftotext',
+    ['-bbox', '-f', String(page), '-l', String(page), input, '-'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return [
+    ...stdout.matchAll(
+      /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+    ),
+  ].map((m) => ({
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
+    text: m[5]!
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
+  }));
 }

@@ -35,11 +35,6 @@ export interface ParagraphStyle {
   ruleAbove?: boolean;
 }
 
-/** Single-line text: line breaks a user typed become spaces. */
-export function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-
 export function run(text: string, style: RunStyle = {}): string {
   const props =
     (style.bold ? '<w:b/><w:bCs/>' : '') +
