@@ -6,6 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 step() { printf '\033[1m[test]\033[0m %s\n' "$*"; }
+# The pinned Node.js (infra/node) first on PATH: npx, vitest, the hubs and the browser build
+# the tests spawn, and mediasoup's own suite all run on it.
+export PATH="$(bash infra/node/ensure-node.sh):$PATH"
+step "node $(node --version), npm $(npm --version)"
 
 step "biome (format + lint)"
 npx biome check .

@@ -1,10 +1,16 @@
 // `npm start`: the embedded hub. In-memory store unless REDIS_URL is set; a demo directory,
 // accounts and an open briefing the first time, printed with the URLs to open.
 import { ConfigError, loadConfig } from './config/Config';
+import { nodeVersionProblem } from './config/nodeVersion';
 import { seedDemo } from './demo/seedDemo';
 import { createHub } from './Hub';
 
 async function main(): Promise<void> {
+  const runtime = nodeVersionProblem();
+  if (runtime) {
+    console.error(`giaoban: ${runtime}`);
+    process.exit(2);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
