@@ -454,7 +454,7 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       p.waitForEvent('download', { timeout: 60_000 }),
       p.locator(tid(TID.exportCsv)).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/attendance\.csv$/);
+    expect(download.suggestedFilename()).toMatch(/^DiemDanh-.*\.csv$/);
     const file = await download.path();
     const csv = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     const lines = csv.split(/\r?\n/);
