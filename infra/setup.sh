@@ -15,6 +15,8 @@ PKGS=(openssl meson ninja-build pkg-config g++ python3 patch xz-utils libuv1-dev
   nlohmann-json3-dev libusrsctp-dev fonts-liberation2)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(redis-server chromium fonts-dejavu-core iproute2 util-linux unzip)
+  # bench:webrtc and its 20-site integration test replay clips Debian's ffmpeg encodes.
+  PKGS+=(ffmpeg)
   # The records tests: LibreOffice headless opens the DOCX/XLSX and prints them to PDF, poppler
   # reads PDFs back as text, openssl makes the throw-away CA that signs test minutes.
   PKGS+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils openssl)

@@ -49,14 +49,20 @@ export async function startHubProcess(
       }, timeoutMs);
       proc.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        const nl = out.indexOf('\n');
-        if (nl >= 0) {
+        // The media plane may log to stdout first (MEDIA_ENABLED): the hub's line is the JSON one.
+        for (;;) {
+          const nl = out.indexOf('\n');
+          if (nl < 0) break;
+          const line = out.slice(0, nl);
+          out = out.slice(nl + 1);
+          if (!line.startsWith('{"url"')) continue;
           clearTimeout(t);
           try {
-            resolve(JSON.parse(out.slice(0, nl)));
+            resolve(JSON.parse(line));
           } catch (e) {
             reject(e);
           }
+          break;
         }
       });
       proc.once('exit', (code) => {

@@ -1,0 +1,356 @@
+/**
+ * WebRTC city-scale benchmark: real werift peers (ICE, DTLS, SRTP, RR/NACK/PLI/transport-cc)
+ * through the real hub (invitation link → Socket.IO join → WebRtcServer transports), spread
+ * over a few load-client processes. The chair (werift, signed in) publishes ffmpeg-encoded VP8
+ * 720p30 ~1.2 Mbps + opus; every site consumes it and sends its camera as three simulcast layers
+ * plus a paused mic; the chair's grid consumes the low layer of 25 tiles, its spotlight the high
+ * layer of the first site.
+ *
+ *   npm run bench:webrtc [-- --json] [--steps 50,126,168,300,500] [--workers 1,2]
+ *                        [--seconds 10] [--processes 2] [--ramp-ms N] [--no-send]
+ *                        [--loss-sites 10 --loss-pct 5] [--tiles 25]
+ *
+ * Steps stop once a step's loss passes 5 %. Take `flock /work/.bench.lock` around it on a
+ * shared machine; /proc/loadavg before/after is printed with the table.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { startHubProcess } from '../harness/processes';
+import { prepareMedia } from '../load/mediaFiles';
+import { RunnerProcess, SiteFleet } from '../load/SiteFleet';
+import type { PeerStats } from '../load/WebRtcSite';
+import { argValue, type Column, numberArg, numberList, printResults, progress } from './lib/report';
+
+const steps = numberList('steps', [50, 126, 168, 300, 500]);
+const workerCounts = numberList('workers', [1, 2]);
+const seconds = numberArg('seconds', 10);
+const processes = numberArg('processes', 2);
+const tiles = numberArg('tiles', 25);
+const send = !process.argv.includes('--no-send');
+const lossSitesPct = Number(argValue('loss-sites') ?? 0);
+const lossPct = Number(argValue('loss-pct') ?? 5);
+const rampArg = argValue('ramp-ms');
+const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** utime+stime (ms) and RSS (MB) of a process. */
+export function procStats(pid: number): { cpuMs: number; rssMb: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rssMb: rss / 1024 };
+  } catch {
+    return { cpuMs: 0, rssMb: 0 };
+  }
+}
+
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+    if (c) out.push(...c.split(/\s+/).map(Number));
+  }
+  return out;
+}
+
+function workerPids(hubPid: number): number[] {
+  return childPids(hubPid).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('mediasoup-work');
+    } catch {
+      return false;
+    }
+  });
+}
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+function pct(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+export interface StepResult {
+  sfu: 'giaoban';
+  sites: number;
+  workers: number;
+  send: boolean;
+  joined: number;
+  failed: number;
+  allJoinedMs: number;
+  firstRtpMs: { p50: number | null; p95: number | null; p99: number | null };
+  firstKeyFrameMs: { p50: number | null; p95: number | null; p99: number | null };
+  noKeyFrame: number;
+  lossPct: number;
+  worstSiteLossPct: number;
+  sitesOver1Pct: number;
+  nackRecoveredPerSite: number;
+  lossySites: { count: number; lossPct: number; recoveredPerSite: number } | null;
+  ingressMbps: number;
+  egressMbps: number;
+  workerCpuPct: number;
+  usPerForwardedPacket: number;
+  forwardedPps: number;
+  hubCpuPct: number;
+  hubRssMb: number;
+  workerRssMb: number;
+  clientCpuPct: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+async function runStep(sites: number, workers: number): Promise<StepResult> {
+  const loadBefore = loadavg();
+  const hub = await startHubProcess({
+    JWT_SECRET: SECRET,
+    MEDIA_ENABLED: 'true',
+    SFU_WORKERS: String(workers),
+    SFU_LISTEN_IP: '127.0.0.1',
+    SFU_PORT_BASE: '0',
+    SFU_LOG_LEVEL: 'error',
+    // Two workers: fill the home router with half the consumers, spill the rest.
+    ...(workers > 1 ? { SFU_CONSUMERS_PER_ROUTER: String(Math.ceil((sites * 2) / workers)) } : {}),
+    SEED_SITES: String(sites),
+    SEED_PROVINCE: '*',
+    SOCKET_RATE_BURST: '200',
+    ...(process.env.MEDIASOUP_WORKER_BIN
+      ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }
+      : {}),
+  });
+  const seed = hub.seed!;
+  const chair = await RunnerProcess.start();
+  const fleet = await SiteFleet.start(Math.min(processes, sites));
+  try {
+    await chair.request(
+      {
+        type: 'chair',
+        hubUrl: hub.url,
+        username: seed.people.chair.username,
+        password: seed.people.chair.password,
+        meetingId: seed.meetingId,
+      },
+      'chair',
+    );
+    const lossy = Math.round((sites * lossSitesPct) / 100);
+    const rampMs = rampArg !== undefined ? Number(rampArg) : Math.min(8000, sites * 30);
+    progress(`  ${sites} sites on ${workers} worker(s): joining over ${rampMs} ms…`);
+    const t0 = performance.now();
+    const failed = await fleet.join({
+      hubUrl: hub.url,
+      sites: seed.sites.slice(0, sites).map((s, i) => ({
+        label: s.siteId,
+        invitation: s.inviteUrl,
+        ...(i % Math.max(1, Math.round(sites / Math.max(1, lossy))) === 0 &&
+        i / Math.round(sites / Math.max(1, lossy)) < lossy
+          ? { inboundLossPct: lossPct }
+          : {}),
+      })),
+      rampMs,
+      send,
+    });
+    const allJoinedMs = performance.now() - t0;
+    if (send) await chair.request({ type: 'grid', tiles }, 'watching');
+    await sleep(2000); // settle: key frames, BWE ramp-up
+    fleet.mark();
+    chair.post({ type: 'mark' });
+    const wp = workerPids(hub.pid);
+    const pidsClient = [...fleet.pids, chair.pid];
+    const w0 = wp.map(procStats);
+    const h0 = procStats(hub.pid);
+    const c0 = pidsClient.map(procStats);
+    const s0 = await fleet.stats();
+    const ch0 = await chair.stats();
+    const m0 = performance.now();
+    await sleep(seconds * 1000);
+    const m1 = performance.now();
+    const w1 = wp.map(procStats);
+    const h1 = procStats(hub.pid);
+    const c1 = pidsClient.map(procStats);
+    const s1 = await fleet.stats();
+    const ch1 = await chair.stats();
+    const windowMs = m1 - m0;
+    const peers = s1.peers.filter((p) => !p.error);
+    const lossyLabels = new Set(
+      seed.sites
+        .slice(0, sites)
+        .filter(
+          (_s, i) =>
+            i % Math.max(1, Math.round(sites / Math.max(1, lossy))) === 0 &&
+            i / Math.round(sites / Math.max(1, lossy)) < lossy,
+        )
+        .map((s) => s.siteId),
+    );
+    const lossOf = (p: PeerStats) => {
+      const v = p.video;
+      const a = p.audio;
+      const exp = (v?.expected ?? 0) + (a?.expected ?? 0);
+      const lost = (v?.lost ?? 0) + (a?.lost ?? 0);
+      return exp > 0 ? (lost / exp) * 100 : 100;
+    };
+    const normal = peers.filter((p) => !lossyLabels.has(p.label));
+    const bad = peers.filter((p) => lossyLabels.has(p.label));
+    const sumOf = (xs: PeerStats[], f: (p: PeerStats) => number) =>
+      xs.reduce((n, p) => n + f(p), 0);
+    const expected = sumOf(normal, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
+    const lost = sumOf(normal, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
+    const rtp = peers
+      .map((p) => (p.video?.firstRtpAt ?? Number.NaN) - p.joinStartedAt)
+      .filter(Number.isFinite);
+    const key = peers
+      .map((p) => (p.video?.firstKeyFrameAt ?? Number.NaN) - p.joinStartedAt)
+      .filter(Number.isFinite);
+    const received = (xs: PeerStats[]) =>
+      sumOf(
+        xs,
+        (p) =>
+          (p.video?.received ?? 0) +
+          (p.audio?.received ?? 0) +
+          sumOf([p], (q) => q.tiles.reduce((n, t) => n + t.received, 0)),
+      );
+    const bytesIn = (xs: PeerStats[]) =>
+      sumOf(
+        xs,
+        (p) =>
+          (p.video?.bytes ?? 0) + (p.audio?.bytes ?? 0) + p.tiles.reduce((n, t) => n + t.bytes, 0),
+      );
+    const bytesSent = (xs: PeerStats[]) => sumOf(xs, (p) => p.sent?.bytes ?? 0);
+    // Window deltas: summaries since mark() count packets; bytes are cumulative → subtract.
+    const forwarded = received(s1.peers) + received(ch1.peers);
+    const egressBytes =
+      bytesIn(s1.peers) + bytesIn(ch1.peers) - bytesIn(s0.peers) - bytesIn(ch0.peers);
+    const ingressBytes =
+      bytesSent(s1.peers) + bytesSent(ch1.peers) - bytesSent(s0.peers) - bytesSent(ch0.peers);
+    const workerCpuMs = w1.reduce((n, w, i) => n + w.cpuMs - w0[i]!.cpuMs, 0);
+    const recovered = (xs: PeerStats[]) =>
+      xs.length
+        ? sumOf(xs, (p) => (p.video?.recovered ?? 0) + (p.audio?.recovered ?? 0)) / xs.length
+        : 0;
+    const badExp = sumOf(bad, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
+    const badLost = sumOf(bad, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
+    const r: StepResult = {
+      sfu: 'giaoban',
+      sites,
+      workers,
+      send,
+      joined: peers.length,
+      failed: failed + (sites - s1.peers.length),
+      allJoinedMs: Math.round(allJoinedMs),
+      firstRtpMs: { p50: pct(rtp, 50), p95: pct(rtp, 95), p99: pct(rtp, 99) },
+      firstKeyFrameMs: { p50: pct(key, 50), p95: pct(key, 95), p99: pct(key, 99) },
+      noKeyFrame: peers.length - key.length,
+      lossPct: expected > 0 ? (lost / expected) * 100 : 100,
+      worstSiteLossPct: Math.max(0, ...normal.map(lossOf)),
+      sitesOver1Pct: normal.filter((p) => lossOf(p) > 1).length,
+      nackRecoveredPerSite: recovered(normal),
+      lossySites: bad.length
+        ? {
+            count: bad.length,
+            lossPct: badExp ? (badLost / badExp) * 100 : 100,
+            recoveredPerSite: recovered(bad),
+          }
+        : null,
+      ingressMbps: (ingressBytes * 8) / (windowMs * 1000),
+      egressMbps: (egressBytes * 8) / (windowMs * 1000),
+      workerCpuPct: (workerCpuMs / windowMs) * 100,
+      usPerForwardedPacket: forwarded > 0 ? (workerCpuMs * 1000) / forwarded : 0,
+      forwardedPps: forwarded / (windowMs / 1000),
+      hubCpuPct: ((h1.cpuMs - h0.cpuMs) / windowMs) * 100,
+      hubRssMb: h1.rssMb,
+      workerRssMb: w1.reduce((n, w) => n + w.rssMb, 0),
+      clientCpuPct: (c1.reduce((n, c, i) => n + c.cpuMs - c0[i]!.cpuMs, 0) / windowMs) * 100,
+      loadBefore,
+      loadAfter: loadavg(),
+    };
+    progress(
+      `    loss ${r.lossPct.toFixed(2)} %, key frame p95 ${r.firstKeyFrameMs.p95?.toFixed(0)} ms, ` +
+        `worker ${r.workerCpuPct.toFixed(0)} % (${r.usPerForwardedPacket.toFixed(1)} µs/pkt), ` +
+        `clients ${r.clientCpuPct.toFixed(0)} %, in ${r.ingressMbps.toFixed(1)} / out ${r.egressMbps.toFixed(1)} Mbps`,
+    );
+    return r;
+  } finally {
+    await Promise.all([fleet.close(), chair.close()]);
+    await hub.stop('SIGKILL');
+  }
+}
+
+const f = (n: number | null, d = 0) => (n === null ? '-' : n.toFixed(d));
+
+async function main(): Promise<void> {
+  prepareMedia(progress);
+  progress(
+    `bench:webrtc: steps ${steps.join(',')} sites, workers ${workerCounts.join(',')}, ${seconds} s ` +
+      `window, ${processes} load processes, sites ${send ? 'send 3 layers + paused mic' : 'receive only'}` +
+      (lossSitesPct ? `, ${lossPct} % inbound loss on ${lossSitesPct} % of sites` : ''),
+  );
+  const results: StepResult[] = [];
+  for (const workers of workerCounts) {
+    for (const sites of steps) {
+      const r = await runStep(sites, workers);
+      results.push(r);
+      if (r.lossPct > 5) break;
+    }
+  }
+  const columns: Column<StepResult>[] = [
+    { header: 'sfu', value: (r) => r.sfu },
+    { header: 'sites', value: (r) => r.sites },
+    { header: 'wk', value: (r) => r.workers },
+    { header: 'joined', value: (r) => `${r.joined}/${r.sites}` },
+    { header: 'all in ms', value: (r) => r.allJoinedMs },
+    {
+      header: 'RTP p50/95/99 ms',
+      value: (r) => `${f(r.firstRtpMs.p50)}/${f(r.firstRtpMs.p95)}/${f(r.firstRtpMs.p99)}`,
+    },
+    {
+      header: 'key p50/95/99 ms',
+      value: (r) =>
+        `${f(r.firstKeyFrameMs.p50)}/${f(r.firstKeyFrameMs.p95)}/${f(r.firstKeyFrameMs.p99)}`,
+    },
+    { header: 'no key', value: (r) => r.noKeyFrame },
+    { header: 'loss %', value: (r) => r.lossPct, digits: 2 },
+    { header: 'worst %', value: (r) => r.worstSiteLossPct, digits: 2 },
+    { header: '>1 %', value: (r) => r.sitesOver1Pct },
+    { header: 'NACK rec/site', value: (r) => r.nackRecoveredPerSite, digits: 1 },
+    {
+      header: 'lossy sites',
+      value: (r) =>
+        r.lossySites
+          ? `${r.lossySites.count}: ${r.lossySites.lossPct.toFixed(2)} % (${r.lossySites.recoveredPerSite.toFixed(0)} rec)`
+          : '-',
+    },
+    { header: 'in Mbps', value: (r) => r.ingressMbps, digits: 1 },
+    { header: 'out Mbps', value: (r) => r.egressMbps, digits: 1 },
+    { header: 'worker %', value: (r) => r.workerCpuPct, digits: 1 },
+    { header: 'µs/fwd pkt', value: (r) => r.usPerForwardedPacket, digits: 2 },
+    { header: 'fwd pkt/s', value: (r) => r.forwardedPps },
+    { header: 'hub %', value: (r) => r.hubCpuPct, digits: 1 },
+    { header: 'hub MB', value: (r) => r.hubRssMb, digits: 0 },
+    { header: 'clients %', value: (r) => r.clientCpuPct, digits: 0 },
+    { header: 'loadavg before → after', value: (r) => `${r.loadBefore} → ${r.loadAfter}` },
+  ];
+  printResults({
+    title:
+      `bench:webrtc — werift sites through the hub, ${seconds} s window per step, ${processes} load ` +
+      `processes, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
+    columns,
+    rows: results,
+    notes: [
+      'RTP/key: join start (invitation exchange) → first chair RTP / first complete chair key frame, per site.',
+      'loss %: chair video+audio packets never received (after NACK) / expected, sites without injected loss; worst %: the worst such site.',
+      'µs/fwd pkt: mediasoup worker CPU (user+sys, /proc) / packets delivered to receivers; in/out: RTP payload Mbps sent by all peers / received by all peers.',
+      'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub.',
+    ],
+    json: { bench: 'webrtc', at: new Date().toISOString(), seconds, processes, send, results },
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench:webrtc failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,477 @@
+// One GiaoBan participant on werift, doing what the browser client does through the real hub:
+// exchange its invitation link (or sign in, for the chair), join over Socket.IO, create a
+// receive transport on the WebRtcServer, consume, resume; and send its camera as three simulcast
+// layers plus a (paused) mic. ICE, DTLS, SRTP, receiver reports, NACK and transport-cc feedback
+// are werift's; media is ffmpeg-encoded clips replayed by ReplaySender (no decode on receive:
+// InboundStream depacketises and checks key frames). Reused by bench:webrtc and the cluster
+// tests; build one with WebRtcSite.join / WebRtcSite.joinAsChair.
+import { randomInt } from 'node:crypto';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Snapshot,
+  TransportInfo,
+} from '@giaoban/shared';
+import { io, type Socket } from 'socket.io-client';
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  useAbsSendTime,
+  useNACK,
+  usePLI,
+  useSdesMid,
+  useTransportWideCC,
+  useTWCC,
+} from 'werift';
+import { InboundStream, type InboundSummary } from './InboundStream';
+import { type ReplayLayer, ReplaySender, type SenderCounters } from './ReplaySender';
+import {
+  localDtls,
+  type MsRtpParameters,
+  type MsTransport,
+  parseOffer,
+  recvOffer,
+  sendAnswer,
+} from './sdp';
+import type { Vp8Frame } from './vp8';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface SiteMedia {
+  /** The three simulcast layers (low → high); the chair sends one layer. */
+  layers: Vp8Frame[][];
+  opus: Buffer[];
+}
+
+export interface JoinOptions {
+  hubUrl: string;
+  /** Invitation link (…/join?token=… or …#token) or the bare token. */
+  invitation: string;
+  label: string;
+  media: SiteMedia;
+  /** Send camera (three layers) and a paused mic, as the browser does. Default true. */
+  send?: boolean;
+  /** Drop this % of incoming datagrams before werift sees them (the loss scenario). */
+  inboundLossPct?: number;
+  /** Register the media clock on this (one per process). */
+  clock: MediaClock;
+}
+
+export interface ChairOptions {
+  hubUrl: string;
+  username: string;
+  password: string;
+  meetingId: string;
+  media: SiteMedia;
+  clock: MediaClock;
+}
+
+export interface PeerStats {
+  label: string;
+  joinStartedAt: number;
+  joinedAt: number | null;
+  video: InboundSummary | null;
+  audio: InboundSummary | null;
+  /** Grid/spotlight streams (the chair). */
+  tiles: InboundSummary[];
+  sent: SenderCounters | null;
+  /** Simulcast layers currently sent (dynacast switches the others off). */
+  activeLayers: boolean[];
+  error?: string;
+}
+
+/** One timer per process paces every sender (cheaper than one per site). */
+export class MediaClock {
+  readonly #senders = new Set<ReplaySender>();
+  #timer: NodeJS.Timeout | undefined;
+  add(s: ReplaySender): void {
+    this.#senders.add(s);
+    this.#timer ??= setInterval(() => {
+      const now = performance.now();
+      for (const x of this.#senders) x.tick(now);
+    }, 5);
+  }
+  delete(s: ReplaySender): void {
+    this.#senders.delete(s);
+  }
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+function ack<T>(s: Client, event: string, payload: unknown, timeoutMs = 30_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${event}: no ack in ${timeoutMs} ms`)), timeoutMs);
+    (
+      s.emit as (
+        e: string,
+        p: unknown,
+        cb: (r: { ok: boolean; data?: T; error?: { code: string; message: string } }) => void,
+      ) => void
+    )(event, payload, (r) => {
+      clearTimeout(t);
+      if (r.ok) resolve(r.data as T);
+      else reject(new Error(`${event}: ${r.error?.code} ${r.error?.message}`));
+    });
+  });
+}
+
+async function post<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+function tokenOf(invitation: string): string {
+  // The hub's links are …/join/<token>; ?token=… and #token are accepted too.
+  const m =
+    /\/join\/([^/?#]+)/.exec(invitation) ??
+    /[?#&]token=([^&#]+)/.exec(invitation) ??
+    /#([^&#=]+)$/.exec(invitation);
+  return m ? decodeURIComponent(m[1]!) : invitation;
+}
+
+const VIDEO_FB = () => [useNACK(), usePLI(), useTWCC()];
+
+function newPc(inboundLossPct?: number): RTCPeerConnection {
+  return new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    // Load stays on loopback: werift skips 127.0.0.1 when gathering, so name it (in a network
+    // namespace with only `lo` there would be no candidate at all).
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    codecs: {
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          rtcpFeedback: VIDEO_FB(),
+        }),
+        new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }),
+      ],
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+    },
+    headerExtensions: {
+      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      audio: [useSdesMid()],
+    },
+    // werift's knob keeps this percentage of datagrams (it drops when pct/100 < random()).
+    ...(inboundLossPct ? { debug: { inboundPacketLoss: 100 - inboundLossPct } } : {}),
+  } as never);
+}
+
+interface RouterCaps {
+  codecs: Array<{
+    kind: string;
+    mimeType: string;
+    preferredPayloadType: number;
+    clockRate: number;
+    channels?: number;
+    parameters?: Record<string, unknown>;
+    rtcpFeedback?: Array<{ type: string; parameter?: string }>;
+  }>;
+  headerExtensions: Array<{ kind: string; uri: string; preferredId: number; direction?: string }>;
+}
+
+const WANTED_EXT = new Set([
+  'urn:ietf:params:rtp-hdrext:sdes:mid',
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+]);
+
+/** What this peer can receive, in the router's numbering (as mediasoup-client's Device). */
+function deviceCaps(router: RouterCaps): RouterCaps {
+  const vp8 = router.codecs.find((c) => c.mimeType.toLowerCase() === 'video/vp8')!;
+  return {
+    codecs: router.codecs.filter(
+      (c) =>
+        c === vp8 ||
+        c.mimeType.toLowerCase() === 'audio/opus' ||
+        (c.mimeType.toLowerCase() === 'video/rtx' &&
+          c.parameters?.apt === vp8.preferredPayloadType),
+    ),
+    headerExtensions: router.headerExtensions.filter(
+      (e) => WANTED_EXT.has(e.uri) && !(e.kind === 'audio' && e.uri.includes('transport-wide')),
+    ),
+  };
+}
+
+interface Consumed {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: MsRtpParameters;
+}
+
+export class WebRtcSite {
+  readonly label: string;
+  readonly joinStartedAt = performance.now();
+  joinedAt: number | null = null;
+  snapshot!: Snapshot;
+  socket!: Client;
+  #caps!: RouterCaps;
+  #recv: { pc: RTCPeerConnection; t: MsTransport; consumers: Consumed[] } | undefined;
+  readonly #streams = new Map<string, InboundStream>(); // by consumer id
+  #recvConnected = false;
+  #chairVideo: string | undefined;
+  #chairAudio: string | undefined;
+  readonly #tiles: string[] = [];
+  #send: { pc: RTCPeerConnection; video: ReplaySender; audio: ReplaySender } | undefined;
+  readonly #opts: { media: SiteMedia; clock: MediaClock; inboundLossPct?: number };
+  #closed = false;
+  error: string | undefined;
+
+  private constructor(
+    label: string,
+    opts: { media: SiteMedia; clock: MediaClock; inboundLossPct?: number },
+  ) {
+    this.label = label;
+    this.#opts = opts;
+  }
+
+  /** A ward or commune: invitation link → token → join → receive the chair → send the camera. */
+  static async join(o: JoinOptions): Promise<WebRtcSite> {
+    const site = new WebRtcSite(o.label, {
+      media: o.media,
+      clock: o.clock,
+      ...(o.inboundLossPct ? { inboundLossPct: o.inboundLossPct } : {}),
+    });
+    try {
+      const { accessToken, grant } = await post<{
+        accessToken: string;
+        grant: { meetingId?: string };
+      }>(`${o.hubUrl}/api/auth/invitation`, { token: tokenOf(o.invitation) });
+      await site.#connect(o.hubUrl, accessToken, grant.meetingId);
+      const chair = site.snapshot.producers.filter((p) => !p.peerId.startsWith('site:'));
+      const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
+      const audio = chair.find((p) => p.kind === 'audio');
+      const wanted = [video, audio].filter((p) => p !== undefined);
+      const consumed = await site.#receive(wanted.map((p) => p.producerId));
+      site.#chairVideo = consumed.find((c) => c.kind === 'video')?.id;
+      site.#chairAudio = consumed.find((c) => c.kind === 'audio')?.id;
+      site.joinedAt = performance.now();
+      if (o.send !== false) await site.#produce(3);
+    } catch (e) {
+      site.error = (e as Error).message;
+    }
+    return site;
+  }
+
+  /** The chair: signs in, publishes one 720p layer + opus, and can page a grid of tiles. */
+  static async joinAsChair(o: ChairOptions): Promise<WebRtcSite> {
+    const chair = new WebRtcSite('chair', { media: o.media, clock: o.clock });
+    const { accessToken } = await post<{ accessToken: string }>(`${o.hubUrl}/api/auth/login`, {
+      username: o.username,
+      password: o.password,
+    });
+    await chair.#connect(o.hubUrl, accessToken, o.meetingId);
+    await chair.#produce(1);
+    chair.joinedAt = performance.now();
+    return chair;
+  }
+
+  async #connect(hubUrl: string, token: string, meetingId?: string): Promise<void> {
+    const s: Client = io(hubUrl, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    this.socket = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
+    this.snapshot = await ack<Snapshot>(s, 'meeting:join', meetingId ? { meetingId } : {});
+    this.#caps = deviceCaps(
+      (await ack<{ rtpCapabilities: RouterCaps }>(s, 'media:routerCapabilities', {}))
+        .rtpCapabilities,
+    );
+    s.on(
+      'media:layersWanted' as never,
+      ((p: { producerId: string; layers: boolean[] }) => this.#onLayersWanted(p)) as never,
+    );
+  }
+
+  /** Consumes the producers (one negotiation for all), resumes them; returns the consumers. */
+  async #receive(producerIds: string[], layers?: number): Promise<Consumed[]> {
+    const s = this.socket;
+    if (producerIds.length === 0) return [];
+    if (!this.#recv) {
+      const t = await ack<TransportInfo>(s, 'media:createTransport', { direction: 'recv' });
+      this.#recv = {
+        pc: newPc(this.#opts.inboundLossPct),
+        t: t as unknown as MsTransport,
+        consumers: [],
+      };
+      this.#recv.pc.onTransceiverAdded.subscribe((tr) => {
+        tr.onTrack.subscribe((track) => {
+          const c = this.#recv?.consumers.find((x) => x.rtpParameters.mid === tr.mid);
+          const stream = c && this.#streams.get(c.id);
+          if (!stream) return;
+          track.onReceiveRtp.subscribe((rtp) =>
+            stream.onRtp(
+              rtp.header.sequenceNumber,
+              rtp.header.timestamp,
+              rtp.header.marker,
+              rtp.payload,
+              performance.now(),
+            ),
+          );
+        });
+      });
+    }
+    const recv = this.#recv;
+    const fresh: Consumed[] = [];
+    for (const producerId of producerIds) {
+      const c = await ack<Consumed>(s, 'media:consume', {
+        transportId: recv.t.id,
+        producerId,
+        rtpCapabilities: this.#caps,
+      });
+      fresh.push(c);
+      recv.consumers.push(c);
+      this.#streams.set(c.id, new InboundStream(c.kind));
+    }
+    const first = !this.#recvConnected;
+    this.#recvConnected = true;
+    await recv.pc.setRemoteDescription({ type: 'offer', sdp: recvOffer(recv.t, recv.consumers) });
+    const answer = await recv.pc.createAnswer();
+    await recv.pc.setLocalDescription(answer);
+    if (first) {
+      await ack(s, 'media:connectTransport', {
+        transportId: recv.t.id,
+        dtlsParameters: localDtls(answer.sdp),
+      });
+    }
+    for (const c of fresh) {
+      if (layers !== undefined && c.kind === 'video') {
+        await ack(s, 'media:setPreferredLayers', { consumerId: c.id, spatialLayer: layers });
+      }
+      await ack(s, 'media:resumeConsumer', { consumerId: c.id });
+    }
+    return fresh;
+  }
+
+  async refreshSnapshot(): Promise<Snapshot> {
+    this.snapshot = await ack<Snapshot>(this.socket, 'meeting:snapshot', {});
+    return this.snapshot;
+  }
+
+  /** The chair's grid (low layer) or spotlight (high layer) tiles. */
+  async watch(producerIds: string[], spatialLayer: number): Promise<void> {
+    const c = await this.#receive(producerIds, spatialLayer);
+    this.#tiles.push(...c.map((x) => x.id));
+  }
+
+  async #produce(layers: number): Promise<void> {
+    const s = this.socket;
+    const t = (await ack<TransportInfo>(s, 'media:createTransport', {
+      direction: 'send',
+    })) as unknown as MsTransport;
+    const pc = newPc();
+    pc.addTransceiver('video', { direction: 'sendonly' });
+    pc.addTransceiver('audio', { direction: 'sendonly' });
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const sections = parseOffer(offer.sdp).map((x) => ({
+      ...x,
+      // Only what we send: VP8 without RTX (retransmissions go on the media SSRC), opus.
+      codecs: x.codecs.filter((c) => /vp8|opus/i.test(c.mimeType)),
+    }));
+    await pc.setRemoteDescription({ type: 'answer', sdp: sendAnswer(t, sections) });
+    await ack(s, 'media:connectTransport', {
+      transportId: t.id,
+      dtlsParameters: localDtls(offer.sdp),
+    });
+    const [v, a] = sections as [(typeof sections)[0], (typeof sections)[0]];
+    const cname = `werift-${this.label}`;
+    const media = this.#opts.media;
+    const videoLayers: ReplayLayer[] = media.layers
+      .slice(media.layers.length - layers)
+      .map((frames) => ({ frames, ssrc: randomInt(1, 0xffffffff), active: true }));
+    const video = new ReplaySender(videoLayers, v.codecs[0]!.payloadType, v.mid, 'video');
+    const audio = new ReplaySender(
+      [{ audio: media.opus, ssrc: randomInt(1, 0xffffffff), active: layers === 1 }],
+      a.codecs[0]!.payloadType,
+      a.mid,
+      'audio',
+    );
+    const dtls = pc.getTransceivers()[0]!.sender.dtlsTransport;
+    video.attach(dtls, v.headerExtensions);
+    audio.attach(dtls, a.headerExtensions);
+    this.#send = { pc, video, audio };
+    const rtp = (sec: typeof v, ssrcs: number[]) => ({
+      mid: sec.mid,
+      codecs: [sec.codecs[0]],
+      headerExtensions: sec.headerExtensions,
+      encodings: ssrcs.map((ssrc) => ({ ssrc })),
+      rtcp: { cname, reducedSize: true },
+    });
+    await ack(s, 'media:produce', {
+      transportId: t.id,
+      kind: 'video',
+      rtpParameters: rtp(v, video.ssrcs),
+      source: 'camera',
+    });
+    await ack(s, 'media:produce', {
+      transportId: t.id,
+      kind: 'audio',
+      rtpParameters: rtp(a, audio.ssrcs),
+      source: 'mic',
+    });
+    this.#opts.clock.add(video);
+    this.#opts.clock.add(audio);
+  }
+
+  /** Dynacast: the hub says which layers someone consumes; stop sending the others. */
+  #onLayersWanted(p: { producerId: string; layers: boolean[] }): void {
+    const v = this.#send?.video;
+    if (!v) return;
+    for (const [i, on] of p.layers.entries()) v.setActive(i, on);
+  }
+
+  /** Starts the loss window on every inbound stream. */
+  markWindow(): void {
+    for (const s of this.#streams.values()) s.markWindow();
+  }
+
+  stats(): PeerStats {
+    const sum = (id: string | undefined) =>
+      id ? (this.#streams.get(id)?.summary() ?? null) : null;
+    const v = this.#send?.video;
+    return {
+      label: this.label,
+      joinStartedAt: this.joinStartedAt,
+      joinedAt: this.joinedAt,
+      video: sum(this.#chairVideo),
+      audio: sum(this.#chairAudio),
+      tiles: this.#tiles.map((id) => this.#streams.get(id)!.summary()),
+      sent: v
+        ? {
+            packets: v.counters.packets + this.#send!.audio.counters.packets,
+            bytes: v.counters.bytes + this.#send!.audio.counters.bytes,
+            retransmitted: v.counters.retransmitted,
+            keyFramesOnRequest: v.counters.keyFramesOnRequest,
+          }
+        : null,
+      activeLayers: v ? [0, 1, 2].map((i) => v.isActive(i)) : [],
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#send) {
+      this.#opts.clock.delete(this.#send.video);
+      this.#opts.clock.delete(this.#send.audio);
+    }
+    this.socket?.close();
+    await Promise.all([this.#recv?.pc.close(), this.#send?.pc.close()]).catch(() => {});
+  }
+}

@@ -1,0 +1,110 @@
+// A load-client process: hosts many WebRtcSite peers (or the chair) and answers its parent over
+// IPC. Spawned by SiteFleet with `node --import tsx`; one media clock per process.
+
+import { audioClip, CHAIR_VIDEO, SITE_LAYERS, videoClip } from './mediaFiles';
+import { readOggOpus } from './ogg';
+import { readIvf } from './vp8';
+import { MediaClock, type PeerStats, type SiteMedia, WebRtcSite } from './WebRtcSite';
+
+export type RunnerCommand =
+  | {
+      type: 'sites';
+      hubUrl: string;
+      sites: Array<{ label: string; invitation: string; inboundLossPct?: number }>;
+      /** Spread the joins over this many ms. */
+      rampMs: number;
+      send: boolean;
+    }
+  | { type: 'chair'; hubUrl: string; username: string; password: string; meetingId: string }
+  /** The chair's page: the low layer of the first `tiles` site cameras, the high of the first. */
+  | { type: 'grid'; tiles: number }
+  | { type: 'mark' }
+  | { type: 'stats'; id: number }
+  | { type: 'close' };
+
+export type RunnerReply =
+  | { type: 'ready' }
+  | { type: 'joined'; failed: number; epochOffsetMs: number }
+  | { type: 'chair'; producers: Array<{ producerId: string; peerId: string; kind: string }> }
+  | { type: 'watching' }
+  | { type: 'stats'; id: number; peers: PeerStats[]; cpuMs: number; epochOffsetMs: number };
+
+const send = (m: RunnerReply) => process.send!(m);
+const clock = new MediaClock();
+const peers: WebRtcSite[] = [];
+let media: SiteMedia | undefined;
+const loadMedia = (chair: boolean): SiteMedia =>
+  (media ??= {
+    layers: (chair ? [CHAIR_VIDEO] : SITE_LAYERS).map((s) => readIvf(videoClip(s))),
+    opus: readOggOpus(audioClip()),
+  });
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+process.on('message', async (cmd: RunnerCommand) => {
+  try {
+    if (cmd.type === 'sites') {
+      const m = loadMedia(false);
+      const start = performance.now();
+      await Promise.all(
+        cmd.sites.map(async (s, i) => {
+          const at = start + (cmd.rampMs * i) / cmd.sites.length;
+          await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
+          peers.push(
+            await WebRtcSite.join({
+              hubUrl: cmd.hubUrl,
+              invitation: s.invitation,
+              label: s.label,
+              media: m,
+              clock,
+              send: cmd.send,
+              ...(s.inboundLossPct ? { inboundLossPct: s.inboundLossPct } : {}),
+            }),
+          );
+        }),
+      );
+      send({
+        type: 'joined',
+        failed: peers.filter((p) => p.error).length,
+        epochOffsetMs: Date.now() - performance.now(),
+      });
+    } else if (cmd.type === 'chair') {
+      const chair = await WebRtcSite.joinAsChair({ ...cmd, media: loadMedia(true), clock });
+      peers.push(chair);
+      send({ type: 'chair', producers: [] });
+    } else if (cmd.type === 'grid') {
+      const chair = peers[0]!;
+      const snap = await chair.refreshSnapshot();
+      const cams = snap.producers
+        .filter((p) => p.peerId.startsWith('site:') && p.kind === 'video')
+        .map((p) => p.producerId);
+      await chair.watch(cams.slice(0, cmd.tiles), 0);
+      if (cams[0]) await chair.watch([cams[0]], 2);
+      send({ type: 'watching' });
+    } else if (cmd.type === 'mark') {
+      for (const p of peers) p.markWindow();
+    } else if (cmd.type === 'stats') {
+      send({
+        type: 'stats',
+        id: cmd.id,
+        peers: peers.map((p) => p.stats()),
+        cpuMs: cpuMs(),
+        epochOffsetMs: Date.now() - performance.now(),
+      });
+    } else if (cmd.type === 'close') {
+      clock.stop();
+      await Promise.race([
+        Promise.all(peers.map((p) => p.close())),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
+      process.exit(0);
+    }
+  } catch (e) {
+    process.stderr.write(`site-runner: ${(e as Error).stack}\n`);
+    process.exit(1);
+  }
+});
+send({ type: 'ready' });
