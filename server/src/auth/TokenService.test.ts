@@ -32,6 +32,14 @@ describe('TokenService', () => {
     expect(svc.verify(token, 'access').grant).toEqual({ ...grant, meetingId: 'm1' });
   });
 
+  it('carries the session, generation, epoch and invitation claims', () => {
+    const claims = { sessionId: 'ses_1', generation: 3, epoch: 2, invitationId: 'inv_1' };
+    const v = svc.verify(svc.sign('refresh', grant, 60, claims).token, 'refresh');
+    expect(v.session).toEqual(claims);
+    expect(v.issuedAt).toBeLessThanOrEqual(Date.now());
+    expect(svc.verify(svc.sign('access', grant).token, 'access').session).toEqual({});
+  });
+
   it('refuses a token of the wrong type (refresh as access, invite as access)', () => {
     expect(code(() => svc.verify(svc.sign('refresh', grant).token, 'access'))).toBe(
       'UNAUTHENTICATED',

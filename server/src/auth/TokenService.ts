@@ -14,6 +14,36 @@ interface Claims {
   name: string;
   sid?: string;
   mid?: string;
+  /** Session (refresh-token family) the token belongs to. */
+  ses?: string;
+  /** Refresh tokens: the family's generation this token may rotate. */
+  gen?: number;
+  /** Revocation epoch of the principal when the token was issued. */
+  ep?: number;
+  /** Invitation the grant came from (invite tokens and the sessions they opened). */
+  iid?: string;
+}
+
+/** What ties a token to revocable state (all optional: IdP tokens carry none of it). */
+export interface SessionClaims {
+  sessionId?: string;
+  generation?: number;
+  epoch?: number;
+  invitationId?: string;
+}
+
+export interface Verified {
+  grant: Grant;
+  /** ms */
+  expiresAt: number;
+  /** ms */
+  issuedAt: number;
+  session: SessionClaims;
+}
+
+/** What revocation is keyed on: the account, or the invitation a site came in with. */
+export function principalOf(grant: Grant, session: SessionClaims): string {
+  return session.invitationId ? `inv:${session.invitationId}` : grant.sub;
 }
 
 /**
@@ -32,7 +62,12 @@ export class TokenService {
     this.idpKey = cfg.idp ? createPublicKey(cfg.idp.publicKey) : undefined;
   }
 
-  sign(type: TokenType, grant: Grant, ttlSeconds?: number): { token: string; expiresAt: number } {
+  sign(
+    type: TokenType,
+    grant: Grant,
+    ttlSeconds?: number,
+    session: SessionClaims = {},
+  ): { token: string; expiresAt: number } {
     const ttl =
       ttlSeconds ??
       (type === 'access'
@@ -43,6 +78,10 @@ export class TokenService {
     const claims: Claims = { typ: type, role: grant.role, name: grant.name };
     if (grant.siteId) claims.sid = grant.siteId;
     if (grant.meetingId) claims.mid = grant.meetingId;
+    if (session.sessionId) claims.ses = session.sessionId;
+    if (session.generation !== undefined) claims.gen = session.generation;
+    if (session.epoch !== undefined) claims.ep = session.epoch;
+    if (session.invitationId) claims.iid = session.invitationId;
     const token = jwt.sign(claims, this.hmacKey, {
       algorithm: 'HS256',
       expiresIn: ttl,
@@ -55,7 +94,7 @@ export class TokenService {
   }
 
   /** Verifies and returns the grant plus expiry (ms). Throws HubError UNAUTHENTICATED/TOKEN_EXPIRED. */
-  verify(token: string, expected: TokenType): { grant: Grant; expiresAt: number } {
+  verify(token: string, expected: TokenType): Verified {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
       throw new HubError('UNAUTHENTICATED', 'missing token');
     }
@@ -106,6 +145,18 @@ export class TokenService {
     };
     if (typeof payload.sid === 'string') grant.siteId = payload.sid;
     if (typeof payload.mid === 'string') grant.meetingId = payload.mid;
-    return { grant, expiresAt: (payload.exp ?? 0) * 1000 };
+    const session: SessionClaims = {};
+    if (alg === 'HS256') {
+      if (typeof payload.ses === 'string') session.sessionId = payload.ses;
+      if (Number.isSafeInteger(payload.gen)) session.generation = payload.gen;
+      if (Number.isSafeInteger(payload.ep)) session.epoch = payload.ep;
+      if (typeof payload.iid === 'string') session.invitationId = payload.iid;
+    }
+    return {
+      grant,
+      expiresAt: (payload.exp ?? 0) * 1000,
+      issuedAt: (payload.iat ?? 0) * 1000,
+      session,
+    };
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/shared';
+import { MemoryAccessStore } from './MemoryAccessStore';
 import {
   type AccountRecord,
   DuplicateError,
@@ -11,6 +12,7 @@ import {
 /** The embedded default: everything in process memory, lost on exit. */
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
+  readonly access = new MemoryAccessStore();
   private readonly units = new Map<string, Unit>();
   private readonly groups = new Map<string, UnitGroup>();
   private readonly accounts = new Map<string, AccountRecord>();

@@ -1,6 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
+import { accessStoreContract } from './accessStoreContract';
 import { RedisStore } from './RedisStore';
 import { storeContract } from './storeContract';
 
@@ -25,6 +26,7 @@ async function make(): Promise<RedisStore> {
 
 describe('RedisStore', () => {
   storeContract(make);
+  describe('access', () => accessStoreContract(async () => (await make()).access));
 
   it('indexes the live meetings of logs written before the index existed, once', async () => {
     const s = await make();

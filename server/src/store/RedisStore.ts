@@ -1,5 +1,6 @@
 import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/shared';
 import { createClient } from 'redis';
+import { RedisAccessStore } from './RedisAccessStore';
 import {
   type AccountRecord,
   DuplicateError,
@@ -39,11 +40,14 @@ const LIVE_STATES = new Set(['open', 'in_session', 'adjourned']);
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
+  readonly access: RedisAccessStore;
 
   private constructor(
     private readonly client: Client,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.access = new RedisAccessStore(client, prefix);
+  }
 
   static async connect(url: string, prefix = 'gb:'): Promise<RedisStore> {
     const client = createClient({
@@ -69,6 +73,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.access.close();
     if (this.client.isOpen) await this.client.close();
   }
 

@@ -7,6 +7,7 @@ import type {
   Unit,
   UnitGroup,
 } from '@giaoban/shared';
+import type { AccessStore } from './AccessStore';
 
 /** An account as stored: the public fields plus the scrypt hash (never sent over the wire). */
 export interface AccountRecord extends Account {
@@ -54,6 +55,8 @@ export class DuplicateError extends Error {
  */
 export interface Store {
   readonly kind: 'memory' | 'redis';
+  /** Sessions, revocation epochs, failed logins, invitations (AccessStore.ts). */
+  readonly access: AccessStore;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 

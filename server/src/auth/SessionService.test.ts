@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/Config';
+import type { Revocation } from '../store/AccessStore';
+import { MemoryStore } from '../store/MemoryStore';
+import type { HubError } from '../util/HubError';
+import { Logger } from '../util/logger';
+import { SessionService } from './SessionService';
+import { TokenService } from './TokenService';
+
+const cfg = loadConfig({ JWT_SECRET: 'unit-test-secret-0123456789abcdef' });
+const tokens = new TokenService(cfg.jwt);
+const grant = { sub: 'acc_1', role: 'secretary' as const, name: 'Trần Thị Bình' };
+const chrome = {
+  ip: '10.0.0.7',
+  userAgent:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+};
+
+async function make(store = new MemoryStore()) {
+  const clock = { t: Date.now(), now: () => clock.t };
+  const svc = new SessionService({
+    store,
+    tokens,
+    jwt: cfg.jwt,
+    clock,
+    logger: new Logger('silent'),
+  });
+  await svc.start();
+  return { svc, store, clock };
+}
+
+async function code(p: Promise<unknown> | (() => unknown)): Promise<string> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    return (e as HubError).code ?? String(e);
+  }
+  return 'none';
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('SessionService', () => {
+  it('records the session with its browser and address', async () => {
+    const { svc } = await make();
+    const t = await svc.open(grant, chrome, { accountId: 'acc_1' });
+    const [s] = await svc.list('acc_1');
+    expect(s).toMatchObject({
+      id: t.sessionId,
+      principal: 'acc_1',
+      accountId: 'acc_1',
+      ip: '10.0.0.7',
+      device: 'Chrome 156 · Windows 10',
+      generation: 1,
+    });
+    expect(svc.verifyAccess(t.accessToken).session.sessionId).toBe(t.sessionId);
+  });
+
+  it('rotates the refresh token: each one refreshes once', async () => {
+    const { svc, clock } = await make();
+    const t1 = await svc.open(grant, chrome);
+    clock.t += 60_000;
+    const t2 = await svc.refresh(t1.refreshToken, { ...chrome, ip: '10.0.0.8' });
+    expect(t2.refreshToken).not.toBe(t1.refreshToken);
+    expect(t2.sessionId).toBe(t1.sessionId);
+    const [s] = await svc.list('acc_1');
+    expect(s).toMatchObject({ generation: 2, ip: '10.0.0.8' });
+    expect(Date.parse(s!.lastUsedAt)).toBe(clock.t);
+    const t3 = await svc.refresh(t2.refreshToken, chrome);
+    expect(svc.verifyAccess(t3.accessToken).grant).toEqual(grant);
+  });
+
+  it('a reused refresh token revokes the whole family, including the newest tokens', async () => {
+    const { svc, store } = await make();
+    const t1 = await svc.open(grant, chrome);
+    const t2 = await svc.refresh(t1.refreshToken, chrome);
+    expect(await code(svc.refresh(t1.refreshToken, { ...chrome, ip: '203.0.113.9' }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    // The thief's replay ended the legitimate holder's session too: both must sign in again.
+    expect(await code(svc.refresh(t2.refreshToken, chrome))).toBe('UNAUTHENTICATED');
+    expect(await code(() => svc.verifyAccess(t2.accessToken))).toBe('UNAUTHENTICATED');
+    expect((await svc.get(t1.sessionId))?.revokedReason).toBe('reuse');
+    const audit = await store.listAudit(10);
+    expect(audit.map((a) => a.action)).toEqual(['session.reuse']);
+    expect(audit[0]!.detail).toMatchObject({ ip: '203.0.113.9', presentedGeneration: 1 });
+  });
+
+  it('two refreshes racing with the same token: one wins, the other is a reuse', async () => {
+    const { svc } = await make();
+    const t1 = await svc.open(grant, chrome);
+    const rs = await Promise.allSettled([
+      svc.refresh(t1.refreshToken, chrome),
+      svc.refresh(t1.refreshToken, chrome),
+    ]);
+    expect(rs.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await svc.get(t1.sessionId))?.revokedReason).toBe('reuse');
+  });
+
+  it('logout ends one session; the account’s other sessions keep working', async () => {
+    const { svc } = await make();
+    const a = await svc.open(grant, chrome);
+    const b = await svc.open(grant, chrome);
+    expect(await svc.end(a.sessionId, 'logout')).toBe(true);
+    expect(await svc.end(a.sessionId, 'logout')).toBe(false);
+    expect(await code(() => svc.verifyAccess(a.accessToken))).toBe('UNAUTHENTICATED');
+    expect(await code(svc.refresh(a.refreshToken, chrome))).toBe('UNAUTHENTICATED');
+    expect(svc.verifyAccess(b.accessToken).grant.sub).toBe('acc_1');
+  });
+
+  it('endAll kills every token of the principal at once; a new sign-in works', async () => {
+    const { svc, store } = await make();
+    const a = await svc.open(grant, chrome);
+    const b = await svc.open(grant, chrome);
+    const other = await svc.open({ ...grant, sub: 'acc_2' }, chrome);
+    expect(
+      await svc.endAll('acc_1', 'password', { id: 'acc_admin', role: 'admin', name: 'A' }),
+    ).toBe(2);
+    for (const t of [a, b]) {
+      expect(await code(() => svc.verifyAccess(t.accessToken))).toBe('UNAUTHENTICATED');
+      expect(await code(svc.refresh(t.refreshToken, chrome))).toBe('UNAUTHENTICATED');
+    }
+    expect(svc.verifyAccess(other.accessToken).grant.sub).toBe('acc_2');
+    const fresh = await svc.open(grant, chrome);
+    expect(svc.verifyAccess(fresh.accessToken).session.epoch).toBe(1);
+    expect((await store.listAudit(5)).at(-1)).toMatchObject({
+      action: 'session.revoke_all',
+      target: 'acc_1',
+      detail: { reason: 'password', sessions: 2 },
+    });
+  });
+
+  it('another process sharing the store refuses the token as soon as the message arrives', async () => {
+    const store = new MemoryStore();
+    const a = await make(store);
+    const b = await make(store);
+    const seen: Revocation[] = [];
+    b.svc.onRevoked((r) => seen.push(r));
+    const t = await a.svc.open(grant, chrome);
+    expect(b.svc.verifyAccess(t.accessToken).grant.sub).toBe('acc_1');
+    await a.svc.endAll('acc_1', 'disabled');
+    await tick();
+    expect(await code(() => b.svc.verifyAccess(t.accessToken))).toBe('UNAUTHENTICATED');
+    expect(seen).toEqual([
+      expect.objectContaining({ type: 'epoch', principal: 'acc_1', epoch: 1 }),
+    ]);
+    // A process started later learns it from the store.
+    const c = await make(store);
+    expect(await code(() => c.svc.verifyAccess(t.accessToken))).toBe('UNAUTHENTICATED');
+  });
+
+  it('a session revoked on another process is known to a process started later', async () => {
+    const store = new MemoryStore();
+    const a = await make(store);
+    const t = await a.svc.open(grant, chrome);
+    await a.svc.end(t.sessionId, 'logout');
+    const c = await make(store);
+    expect(await code(() => c.svc.verifyAccess(t.accessToken))).toBe('UNAUTHENTICATED');
+  });
+
+  it('a renewal check that refuses ends the session', async () => {
+    const { svc } = await make();
+    let disabled = false;
+    svc.addRenewalCheck(async () => {
+      if (disabled) throw new Error('account disabled');
+    });
+    const t = await svc.open(grant, chrome);
+    const t2 = await svc.refresh(t.refreshToken, chrome);
+    disabled = true;
+    expect(await code(svc.refresh(t2.refreshToken, chrome))).toBe('Error: account disabled');
+    expect((await svc.get(t.sessionId))?.revokedReason).toBe('revoked');
+  });
+
+  it('refuses refresh tokens without a session (issued before sessions existed)', async () => {
+    const { svc } = await make();
+    expect(await code(svc.refresh(tokens.sign('refresh', grant).token, chrome))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+});
