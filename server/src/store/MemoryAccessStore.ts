@@ -36,8 +36,8 @@ export class MemoryAccessStore implements AccessStore {
 
   async createSession(s: SessionRecord): Promise<void> {
     this.sessions.set(s.id, copy(s));
-    let ids = this.byPrincipal.get(s.principal);
-    if (!ids) this.byPrincipal.set(s.principal, (ids = new Set()));
+    const ids = this.byPrincipal.get(s.principal) ?? new Set<string>();
+    this.byPrincipal.set(s.principal, ids);
     ids.add(s.id);
   }
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -139,8 +139,8 @@ export class MemoryAccessStore implements AccessStore {
     return [...this.invitations.values()].filter((i) => i.meetingId === meetingId).map(copy);
   }
   async addInvitationUse(id: string, use: InvitationUse, keep: number): Promise<number> {
-    let u = this.uses.get(id);
-    if (!u) this.uses.set(id, (u = { total: 0, recent: [] }));
+    const u = this.uses.get(id) ?? { total: 0, recent: [] };
+    this.uses.set(id, u);
     u.total += 1;
     u.recent.unshift(copy(use));
     if (u.recent.length > keep) u.recent.length = keep;
