@@ -91,6 +91,8 @@ export interface StepResult {
   nackRecoveredPerSite: number;
   lossySites: { count: number; lossPct: number; recoveredPerSite: number } | null;
   ingressMbps: number;
+  /** Of ingressMbps, the senders' retransmissions (answers to the SFU's NACKs). */
+  ingressResentMbps: number;
   egressMbps: number;
   workerCpuPct: number;
   usPerForwardedPacket: number;
@@ -218,6 +220,7 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
           (p.video?.bytes ?? 0) + (p.audio?.bytes ?? 0) + p.tiles.reduce((n, t) => n + t.bytes, 0),
       );
     const bytesSent = (xs: PeerStats[]) => sumOf(xs, (p) => p.sent?.bytes ?? 0);
+    const bytesResent = (xs: PeerStats[]) => sumOf(xs, (p) => p.sent?.retransmittedBytes ?? 0);
     // Window deltas: summaries since mark() count packets; bytes are cumulative → subtract.
     const forwarded = received(s1.peers) + received(ch1.peers);
     const egressBytes =
@@ -254,6 +257,13 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
           }
         : null,
       ingressMbps: (ingressBytes * 8) / (windowMs * 1000),
+      ingressResentMbps:
+        ((bytesResent(s1.peers) +
+          bytesResent(ch1.peers) -
+          bytesResent(s0.peers) -
+          bytesResent(ch0.peers)) *
+          8) /
+        (windowMs * 1000),
       egressMbps: (egressBytes * 8) / (windowMs * 1000),
       workerCpuPct: (workerCpuMs / windowMs) * 100,
       usPerForwardedPacket: forwarded > 0 ? (workerCpuMs * 1000) / forwarded : 0,
@@ -322,6 +332,7 @@ async function main(): Promise<void> {
           : '-',
     },
     { header: 'in Mbps', value: (r) => r.ingressMbps, digits: 1 },
+    { header: 'of it resent', value: (r) => r.ingressResentMbps, digits: 1 },
     { header: 'out Mbps', value: (r) => r.egressMbps, digits: 1 },
     { header: 'worker %', value: (r) => r.workerCpuPct, digits: 1 },
     { header: 'µs/fwd pkt', value: (r) => r.usPerForwardedPacket, digits: 2 },

@@ -31,6 +31,7 @@ export interface SenderCounters {
   packets: number;
   bytes: number;
   retransmitted: number;
+  retransmittedBytes: number;
   keyFramesOnRequest: number;
 }
 
@@ -40,16 +41,20 @@ interface LayerState extends ReplayLayer {
   index: number;
   pictureId: number;
   wantKey: boolean;
-  history: Array<{ seq: number; payload: Buffer; ts: number; marker: boolean } | undefined>;
+  history: Array<
+    { seq: number; payload: Buffer; ts: number; marker: boolean; resentAt: number } | undefined
+  >;
 }
 
 const HISTORY = 1024;
+const RESEND_MIN_MS = 100;
 
 export class ReplaySender {
   readonly counters: SenderCounters = {
     packets: 0,
     bytes: 0,
     retransmitted: 0,
+    retransmittedBytes: 0,
     keyFramesOnRequest: 0,
   };
   readonly #layers: LayerState[];
@@ -108,7 +113,7 @@ export class ReplaySender {
 
   /** Called by the process's media clock; sends every frame that is due. */
   tick(now: number): void {
-    if (!this.#dtls || this.#dtls.state !== 'connected') {
+    if (this.#dtls?.state !== 'connected') {
       this.#nextAt = now + this.#periodMs;
       return;
     }
@@ -146,7 +151,7 @@ export class ReplaySender {
     const isRetransmit = seq !== undefined;
     if (!isRetransmit) {
       l.seq = (l.seq + 1) & 0xffff;
-      l.history[l.seq % HISTORY] = { seq: l.seq, payload, ts, marker };
+      l.history[l.seq % HISTORY] = { seq: l.seq, payload, ts, marker, resentAt: -1 };
     }
     const extensions: Array<{ id: number; payload: Buffer }> = [];
     if (this.#ext.mid) extensions.push({ id: this.#ext.mid, payload: serializeSdesMid(this.mid) });
@@ -172,7 +177,10 @@ export class ReplaySender {
     });
     this.counters.packets++;
     this.counters.bytes += payload.length;
-    if (isRetransmit) this.counters.retransmitted++;
+    if (isRetransmit) {
+      this.counters.retransmitted++;
+      this.counters.retransmittedBytes += payload.length;
+    }
     void dtls.sendRtp(payload, header);
   }
 
@@ -180,9 +188,14 @@ export class ReplaySender {
     if (p instanceof RtcpTransportLayerFeedback && p.feedback instanceof GenericNack) {
       const l = this.#bySsrc.get(p.feedback.mediaSourceSsrc);
       if (!l) return;
+      const now = performance.now();
       for (const seq of p.feedback.lost) {
         const h = l.history[seq % HISTORY];
-        if (h && h.seq === seq) this.#send(l, h.payload, h.marker, h.ts, seq);
+        // As libwebrtc: one retransmission per packet per ~RTT, however often it is NACKed
+        // (answering every duplicate NACK turns a starved sender into a retransmission storm).
+        if (!h || h.seq !== seq || now - h.resentAt < RESEND_MIN_MS) continue;
+        h.resentAt = now;
+        this.#send(l, h.payload, h.marker, h.ts, seq);
       }
     } else if (p instanceof RtcpPayloadSpecificFeedback) {
       const fb = p.feedback as { mediaSsrc?: number };

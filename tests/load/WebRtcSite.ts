@@ -456,6 +456,7 @@ export class WebRtcSite {
             packets: v.counters.packets + this.#send!.audio.counters.packets,
             bytes: v.counters.bytes + this.#send!.audio.counters.bytes,
             retransmitted: v.counters.retransmitted,
+            retransmittedBytes: v.counters.retransmittedBytes,
             keyFramesOnRequest: v.counters.keyFramesOnRequest,
           }
         : null,
