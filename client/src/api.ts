@@ -1,6 +1,7 @@
 import type {
   Account,
   AttendanceRow,
+  CreateMeetingBody,
   DirectoryImportResult,
   ErrorBody,
   ErrorCode,
@@ -12,6 +13,7 @@ import type {
   Unit,
   UnitGroup,
 } from '@giaoban/shared';
+import type { z } from 'zod';
 
 /**
  * REST client for the documented `/api` routes. Types come from `@giaoban/shared`; nothing is
@@ -56,20 +58,12 @@ export type AgendaItemInput = {
   presenterSiteIds?: string[];
 };
 
-export type CreateMeetingInput = {
-  title: string;
-  scheduledStart: string;
-  chairId: string;
-  secretaryId: string;
-  siteIds?: string[];
-  groupIds?: string[];
-  provinceCodes?: string[];
+/** The body of POST /api/meetings (the shared zod schema's input type). */
+export type CreateMeetingInput = Omit<z.input<typeof CreateMeetingBody>, 'agenda'> & {
   agenda?: AgendaItemInput[];
-  lateGraceMinutes?: number;
-  speakingLimitSeconds?: number;
-  place?: string;
-  issuingBody?: string;
 };
+/** The body of PATCH /api/meetings/:id: any subset of the fields. */
+export type UpdateMeetingInput = Partial<CreateMeetingInput>;
 
 export type DirectoryImportInput =
   | { format: 'json'; data: unknown }
@@ -146,6 +140,9 @@ export class ApiClient {
   }
   createMeeting(body: CreateMeetingInput): Promise<Meeting> {
     return this.#json('POST', '/api/meetings', body);
+  }
+  updateMeeting(id: string, body: UpdateMeetingInput): Promise<Meeting> {
+    return this.#json('PATCH', `/api/meetings/${encodeURIComponent(id)}`, body);
   }
   transition(id: string, to: MeetingState): Promise<Meeting> {
     return this.#json('POST', `/api/meetings/${encodeURIComponent(id)}/transition`, { to });

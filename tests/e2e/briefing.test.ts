@@ -529,14 +529,11 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
         await p.locator(tid(`admin-tab-${tab}`)).click({ timeout: 30_000 });
         await p.locator(`${tid(`admin-tab-${tab}`)}[aria-selected="true"]`).waitFor();
         if (tab === 'groups') {
-          // A saved group of every ward of Hà Nội, made through the form: the hub expands the
-          // province into its wards (all of them from the reference data).
-          await p.locator(`${tid('group-province')} option[value="01"]`).waitFor({
-            state: 'attached',
-            timeout: 30_000,
-          });
+          // A saved group of every ward of Hà Nội, picked in the directory browser: open the
+          // province, choose all its wards (every page), create.
           await p.locator(tid('group-name')).fill('Toàn bộ xã, phường Hà Nội');
-          await p.locator(tid('group-province')).selectOption('01');
+          await p.locator(tid('group-units-open-01')).click({ timeout: 30_000 });
+          await p.locator(tid('group-units-pick-all')).click();
           await p.locator(tid('group-create')).click();
           const size = await p
             .locator(`${tid('group-table')} tr[data-size]`)
@@ -546,7 +543,7 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
         }
         // Each tab shows its data once loaded: the Hà Nội wards, the group, the accounts, the meeting.
         const loaded = {
-          directory: tid('unit-table'),
+          directory: tid('unit-browser-provinces'),
           groups: tid('group-table'),
           accounts: tid(`account-row-${seed.chair.username}`),
           meetings: tid(`admin-meeting-${seed.meetingId}`),

@@ -241,11 +241,20 @@ describe('meetings', () => {
       body: { to: 'open' },
     });
     expect(open.body.state).toBe('open');
-    const locked = await rest<{ error: { code: string } }>(t.url, 'PATCH', `/api/meetings/${id}`, {
+    // Open: the minutes' fields may still change, the facts the log builds on may not.
+    const minutesFields = await rest<Meeting>(t.url, 'PATCH', `/api/meetings/${id}`, {
       token: sec,
-      body: { title: 'x' },
+      body: { documentNumber: '05/BB-UBND', place: 'Hà Nội', hostLocation: 'Phòng họp số 1' },
     });
+    expect(minutesFields.body).toMatchObject({ documentNumber: '05/BB-UBND', place: 'Hà Nội' });
+    const locked = await rest<{ error: { code: string; message: string } }>(
+      t.url,
+      'PATCH',
+      `/api/meetings/${id}`,
+      { token: sec, body: { lateGraceMinutes: 1 } },
+    );
     expect(locked.body.error.code).toBe('INVALID_STATE');
+    expect(locked.body.error.message).toContain('lateGraceMinutes');
     const inv = await rest<Array<{ siteId: string; url: string; token: string }>>(
       t.url,
       'POST',

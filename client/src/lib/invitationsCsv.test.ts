@@ -12,7 +12,7 @@ const inv = (siteId: string, siteName: string): Invitation => ({
 const headers = { code: 'Mã', site: 'Điểm cầu', link: 'Đường dẫn', expires: 'Hết hạn' };
 
 describe('invitationsCsv', () => {
-  it('writes a BOM, a header and one CRLF line per site', () => {
+  it('writes a BOM, a header and one CRLF line per site, the expiry as a Vietnamese time', () => {
     const csv = invitationsCsv(
       [inv('00004', 'Phường Ba Đình'), inv('00008', 'Phường Ngọc Hà')],
       headers,
@@ -20,8 +20,8 @@ describe('invitationsCsv', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')).toEqual([
       'Mã,Điểm cầu,Đường dẫn,Hết hạn',
-      '00004,Phường Ba Đình,https://giaoban.example.vn/join/tok-00004,2026-12-04T00:00:00.000Z',
-      '00008,Phường Ngọc Hà,https://giaoban.example.vn/join/tok-00008,2026-12-04T00:00:00.000Z',
+      '00004,Phường Ba Đình,https://giaoban.example.vn/join/tok-00004,07:00 04/12/2026',
+      '00008,Phường Ngọc Hà,https://giaoban.example.vn/join/tok-00008,07:00 04/12/2026',
       '',
     ]);
   });
@@ -33,10 +33,8 @@ describe('invitationsCsv', () => {
     );
     const lines = csv.slice(1).split('\r\n');
     expect(lines[1]).toBe(
-      `1,"'=HYPERLINK(""http://x"",""y"")",https://giaoban.example.vn/join/tok-1,2026-12-04T00:00:00.000Z`,
+      `1,"'=HYPERLINK(""http://x"",""y"")",https://giaoban.example.vn/join/tok-1,07:00 04/12/2026`,
     );
-    expect(lines[2]).toBe(
-      `2,"'@SUM(1,2)",https://giaoban.example.vn/join/tok-2,2026-12-04T00:00:00.000Z`,
-    );
+    expect(lines[2]).toBe(`2,"'@SUM(1,2)",https://giaoban.example.vn/join/tok-2,07:00 04/12/2026`);
   });
 });

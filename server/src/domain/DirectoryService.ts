@@ -59,11 +59,18 @@ export class DirectoryService {
     input: { name: string; unitCodes?: string[]; provinceCodes?: string[] },
     actor: Actor,
   ): Promise<UnitGroup> {
+    const name = input.name.trim();
+    const key = name.toLocaleLowerCase('vi');
+    if (
+      (await this.store.listGroups()).some((g) => g.name.trim().toLocaleLowerCase('vi') === key)
+    ) {
+      throw new HubError('CONFLICT', `a group named "${name}" already exists`);
+    }
     const codes = new Set(input.unitCodes ?? []);
     for (const c of await this.wardsOf(input.provinceCodes ?? [])) codes.add(c);
     const list = [...codes];
     const units = await this.store.getUnits(list);
-    const missing = list.filter((_, i) => !units[i]);
+    const missing = list.filter((_, i) => !units[i]).sort();
     if (missing.length) {
       throw new HubError(
         'NOT_FOUND',
@@ -72,7 +79,7 @@ export class DirectoryService {
     }
     const group: UnitGroup = {
       id: newId('grp_'),
-      name: input.name,
+      name,
       unitCodes: list.sort(),
       createdAt: new Date().toISOString(),
     };

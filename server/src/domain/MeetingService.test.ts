@@ -89,6 +89,25 @@ describe('MeetingService state machine', () => {
     expect(m.transitions[2]!.at).toBe(new Date(T0).toISOString());
   });
 
+  it('keeps the minutes fields editable until the meeting is closed, nothing else once open', async () => {
+    await openAndStart();
+    const numbered = { ...def, documentNumber: '05/BB-UBND', place: 'Hà Nội', title: 'Sửa' };
+    expect(await codeOf(svc.updateDefinition('m1', numbered))).toBe('ok');
+    expect(await svc.read('m1', (p) => p.meeting.documentNumber)).toBe('05/BB-UBND');
+    expect(await codeOf(svc.updateDefinition('m1', { ...numbered, siteIds: ['A'] }))).toBe(
+      'INVALID_STATE',
+    );
+    now = T0 + 60 * 60_000;
+    await svc.transition('m1', chair, 'adjourned');
+    expect(await codeOf(svc.updateDefinition('m1', { ...numbered, hostLocation: 'P1' }))).toBe(
+      'ok',
+    );
+    await svc.transition('m1', sec, 'closed');
+    expect(await codeOf(svc.updateDefinition('m1', { ...numbered, place: 'Huế' }))).toBe(
+      'INVALID_STATE',
+    );
+  });
+
   it('refuses transitions outside the machine and site joins before open', async () => {
     expect(await codeOf(svc.transition('m1', chair, 'in_session'))).toBe('INVALID_STATE');
     expect(await codeOf(svc.siteJoin('m1', site('A'), 'A', 'c', 'n'))).toBe('INVALID_STATE');

@@ -41,6 +41,16 @@ const MAX_RETRIES = 8;
  * most one event; the append is optimistic (seq = last + 1) so hub processes sharing one Redis
  * never interleave conflicting decisions: the loser catches up and re-validates.
  */
+/** Definition fields that may change after the meeting opened (until it is closed). */
+const LIVE_EDITABLE: ReadonlySet<string> = new Set([
+  'title',
+  'issuingBody',
+  'parentBody',
+  'documentNumber',
+  'place',
+  'hostLocation',
+]);
+
 export class MeetingService extends EventEmitter<MeetingServiceEvents> {
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
@@ -187,11 +197,26 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
 
   async updateDefinition(meetingId: string, def: MeetingDefinition): Promise<void> {
     const state = await this.read(meetingId, (p) => p.meeting.state);
+    if (state === 'closed') {
+      throw new HubError('INVALID_STATE', 'a closed meeting can no longer be edited');
+    }
     if (state !== 'draft' && state !== 'scheduled') {
-      throw new HubError(
-        'INVALID_STATE',
-        `a meeting can be edited only while draft or scheduled (is ${state})`,
+      // Once sites may be connected, only what the minutes print may still change: the invited
+      // sites, the agenda, the people and the times are facts the log already builds on.
+      const current = await this.store.getMeeting(meetingId);
+      const keys = new Set([...Object.keys(current ?? {}), ...Object.keys(def)]);
+      const changed = [...keys].filter(
+        (k) =>
+          JSON.stringify((current as Record<string, unknown> | undefined)?.[k]) !==
+          JSON.stringify((def as Record<string, unknown>)[k]),
       );
+      const refused = changed.filter((k) => !LIVE_EDITABLE.has(k));
+      if (refused.length > 0) {
+        throw new HubError(
+          'INVALID_STATE',
+          `while the meeting is ${state} only ${[...LIVE_EDITABLE].join(', ')} may change (not ${refused.join(', ')})`,
+        );
+      }
     }
     await this.store.putMeeting(def);
     this.invalidate(meetingId);

@@ -1,10 +1,10 @@
 import type { DirectoryImportResult, Unit } from '@giaoban/shared';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
-import { matchesSearch } from '../../lib/text';
 import { AdminError } from './AdminError';
+import { UnitBrowser } from './UnitBrowser';
 
 /** Unit directory: import from JSON or CSV (rejected rows shown with their reason), browse. */
 export function DirectoryTab() {
@@ -14,7 +14,6 @@ export function DirectoryTab() {
   const [text, setText] = useState('');
   const [result, setResult] = useState<DirectoryImportResult | null>(null);
   const [units, setUnits] = useState<Unit[]>([]);
-  const [q, setQ] = useState('');
   const action = useAction();
   const load = useCallback(
     () => action.run(async () => setUnits(await api.units())),
@@ -23,11 +22,6 @@ export function DirectoryTab() {
   useEffect(() => {
     void load();
   }, [load]);
-  const shown = useMemo(
-    () =>
-      units.filter((u) => matchesSearch(u.fullName, q) || u.code.includes(q.trim())).slice(0, 300),
-    [units, q],
-  );
   return (
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">{t('admin.import')}</h2>
@@ -126,33 +120,7 @@ export function DirectoryTab() {
         </div>
       )}
       <h2>{t('admin.units', { count: units.length })}</h2>
-      <input
-        type="search"
-        placeholder={t('chair.search')}
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-        data-testid="unit-search"
-      />
-      <div className="table-scroll short">
-        <table className="compact" data-testid="unit-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.unitCode')}</th>
-              <th scope="col">{t('admin.unitName')}</th>
-              <th scope="col">{t('admin.unitType')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((u) => (
-              <tr key={u.code}>
-                <td>{u.code}</td>
-                <td>{u.fullName}</td>
-                <td>{u.kind}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <UnitBrowser units={units} testId="unit-browser" />
     </section>
   );
 }

@@ -6,8 +6,19 @@ import { GroupsTab } from './GroupsTab';
 
 /** A tiny in-memory /api/groups behind a stubbed fetch (the edge of the client). */
 function fakeGroupsApi() {
-  const provinces: Unit[] = [
+  const ward = (code: string, name: string): Unit => ({
+    code,
+    tier: 'ward',
+    name,
+    fullName: `Phường ${name}`,
+    kind: 'Phường',
+    parentCode: '01',
+  });
+  const units: Unit[] = [
     { code: '01', tier: 'province', name: 'Hà Nội', fullName: 'Thành phố Hà Nội', kind: 'x' },
+    ...Array.from({ length: 126 }, (_, i) => ward(String(10_000 + i).padStart(5, '0'), `P${i}`)),
+    ward('00004', 'Ba Đình'),
+    ward('00008', 'Ngọc Hà'),
   ];
   let groups: UnitGroup[] = [
     {
@@ -29,14 +40,12 @@ function fakeGroupsApi() {
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
     calls.push({ method, path, body });
     if (method === 'GET' && path === '/api/groups') return json(groups);
-    if (method === 'GET' && path === '/api/units?tier=province') return json(provinces);
+    if (method === 'GET' && path === '/api/units') return json(units);
     if (method === 'POST' && path === '/api/groups') {
       const g: UnitGroup = {
         id: `grp_${groups.length + 1}`,
         name: body.name,
-        unitCodes: body.provinceCodes
-          ? Array.from({ length: 126 }, (_, i) => String(i))
-          : body.unitCodes,
+        unitCodes: body.unitCodes,
         createdAt: '2026-11-27T00:00:00.000Z',
       };
       groups = [...groups, g];
@@ -70,39 +79,57 @@ describe('GroupsTab', () => {
     expect(row.textContent).toContain('2 đơn vị');
   });
 
-  it('creates a group of a whole province and shows it', async () => {
+  it('creates a group of a whole province from the picker, page after page', async () => {
     renderWith(<GroupsTab />);
     await screen.findByTestId('group-row-grp_1');
     const create = screen.getByTestId('group-create') as HTMLButtonElement;
     fireEvent.change(screen.getByTestId('group-name'), { target: { value: 'Toàn thành phố' } });
-    // A name alone is not a group: a province or some units are needed.
+    // A name alone is not a group: some units are needed.
     expect(create.disabled).toBe(true);
-    await screen.findByRole('option', { name: 'Thành phố Hà Nội' });
-    fireEvent.change(screen.getByTestId('group-province'), { target: { value: '01' } });
+    fireEvent.click(await screen.findByTestId('group-units-open-01'));
+    // 128 wards: three pages of 50, nothing cut off silently.
+    expect(screen.getByTestId('group-units-range').textContent).toBe(
+      'Hiển thị 1–50 trong 128 đơn vị',
+    );
+    fireEvent.click(screen.getByTestId('group-units-next'));
+    fireEvent.click(screen.getByTestId('group-units-next'));
+    expect(screen.getByTestId('group-units-range').textContent).toBe(
+      'Hiển thị 101–128 trong 128 đơn vị',
+    );
+    fireEvent.click(screen.getByTestId('group-units-pick-all'));
+    expect(screen.getByTestId('group-units-count').getAttribute('data-count')).toBe('128');
     expect(create.disabled).toBe(false);
     fireEvent.click(create);
     const row = await screen.findByTestId('group-row-grp_2');
-    expect(row.getAttribute('data-size')).toBe('126');
-    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
-      name: 'Toàn thành phố',
-      provinceCodes: ['01'],
-    });
+    expect(row.getAttribute('data-size')).toBe('128');
+    expect(screen.getByTestId('group-created').textContent).toContain('Toàn thành phố');
+    const body = api.calls.find((c) => c.method === 'POST')?.body as { unitCodes: string[] };
+    expect(body.unitCodes).toHaveLength(128);
   });
 
-  it('sends listed unit codes and deletes a group', async () => {
+  it('finds units by name without accents, refuses a duplicate name, asks before deleting', async () => {
     renderWith(<GroupsTab />, { lang: 'en' });
     await screen.findByTestId('group-row-grp_1');
+    fireEvent.change(screen.getByTestId('group-name'), { target: { value: 'phía đông ' } });
+    expect(screen.getByTestId('group-name-taken')).toBeTruthy();
+    expect((screen.getByTestId('group-create') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByTestId('group-name'), { target: { value: 'Two wards' } });
-    fireEvent.change(screen.getByTestId('group-units'), {
-      target: { value: '00025, 00070;00082' },
-    });
+    fireEvent.change(screen.getByTestId('group-units-search'), { target: { value: 'ba dinh' } });
+    fireEvent.click(await screen.findByTestId('group-units-pick-00004'));
+    fireEvent.change(screen.getByTestId('group-units-search'), { target: { value: '00008' } });
+    fireEvent.click(await screen.findByTestId('group-units-pick-00008'));
     fireEvent.click(screen.getByTestId('group-create'));
     await screen.findByTestId('group-row-grp_2');
     expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
       name: 'Two wards',
-      unitCodes: ['00025', '00070', '00082'],
+      unitCodes: ['00004', '00008'],
     });
     fireEvent.click(screen.getByTestId('group-delete-grp_1'));
+    // Nothing is deleted until the question is answered yes.
+    fireEvent.click(screen.getByTestId('group-delete-grp_1-no'));
+    expect(api.calls.some((c) => c.method === 'DELETE')).toBe(false);
+    fireEvent.click(screen.getByTestId('group-delete-grp_1'));
+    fireEvent.click(screen.getByTestId('group-delete-grp_1-yes'));
     await waitFor(() => expect(screen.queryByTestId('group-row-grp_1')).toBeNull());
     expect(api.calls.some((c) => c.method === 'DELETE' && c.path === '/api/groups/grp_1')).toBe(
       true,

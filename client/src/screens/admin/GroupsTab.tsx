@@ -4,6 +4,8 @@ import { useServices } from '../../AppContext';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { AdminError } from './AdminError';
+import { ConfirmButton } from './ConfirmButton';
+import { UnitBrowser } from './UnitBrowser';
 
 /**
  * Saved groups of units ("all 126 communes of Hà Nội", "the eastern wards"): a meeting invites a
@@ -14,24 +16,26 @@ export function GroupsTab() {
   const { t } = useI18n();
   const { api } = useServices();
   const [groups, setGroups] = useState<UnitGroup[]>([]);
-  const [provinces, setProvinces] = useState<Unit[]>([]);
+  const [units, setUnits] = useState<Unit[]>([]);
   const [name, setName] = useState('');
-  const [province, setProvince] = useState('');
-  const [codes, setCodes] = useState('');
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [created, setCreated] = useState<string | null>(null);
   const action = useAction();
   const load = useCallback(
     () =>
       action.run(async () => {
-        const [g, p] = await Promise.all([api.groups(), api.units({ tier: 'province' })]);
+        const [g, u] = await Promise.all([api.groups(), api.units()]);
         setGroups(g);
-        setProvinces(p);
+        setUnits(u);
       }),
     [action.run, api],
   );
   useEffect(() => {
     void load();
   }, [load]);
-  const unitCodes = codes.split(/[\s,;]+/).filter(Boolean);
+  const taken = groups.some(
+    (g) => g.name.trim().toLocaleLowerCase('vi') === name.trim().toLocaleLowerCase('vi'),
+  );
 
   return (
     <section className="panel" aria-labelledby="groups-title">
@@ -40,15 +44,12 @@ export function GroupsTab() {
         className="form-grid"
         onSubmit={(e) => {
           e.preventDefault();
+          if (taken || picked.size === 0 || !name.trim()) return;
           void action.run(async () => {
-            await api.createGroup({
-              name: name.trim(),
-              ...(province ? { provinceCodes: [province] } : {}),
-              ...(unitCodes.length ? { unitCodes } : {}),
-            });
+            const g = await api.createGroup({ name: name.trim(), unitCodes: [...picked].sort() });
             setName('');
-            setProvince('');
-            setCodes('');
+            setPicked(new Set());
+            setCreated(g.name);
             await load();
           });
         }}
@@ -63,38 +64,28 @@ export function GroupsTab() {
             data-testid="group-name"
           />
         </label>
-        <label>
-          {t('admin.groupProvinces')}
-          <select
-            value={province}
-            onChange={(e) => setProvince(e.target.value)}
-            data-testid="group-province"
-          >
-            <option value="">{t('common.none')}</option>
-            {provinces.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.fullName}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="wide">
-          {t('admin.groupUnits')}
-          <input
-            value={codes}
-            onChange={(e) => setCodes(e.target.value)}
-            data-testid="group-units"
-          />
-        </label>
+        {taken && (
+          <p className="wide field-error" data-testid="group-name-taken">
+            {t('admin.groupNameTaken', { name: name.trim() })}
+          </p>
+        )}
+        <div className="wide">
+          <UnitBrowser units={units} selected={picked} onChange={setPicked} testId="group-units" />
+        </div>
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={action.busy || !name.trim() || (!province && unitCodes.length === 0)}
+          disabled={action.busy || !name.trim() || taken || picked.size === 0}
           data-testid="group-create"
         >
           {t('admin.createGroup')}
         </button>
       </form>
+      {created && !action.error && (
+        <p className="success" role="status" data-testid="group-created">
+          {t('admin.groupCreated', { name: created })}
+        </p>
+      )}
       <AdminError error={action.error} />
       {groups.length === 0 ? (
         <p>{t('admin.noGroups')}</p>
@@ -115,20 +106,18 @@ export function GroupsTab() {
                 <td>{g.name}</td>
                 <td>{t('admin.groupSize', { count: g.unitCodes.length })}</td>
                 <td>
-                  <button
-                    type="button"
-                    className="btn btn-small"
+                  <ConfirmButton
+                    label={t('admin.deleteGroup')}
+                    question={t('admin.deleteGroupConfirm', { name: g.name })}
                     disabled={action.busy}
-                    data-testid={`group-delete-${g.id}`}
-                    onClick={() =>
+                    testId={`group-delete-${g.id}`}
+                    onConfirm={() =>
                       void action.run(async () => {
                         await api.deleteGroup(g.id);
                         await load();
                       })
                     }
-                  >
-                    {t('admin.deleteGroup')}
-                  </button>
+                  />
                 </td>
               </tr>
             ))}

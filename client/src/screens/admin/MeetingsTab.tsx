@@ -1,228 +1,86 @@
-import type { Account, Invitation, MeetingSummary, UnitGroup } from '@giaoban/shared';
+import type {
+  Account,
+  Invitation,
+  Meeting,
+  MeetingSummary,
+  Unit,
+  UnitGroup,
+} from '@giaoban/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { saveBlob } from '../../api';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { invitationsCsv } from '../../lib/invitationsCsv';
+import { formatVnDateTime } from '../../lib/vnDateTime';
 import { AdminError } from './AdminError';
+import { MeetingForm } from './MeetingForm';
 
-type AgendaDraft = { key: number; title: string; minutes: string; presenter: string };
-let draftSeq = 0;
-
-/** Meeting set-up (agenda, invitations by site, group or province) and invitation links. */
+/** Meeting set-up and editing (until closed), the list of meetings and their invitation links. */
 export function MeetingsTab() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useServices();
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [meetings, setMeetings] = useState<MeetingSummary[]>([]);
-  const [title, setTitle] = useState('');
-  const [start, setStart] = useState(() => toLocalInput(new Date(Date.now() + 3600_000)));
-  const [chairId, setChairId] = useState('');
-  const [secretaryId, setSecretaryId] = useState('');
-  const [siteCodes, setSiteCodes] = useState('');
-  const [province, setProvince] = useState('');
   const [groups, setGroups] = useState<UnitGroup[]>([]);
-  const [groupIds, setGroupIds] = useState<string[]>([]);
-  const [agenda, setAgenda] = useState<AgendaDraft[]>(() => [
-    { key: ++draftSeq, title: '', minutes: '15', presenter: '' },
-  ]);
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [editing, setEditing] = useState<Meeting | null>(null);
+  const [saved, setSaved] = useState<{ title: string; created: boolean } | null>(null);
+  const [formKey, setFormKey] = useState(0);
   const [invites, setInvites] = useState<Record<string, Invitation[]>>({});
   const [copied, setCopied] = useState<string | null>(null);
   const action = useAction();
   const load = useCallback(
     () =>
       action.run(async () => {
-        const [acc, list, g] = await Promise.all([api.accounts(), api.meetings(), api.groups()]);
+        const [acc, list, g, u] = await Promise.all([
+          api.accounts(),
+          api.meetings(),
+          api.groups(),
+          api.units(),
+        ]);
         setAccounts(acc);
         setMeetings(list);
         setGroups(g);
+        setUnits(u);
       }),
     [action.run, api],
   );
   useEffect(() => {
     void load();
   }, [load]);
-  const chairs = accounts.filter((a) => a.role === 'chair' || a.role === 'admin');
-  const secretaries = accounts.filter((a) => a.role === 'secretary' || a.role === 'admin');
-  const setItem = (i: number, patch: Partial<AgendaDraft>) =>
-    setAgenda((a) => a.map((x, j) => (j === i ? { ...x, ...patch } : x)));
 
   return (
     <section className="panel" aria-labelledby="mt-title">
-      <h2 id="mt-title">{t('admin.meetingSetup')}</h2>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run(async () => {
-            const codes = siteCodes.split(/[\s,;]+/).filter(Boolean);
-            await api.createMeeting({
-              title: title.trim(),
-              scheduledStart: new Date(start).toISOString(),
-              chairId: chairId || chairs[0]?.id || '',
-              secretaryId: secretaryId || secretaries[0]?.id || '',
-              ...(codes.length ? { siteIds: codes } : {}),
-              ...(province.trim() ? { provinceCodes: [province.trim()] } : {}),
-              ...(groupIds.length ? { groupIds } : {}),
-              agenda: agenda
-                .filter((a) => a.title.trim())
-                .map((a) => ({
-                  title: a.title.trim(),
-                  plannedMinutes: Math.max(1, Number.parseInt(a.minutes, 10) || 10),
-                  ...(a.presenter.trim() ? { presenterName: a.presenter.trim() } : {}),
-                })),
-            });
-            setTitle('');
-            await load();
-          });
-        }}
-      >
-        <label className="wide">
-          {t('admin.meetingTitle')}
-          <input
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            required
-            data-testid="meeting-title"
-          />
-        </label>
-        <label>
-          {t('admin.scheduledAt')}
-          <input
-            type="datetime-local"
-            value={start}
-            onChange={(e) => setStart(e.target.value)}
-            required
-            data-testid="meeting-start"
-          />
-        </label>
-        <label>
-          {t('admin.chairUser')}
-          <select
-            value={chairId}
-            onChange={(e) => setChairId(e.target.value)}
-            data-testid="meeting-chair"
-          >
-            {chairs.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.displayName} ({a.username})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('admin.secretaryUser')}
-          <select
-            value={secretaryId}
-            onChange={(e) => setSecretaryId(e.target.value)}
-            data-testid="meeting-secretary"
-          >
-            {secretaries.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.displayName} ({a.username})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="wide">
-          {t('admin.invitedSites')}
-          <input
-            value={siteCodes}
-            onChange={(e) => setSiteCodes(e.target.value)}
-            data-testid="meeting-sites"
-          />
-        </label>
-        <label>
-          {t('admin.invitedProvince')}
-          <input
-            value={province}
-            onChange={(e) => setProvince(e.target.value)}
-            data-testid="meeting-province"
-            placeholder="01"
-          />
-        </label>
-        {groups.length > 0 && (
-          <fieldset className="wide" data-testid="meeting-groups">
-            <legend>{t('admin.invitedGroups')}</legend>
-            {groups.map((g) => (
-              <label key={g.id} className="inline">
-                <input
-                  type="checkbox"
-                  checked={groupIds.includes(g.id)}
-                  data-testid={`meeting-group-${g.id}`}
-                  onChange={(e) =>
-                    setGroupIds((ids) =>
-                      e.target.checked ? [...ids, g.id] : ids.filter((x) => x !== g.id),
-                    )
-                  }
-                />{' '}
-                {g.name} ({t('admin.groupSize', { count: g.unitCodes.length })})
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <fieldset className="wide agenda-editor">
-          <legend>{t('admin.agenda')}</legend>
-          {agenda.map((a, i) => (
-            <div className="form-row" key={a.key}>
-              <label>
-                {t('admin.agendaItem')} {i + 1}
-                <input
-                  value={a.title}
-                  onChange={(e) => setItem(i, { title: e.target.value })}
-                  data-testid={`agenda-title-${i}`}
-                />
-              </label>
-              <label>
-                {t('admin.agendaMinutes')}
-                <input
-                  type="number"
-                  min={1}
-                  max={600}
-                  value={a.minutes}
-                  onChange={(e) => setItem(i, { minutes: e.target.value })}
-                  data-testid={`agenda-minutes-${i}`}
-                />
-              </label>
-              <label>
-                {t('admin.agendaPresenter')}
-                <input
-                  value={a.presenter}
-                  onChange={(e) => setItem(i, { presenter: e.target.value })}
-                  data-testid={`agenda-presenter-${i}`}
-                />
-              </label>
-              <button
-                type="button"
-                className="btn btn-small"
-                data-testid={`agenda-remove-${i}`}
-                onClick={() => setAgenda((x) => x.filter((_, j) => j !== i))}
-              >
-                {t('admin.removeAgendaItem')}
-              </button>
-            </div>
-          ))}
-          <button
-            type="button"
-            className="btn"
-            data-testid="agenda-add"
-            onClick={() =>
-              setAgenda((x) => [...x, { key: ++draftSeq, title: '', minutes: '10', presenter: '' }])
-            }
-          >
-            {t('admin.addAgendaItem')}
-          </button>
-        </fieldset>
-        <button
-          type="submit"
-          className="btn btn-primary btn-large"
-          disabled={action.busy}
-          data-testid="meeting-create"
+      <h2 id="mt-title">
+        {editing ? t('admin.editMeeting', { title: editing.title }) : t('admin.meetingSetup')}
+      </h2>
+      {saved && (
+        <p
+          className="success"
+          role="status"
+          data-testid="meeting-saved"
+          ref={(el) => el?.scrollIntoView?.({ block: 'center' })}
         >
-          {t('admin.createMeeting')}
-        </button>
-      </form>
+          {saved.created
+            ? t('admin.meetingCreatedNamed', { title: saved.title })
+            : t('admin.meetingSavedNamed', { title: saved.title })}
+        </p>
+      )}
+      <MeetingForm
+        key={editing ? `edit-${editing.id}` : `new-${formKey}`}
+        accounts={accounts}
+        units={units}
+        groups={groups}
+        editing={editing}
+        onSaved={(m, created) => {
+          setSaved({ title: m.title, created });
+          setEditing(null);
+          setFormKey((k) => k + 1);
+          void load();
+        }}
+        {...(editing ? { onCancel: () => setEditing(null) } : {})}
+      />
       <AdminError error={action.error} />
       <h2>{t('meetings.title')}</h2>
       <ul className="meeting-list">
@@ -231,11 +89,26 @@ export function MeetingsTab() {
             <div>
               <h3>{m.title}</h3>
               <p className="muted">
-                {new Date(m.scheduledStart).toLocaleString(locale)} ·{' '}
-                {t('meetings.sites', { count: m.siteCount })} ·{' '}
-                <span className={`badge state-${m.state}`}>{t(`state.${m.state}`)}</span>
+                {formatVnDateTime(m.scheduledStart)} · {t('meetings.sites', { count: m.siteCount })}{' '}
+                · <span className={`badge state-${m.state}`}>{t(`state.${m.state}`)}</span>
               </p>
               <div className="btn-row">
+                {m.state !== 'closed' && (
+                  <button
+                    type="button"
+                    className="btn"
+                    data-testid={`edit-${m.id}`}
+                    onClick={() =>
+                      void action.run(async () => {
+                        setSaved(null);
+                        setEditing(await api.meeting(m.id));
+                        document.getElementById('mt-title')?.scrollIntoView?.();
+                      })
+                    }
+                  >
+                    {t('admin.edit')}
+                  </button>
+                )}
                 {m.state === 'draft' && (
                   <button
                     type="button"
@@ -332,9 +205,4 @@ export function MeetingsTab() {
       </ul>
     </section>
   );
-}
-
-function toLocalInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
