@@ -66,8 +66,8 @@ export type CreateMeetingInput = Omit<z.input<typeof CreateMeetingBody>, 'agenda
 export type UpdateMeetingInput = Partial<CreateMeetingInput>;
 
 export type DirectoryImportInput =
-  | { format: 'json'; data: unknown }
-  | { format: 'csv'; csv: string };
+  | { format: 'json'; data: unknown; preview?: boolean }
+  | { format: 'csv'; csv: string; preview?: boolean };
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 

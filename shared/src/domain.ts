@@ -59,9 +59,21 @@ export type UnitGroup = z.infer<typeof UnitGroup>;
 export const ImportRejection = z.object({
   /** 1-based row (CSV: line number incl. header; JSON: "province[i].Wards[j]" index path). */
   row: z.string(),
+  /** Why, in English. */
   reason: z.string(),
+  /** Why, in Vietnamese. */
+  reasonVi: z.string().optional(),
 });
 export type ImportRejection = z.infer<typeof ImportRejection>;
+
+/** A unit an import would change, with the changed fields. */
+export const UnitChange = z.object({
+  code: z.string(),
+  before: Unit,
+  after: Unit,
+  fields: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+});
+export type UnitChange = z.infer<typeof UnitChange>;
 
 // ---------------------------------------------------------------------------------------------
 // Accounts

@@ -13,7 +13,8 @@ import {
   MeetingState,
   type MeetingSummary,
   Role,
-  type Unit,
+  Unit,
+  UnitChange,
   type UnitGroup,
   UnitTier,
 } from './domain';
@@ -47,13 +48,28 @@ export const UnitQuery = z.object({
 });
 export const DirectoryImportBody = z.discriminatedUnion('format', [
   /** `data`: array of provinces shaped like vn-admin-units-2025.json. */
-  z.object({ format: z.literal('json'), data: z.unknown() }),
-  /** Header: code,name,fullName,tier,kind,parentCode[,nameEn] */
-  z.object({ format: z.literal('csv'), csv: z.string().max(8 * 1024 * 1024) }),
+  z.object({ format: z.literal('json'), data: z.unknown(), preview: z.boolean().optional() }),
+  /** Header: code,name,tier,parentCode[,fullName,kind,nameEn] (or the GSO's Vietnamese names). */
+  z.object({
+    format: z.literal('csv'),
+    csv: z.string().max(8 * 1024 * 1024),
+    preview: z.boolean().optional(),
+  }),
 ]);
+/**
+ * What an import does (preview: true) or did: new, changed (with a diff per field), unchanged and
+ * rejected rows. `fatal` is a problem with the whole file; then nothing is written.
+ */
 export const DirectoryImportResult = z.object({
+  preview: z.boolean(),
+  /** Units written (0 for a preview or a fatal file). */
   imported: z.number().int(),
+  added: z.array(Unit),
+  changed: z.array(UnitChange),
+  unchanged: z.number().int(),
   rejected: z.array(ImportRejection),
+  fatal: ImportRejection.optional(),
+  expectedHeader: z.string(),
 });
 export type DirectoryImportResult = z.infer<typeof DirectoryImportResult>;
 export const CreateGroupBody = z.object({

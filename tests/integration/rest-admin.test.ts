@@ -39,48 +39,72 @@ afterAll(async () => {
 });
 
 describe('directory', () => {
-  it('imports JSON and CSV, reporting every rejected row', async () => {
-    const json = await rest<{ imported: number; rejected: Array<{ row: string; reason: string }> }>(
-      t.url,
-      'POST',
-      '/api/units/import',
-      {
-        token: admin,
-        body: {
-          format: 'json',
-          data: [
-            {
-              Type: 'province',
-              Code: '98',
-              Name: 'Tỉnh Thử',
-              Wards: [
-                { Type: 'ward', Code: '99001', Name: 'Xã Một' },
-                { Type: 'ward', Name: 'Không mã' },
-              ],
-            },
-          ],
-        },
+  it('previews, then imports JSON and CSV, reporting every rejected row', async () => {
+    type Result = {
+      preview: boolean;
+      imported: number;
+      added: Array<{ code: string; fullName: string }>;
+      changed: Array<{
+        code: string;
+        fields: Array<{ field: string; before: string; after: string }>;
+      }>;
+      unchanged: number;
+      rejected: Array<{ row: string; reason: string; reasonVi?: string }>;
+    };
+    const json = await rest<Result>(t.url, 'POST', '/api/units/import', {
+      token: admin,
+      body: {
+        format: 'json',
+        data: [
+          {
+            Type: 'province',
+            Code: '98',
+            Name: 'Tỉnh Thử',
+            Wards: [
+              { Type: 'ward', Code: '99001', Name: 'Xã Một' },
+              { Type: 'ward', Name: 'Không mã' },
+            ],
+          },
+        ],
       },
-    );
-    expect(json.status).toBe(200);
-    expect(json.body).toEqual({
-      imported: 2,
-      rejected: [{ row: '[0].Wards[1]', reason: 'missing Code' }],
     });
-    const csv = await rest<{ imported: number; rejected: Array<{ row: string; reason: string }> }>(
-      t.url,
-      'POST',
-      '/api/units/import',
-      {
-        token: admin,
-        body: {
-          format: 'csv',
-          csv: 'code,name,tier,parentCode\n99002,Xã Hai,ward,98\n99003,Xã Ba,ward,77\n',
-        },
-      },
-    );
-    expect(csv.body).toEqual({
-      imported: 1,
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({
+      preview: false,
+      imported: 2,
+      rejected: [{ row: '[0].Wards[1]', reason: 'missing Code', reasonVi: 'thiếu mã (Code)' }],
+    });
+    expect(json.body.added.map((u) => u.fullName)).toEqual(['Tỉnh Thử', 'Xã Một']);
+    const csvBody = {
+      format: 'csv',
+      csv: 'code,name,tier,parentCode\n99002,Xã Hai,ward,98\n99003,Xã Ba,ward,77\n99001,Xã Một Mới,xã,98\n',
+    };
+    // The preview writes nothing and shows the diff of each change.
+    const preview = await rest<Result>(t.url, 'POST', '/api/units/import', {
+      token: admin,
+      body: { ...csvBody, preview: true },
+    });
+    expect(preview.body).toMatchObject({ preview: true, imported: 0, unchanged: 0 });
+    expect(preview.body.added.map((u) => u.code)).toEqual(['99002']);
+    expect(preview.body.changed).toEqual([
+      expect.objectContaining({
+        code: '99001',
+        fields: [
+          { field: 'name', before: 'Một', after: 'Một Mới' },
+          { field: 'fullName', before: 'Xã Một', after: 'Xã Một Mới' },
+        ],
+      }),
+    ]);
+    const before = await rest<Array<{ code: string }>>(t.url, 'GET', '/api/units?parentCode=98', {
+      token: admin,
+    });
+    expect(before.body.map((u) => u.code)).toEqual(['99001']);
+    const csv = await rest<Result>(t.url, 'POST', '/api/units/import', {
+      token: admin,
+      body: csvBody,
+    });
+    expect(csv.body).toMatchObject({
+      imported: 2,
       rejected: [{ row: '3', reason: '99003: unknown province "77"' }],
     });
     const listed = await rest<Array<{ code: string }>>(t.url, 'GET', '/api/units?parentCode=98', {

@@ -266,8 +266,6 @@ export const en: Catalogue = {
   'admin.importFormat': 'Format',
   'admin.importFile': 'Choose a file',
   'admin.importText': 'Or paste the content',
-  'admin.importSubmit': 'Import',
-  'admin.importResult': 'Imported {accepted} units, rejected {rejected} rows.',
   'admin.rejected': 'Rejected rows',
   'admin.rejectedRow': 'Row',
   'admin.rejectedReason': 'Reason',
@@ -413,4 +411,27 @@ export const en: Catalogue = {
   'admin.groupNameTaken': 'A group named “{name}” exists: choose another name.',
   'admin.groupCreated': 'Group “{name}” created.',
   'admin.deleteGroupConfirm': 'Delete group “{name}”?',
+  'import.expectedHeader':
+    'The first line names the columns, at least: {header} (unit code, name, tier, the province code of a commune). Vietnamese column names (Mã, Tên, Cấp, Mã tỉnh) work too.',
+  'import.optionalColumns': 'Optional columns: fullName, kind, nameEn.',
+  'import.tierWords':
+    'Tier: tỉnh, thành phố, phường, xã, đặc khu (with or without accents), or province, ward, commune, special zone. A name may include its kind (“Phường Ba Đình”).',
+  'import.preview': 'Preview',
+  'import.apply': 'Import {count} new and changed units',
+  'import.summary':
+    'Preview: {added} new, {changed} changed, {unchanged} unchanged, {rejected} rejected rows. Nothing written yet.',
+  'import.fatal': 'The file cannot be imported (line {row}): {reason}',
+  'import.done':
+    'Imported: {added} new, {changed} changed; {rejected} rejected rows were not written.',
+  'import.stale': 'The content changed since the preview: preview again.',
+  'import.changed': 'Changed units',
+  'import.added': 'New units',
+  'import.more': '… and {count} more.',
+  'import.field': 'Field',
+  'import.before': 'Now',
+  'import.after': 'After import',
+  'import.field.fullName': 'Full name',
+  'import.field.tier': 'Tier',
+  'import.field.nameEn': 'English name',
+  'import.badJson': 'Invalid JSON: {detail}',
 };

@@ -267,8 +267,6 @@ export const vi = {
   'admin.importFormat': 'Định dạng',
   'admin.importFile': 'Chọn tệp',
   'admin.importText': 'Hoặc dán nội dung',
-  'admin.importSubmit': 'Nhập',
-  'admin.importResult': 'Đã nhập {accepted} đơn vị, từ chối {rejected} dòng.',
   'admin.rejected': 'Dòng bị từ chối',
   'admin.rejectedRow': 'Dòng',
   'admin.rejectedReason': 'Lý do',
@@ -415,6 +413,30 @@ export const vi = {
   'admin.groupNameTaken': 'Đã có nhóm tên “{name}”: hãy đặt tên khác.',
   'admin.groupCreated': 'Đã tạo nhóm “{name}”.',
   'admin.deleteGroupConfirm': 'Xóa nhóm “{name}”?',
+  'import.expectedHeader':
+    'Dòng đầu là tiêu đề cột, tối thiểu: {header} (mã đơn vị, tên, cấp, mã tỉnh của xã/phường). Tên cột tiếng Việt (Mã, Tên, Cấp, Mã tỉnh) cũng được.',
+  'import.optionalColumns':
+    'Cột tùy chọn: fullName (tên đầy đủ), kind (loại), nameEn (tên tiếng Anh).',
+  'import.tierWords':
+    'Cấp: tỉnh, thành phố, phường, xã, đặc khu (có hoặc không dấu), hoặc province, ward, commune, special zone. Tên có thể ghi cả loại (“Phường Ba Đình”).',
+  'import.preview': 'Xem trước',
+  'import.apply': 'Nhập {count} đơn vị mới và thay đổi',
+  'import.summary':
+    'Xem trước: {added} đơn vị mới, {changed} thay đổi, {unchanged} không đổi, {rejected} dòng bị từ chối. Chưa có gì được ghi.',
+  'import.fatal': 'Không nhập được tệp (dòng {row}): {reason}',
+  'import.done':
+    'Đã nhập: {added} đơn vị mới, {changed} thay đổi; {rejected} dòng bị từ chối không được ghi.',
+  'import.stale': 'Nội dung đã sửa sau lần xem trước: hãy xem trước lại.',
+  'import.changed': 'Đơn vị thay đổi',
+  'import.added': 'Đơn vị mới',
+  'import.more': '… và {count} đơn vị nữa.',
+  'import.field': 'Trường',
+  'import.before': 'Hiện tại',
+  'import.after': 'Sau khi nhập',
+  'import.field.fullName': 'Tên đầy đủ',
+  'import.field.tier': 'Cấp',
+  'import.field.nameEn': 'Tên tiếng Anh',
+  'import.badJson': 'JSON không hợp lệ: {detail}',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

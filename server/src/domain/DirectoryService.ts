@@ -1,37 +1,61 @@
-import type { Actor, ImportRejection, Unit, UnitGroup } from '@giaoban/shared';
+import type { Actor, DirectoryImportResult, Unit, UnitGroup } from '@giaoban/shared';
 import type { Store } from '../store/Store';
 import { HubError } from '../util/HubError';
 import { newId } from '../util/ids';
-import { parseUnitsCsv, parseUnitsJson } from './DirectoryImport';
+import { EXPECTED_CSV_HEADER, parseUnitsCsv, parseUnitsJson, planImport } from './DirectoryImport';
 
 export class DirectoryService {
   constructor(private readonly store: Store) {}
 
+  /**
+   * Previews (`preview: true`) or applies an import. Applying recomputes the plan against the
+   * directory as it is now and writes only the new and changed units; a file with a fatal problem
+   * (no usable header, a quote never closed) writes nothing.
+   */
   async import(
-    body: { format: 'json'; data: unknown } | { format: 'csv'; csv: string },
+    body:
+      | { format: 'json'; data: unknown; preview?: boolean }
+      | { format: 'csv'; csv: string; preview?: boolean },
     actor: Actor,
-  ): Promise<{ imported: number; rejected: ImportRejection[] }> {
-    let outcome: { units: Unit[]; rejected: ImportRejection[] };
-    if (body.format === 'json') outcome = parseUnitsJson(body.data);
-    else {
-      const provinces = new Set(
-        (await this.store.listUnits()).filter((u) => u.tier === 'province').map((u) => u.code),
-      );
-      outcome = parseUnitsCsv(body.csv, provinces);
+  ): Promise<DirectoryImportResult> {
+    const existing = await this.store.listUnits();
+    const outcome =
+      body.format === 'json'
+        ? parseUnitsJson(body.data)
+        : await parseUnitsCsv(
+            body.csv,
+            new Set(existing.filter((u) => u.tier === 'province').map((u) => u.code)),
+          );
+    const plan = planImport(outcome, new Map(existing.map((u) => [u.code, u])));
+    const preview = body.preview === true;
+    const writes = plan.fatal ? [] : [...plan.added, ...plan.changed.map((c) => c.after)];
+    if (!preview && writes.length > 0) {
+      await this.store.putUnits(writes);
+      await this.store.appendAudit({
+        id: newId('au_'),
+        at: new Date().toISOString(),
+        actor,
+        action: 'directory.import',
+        detail: {
+          format: body.format,
+          added: plan.added.length,
+          changed: plan.changed.length,
+          unchanged: plan.unchanged,
+          rejected: plan.rejected.length,
+        },
+      });
     }
-    await this.store.putUnits(outcome.units);
-    await this.store.appendAudit({
-      id: newId('au_'),
-      at: new Date().toISOString(),
-      actor,
-      action: 'directory.import',
-      detail: {
-        format: body.format,
-        imported: outcome.units.length,
-        rejected: outcome.rejected.length,
-      },
-    });
-    return { imported: outcome.units.length, rejected: outcome.rejected };
+    const result: DirectoryImportResult = {
+      preview,
+      imported: preview ? 0 : writes.length,
+      added: plan.added,
+      changed: plan.changed,
+      unchanged: plan.unchanged,
+      rejected: plan.rejected,
+      expectedHeader: EXPECTED_CSV_HEADER,
+    };
+    if (plan.fatal) result.fatal = plan.fatal;
+    return result;
   }
 
   async list(q: { tier?: 'province' | 'ward'; parentCode?: string; q?: string }): Promise<Unit[]> {
