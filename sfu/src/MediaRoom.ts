@@ -17,6 +17,12 @@ import {
 import type { SfuLogger } from './logger';
 import { MediaPeer, type TransportDirection, type TransportRecord } from './MediaPeer';
 import type { PoolWorker } from './PoolWorker';
+import {
+  type PipedProducer,
+  type PipeEndpoint,
+  RemotePipe,
+  type RemotePipeOptions,
+} from './RemotePipe';
 import { RoomRouter } from './RoomRouter';
 import type { WorkerPool } from './WorkerPool';
 
@@ -39,6 +45,12 @@ export type MediaRoomEvents = {
   producerclosed: [{ peerId: string; producerId: string }];
   /** A consumer closed because its producer went away; tell that peer's client. */
   consumerclosed: [{ peerId: string; consumerId: string }];
+  /** A producer sent over the pipe to `remoteId` paused/resumed: relay it (RTP does not). */
+  pipeproducerpaused: [{ remoteId: string; producerId: string; paused: boolean }];
+  /** A producer sent over the pipe to `remoteId` closed: relay it so the far copy closes. */
+  pipeproducerclosed: [{ remoteId: string; producerId: string }];
+  /** The pipe to `remoteId` closed (closePipe, or its router went); its producers are gone. */
+  pipeclosed: [{ remoteId: string }];
   close: [];
 };
 
@@ -83,6 +95,8 @@ export interface ProducerInfo {
   kind: MediaKind;
   source: ProducerSource;
   paused: boolean;
+  /** Set when the producer came over a pipe: the id of the room it was piped from. */
+  remote?: string;
 }
 
 export interface MediaRoomOptions {
@@ -97,6 +111,7 @@ interface ProducerEntry {
   producer: ms.Producer;
   peerId: string;
   source: ProducerSource;
+  remote?: string;
 }
 
 /**
@@ -119,6 +134,9 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   readonly #workersUsed = new Set<PoolWorker>();
   readonly #peers = new Map<string, MediaPeer>();
   readonly #producers = new Map<string, ProducerEntry>();
+  /** remote room id (another host's node) → the one pipe to it, both directions. */
+  readonly #pipes = new Map<string, RemotePipe>();
+  readonly #openingPipes = new Map<string, Promise<RemotePipe>>();
   readonly #activeSpeaker: ms.ActiveSpeakerObserver;
   readonly #audioLevel: ms.AudioLevelObserver;
   #closeReason: MediaRoomCloseReason | undefined;
@@ -350,13 +368,20 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       throw new RoomClosedError(this.id);
     }
     peer.producers.set(producer.id, producer);
-    this.#producers.set(producer.id, { producer, peerId, source });
+    producer.observer.once('close', () => peer.producers.delete(producer.id));
+    await this.#adoptProducer({ producer, peerId, source });
+    return { id: producer.id };
+  }
+
+  /** Registers a producer (local or piped in), observes its audio, announces it. */
+  async #adoptProducer(entry: ProducerEntry): Promise<void> {
+    const { producer, peerId, source } = entry;
+    this.#producers.set(producer.id, entry);
     producer.observer.once('close', () => {
-      peer.producers.delete(producer.id);
-      this.#producers.delete(producer.id);
+      if (this.#producers.get(producer.id) === entry) this.#producers.delete(producer.id);
       if (!this.closed) this.safeEmit('producerclosed', { peerId, producerId: producer.id });
     });
-    if (p.kind === 'audio') {
+    if (producer.kind === 'audio') {
       const add = { producerId: producer.id };
       await Promise.all([
         this.#activeSpeaker.addProducer(add),
@@ -372,10 +397,146 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.observer.safeEmit('newproducer', {
       peerId,
       producerId: producer.id,
-      kind: p.kind,
+      kind: producer.kind,
       source,
     });
-    return { id: producer.id };
+  }
+
+  // ---------------------------------------------------------------- pipes to other hosts
+
+  /**
+   * The pipe to the same meeting's room on another host (`remoteId` names that node), created
+   * on first use on the home router; returns this side's endpoint for the far end's connectPipe.
+   * One pipe per remote room carries every producer both ways.
+   */
+  async openPipe(remoteId: string, opts: RemotePipeOptions): Promise<PipeEndpoint> {
+    return (await this.#pipe(remoteId, opts)).local;
+  }
+
+  /** Points our pipe to `remoteId` at the far end's endpoint. */
+  async connectPipe(remoteId: string, remote: PipeEndpoint): Promise<void> {
+    const pipe = this.#existingPipe(remoteId);
+    await this.#guard(() => pipe.connect(remote));
+  }
+
+  /** Offers one of this room's producers (local or piped in) to `remoteId`. */
+  async pipeOut(remoteId: string, producerId: string): Promise<PipedProducer> {
+    const pipe = this.#existingPipe(remoteId);
+    const entry = this.#producerEntry(producerId);
+    if (entry.remote === remoteId) {
+      throw new InvalidParametersError(`producer ${producerId} came from ${remoteId}`);
+    }
+    return this.#guard(() => pipe.send(entry.producer, entry));
+  }
+
+  /** Produces a producer offered by `remoteId` here; a second offer of the same id is a no-op. */
+  async pipeIn(remoteId: string, offer: PipedProducer): Promise<void> {
+    const pipe = this.#existingPipe(remoteId);
+    const have = this.#producers.get(offer?.id);
+    if (have && have.remote !== remoteId) {
+      throw new InvalidParametersError(`producer ${offer.id} already exists in room ${this.id}`);
+    }
+    if (!SOURCES.includes(offer?.source)) {
+      throw new InvalidParametersError(`source must be one of ${SOURCES.join(', ')}`);
+    }
+    const { producer, fresh } = await this.#guard(() => pipe.receive(offer));
+    if (!fresh) return;
+    if (this.closed) {
+      producer.close();
+      throw new RoomClosedError(this.id);
+    }
+    await this.#adoptProducer({
+      producer,
+      peerId: offer.peerId,
+      source: offer.source,
+      remote: remoteId,
+    });
+  }
+
+  /** The far end paused/resumed a producer it pipes to us. */
+  async setPipedProducerPaused(remoteId: string, producerId: string, paused: boolean) {
+    await this.#guard(() => this.#existingPipe(remoteId).setReceivedPaused(producerId, paused));
+  }
+
+  /** The far end's producer closed: close our copy (its consumers here close with it). */
+  closePipedProducer(remoteId: string, producerId: string): void {
+    this.#pipes.get(remoteId)?.stopReceiving(producerId);
+  }
+
+  /** The far end no longer wants one producer we send. */
+  stopPipeOut(remoteId: string, producerId: string): void {
+    this.#pipes.get(remoteId)?.stopSending(producerId);
+  }
+
+  /** Closes the pipe to `remoteId` (the far end died or the pipe broke): its producers go. */
+  closePipe(remoteId: string): void {
+    this.#pipes.get(remoteId)?.close();
+  }
+
+  hasPipe(remoteId: string): boolean {
+    const p = this.#pipes.get(remoteId);
+    return p !== undefined && !p.closed;
+  }
+
+  /** Traffic through every pipe of the room. */
+  async pipeStats(): Promise<
+    Array<{
+      remoteId: string;
+      sent: number;
+      received: number;
+      bytesSent: number;
+      bytesReceived: number;
+      sendBitrate: number;
+      recvBitrate: number;
+    }>
+  > {
+    const pipes = [...this.#pipes.values()].filter((p) => !p.closed);
+    const stats = await Promise.all(pipes.map((p) => p.stats().catch(() => undefined)));
+    return pipes.flatMap((p, i) => {
+      const s = stats[i];
+      return s
+        ? [{ remoteId: p.remoteId, sent: p.sentIds.length, received: p.receivedIds.length, ...s }]
+        : [];
+    });
+  }
+
+  async #pipe(remoteId: string, opts: RemotePipeOptions): Promise<RemotePipe> {
+    this.#assertOpen();
+    if (typeof remoteId !== 'string' || remoteId === '' || remoteId.length > 200) {
+      throw new InvalidParametersError('remoteId must be a string of 1..200 characters');
+    }
+    const existing = this.#pipes.get(remoteId);
+    if (existing && !existing.closed) return existing;
+    let opening = this.#openingPipes.get(remoteId);
+    if (!opening) {
+      opening = this.#guard(() =>
+        RemotePipe.create(this.#home.router, remoteId, opts, this.#config.keyFrameRequestDelayMs),
+      ).then((pipe) => {
+        if (this.closed) {
+          pipe.close();
+          throw new RoomClosedError(this.id);
+        }
+        this.#pipes.set(remoteId, pipe);
+        pipe.on('sentpaused', (e) => this.safeEmit('pipeproducerpaused', { remoteId, ...e }));
+        pipe.on('sentclosed', (e) => this.safeEmit('pipeproducerclosed', { remoteId, ...e }));
+        pipe.once('close', () => {
+          if (this.#pipes.get(remoteId) === pipe) this.#pipes.delete(remoteId);
+          if (!this.closed) this.safeEmit('pipeclosed', { remoteId });
+        });
+        return pipe;
+      });
+      const done = () => this.#openingPipes.delete(remoteId);
+      opening.then(done, done);
+      this.#openingPipes.set(remoteId, opening);
+    }
+    return opening;
+  }
+
+  #existingPipe(remoteId: string): RemotePipe {
+    this.#assertOpen();
+    const pipe = this.#pipes.get(remoteId);
+    if (!pipe || pipe.closed) throw new SfuError('INVALID_STATE', `no pipe to ${remoteId}`);
+    return pipe;
   }
 
   closeProducer(peerId: string, producerId: string): void {
@@ -396,12 +557,13 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   }
 
   listProducers(): ProducerInfo[] {
-    return [...this.#producers.values()].map(({ producer, peerId, source }) => ({
+    return [...this.#producers.values()].map(({ producer, peerId, source, remote }) => ({
       id: producer.id,
       peerId,
       kind: producer.kind,
       source,
       paused: producer.paused,
+      ...(remote ? { remote } : {}),
     }));
   }
 
@@ -516,6 +678,13 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       load: number;
     }>;
     transports: Array<{ peerId: string; transportId: string; type: string; routerId: string }>;
+    pipes: Array<{
+      remoteId: string;
+      local: PipeEndpoint;
+      remote?: PipeEndpoint;
+      sent: string[];
+      received: string[];
+    }>;
   } {
     const transports: Array<{
       peerId: string;
@@ -540,6 +709,13 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
         load: rr.load,
       })),
       transports,
+      pipes: [...this.#pipes.values()].map((p) => ({
+        remoteId: p.remoteId,
+        local: { ip: p.local.ip, port: p.local.port },
+        ...(p.remote ? { remote: { ip: p.remote.ip, port: p.remote.port } } : {}),
+        sent: p.sentIds,
+        received: p.receivedIds,
+      })),
     };
   }
 
@@ -554,6 +730,9 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#closeReason = reason;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    for (const pipe of this.#pipes.values()) pipe.close();
+    this.#pipes.clear();
+    this.#openingPipes.clear();
     this.#producers.clear();
     for (const rr of this.#routers.values()) rr.close();
     this.#routers.clear();

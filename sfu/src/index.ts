@@ -33,5 +33,12 @@ export {
   type WebRtcTransportInfo,
 } from './MediaRoom';
 export type { PoolWorker, PoolWorkerUsage } from './PoolWorker';
+export type {
+  PipedProducer,
+  PipeEndpoint,
+  RemotePipe,
+  RemotePipeEvents,
+  RemotePipeOptions,
+} from './RemotePipe';
 export type { RoomRouter } from './RoomRouter';
 export type { WorkerPool, WorkerPoolEvents } from './WorkerPool';
