@@ -17,6 +17,7 @@ import {
   waitUntil,
 } from '../harness/browser.js';
 import {
+  confirmDialog,
   debugSession,
   joinFromLobby,
   openInvitation,
@@ -275,6 +276,7 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
     expect(serverMic()?.paused).toBe(false);
 
     await cp.locator(tid(TID.muteAll)).click();
+    await confirmDialog(cp, 'confirm-mute-all');
     // The hub pauses the holder's mic producer and the holder's page shows it closed.
     await waitUntil(() => serverMic()?.paused === true, {
       what: "the holder's mic producer paused on the server",
@@ -303,12 +305,20 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       .locator(`${tid(`tile-mic-${holder.info.siteId}`)}[data-mic="off"]`)
       .waitFor({ timeout: 30_000 });
 
-    // The chair asks it to unmute: it may talk again and the other sites hear it.
+    // The chair asks it to unmute: the site is asked, not switched on. It sees a prompt, and
+    // its mic stays closed (on the server too) until it clicks once to accept.
     await cp.locator(tid(`ask-unmute-${holder.info.siteId}`)).click();
-    await hp.locator(`${tid(TID.micState)}[data-allowed="true"]`).waitFor({ timeout: 30_000 });
-    if ((await hp.locator(tid(TID.micState)).getAttribute('data-mic')) !== 'on') {
-      await hp.locator(`${tid(TID.toggleMic)}:enabled`).click();
+    await hp.locator(tid('asked-to-unmute')).waitFor({ timeout: 30_000 });
+    await saveScreenshot(hp, '09-site-asked-to-unmute');
+    const asked = Date.now() + 2500;
+    while (Date.now() < asked) {
+      expect(serverMic()?.paused, 'mic opened before the site accepted').toBe(true);
+      expect((await holderMicLocal())?.paused, 'local mic opened by itself').toBe(true);
+      expect(await hp.locator(tid(TID.micState)).getAttribute('data-mic')).toBe('off');
+      await new Promise((r) => setTimeout(r, 250));
     }
+    await hp.locator(tid('accept-unmute')).click();
+    await hp.locator(tid('asked-to-unmute')).waitFor({ state: 'detached', timeout: 30_000 });
     await hp.locator(`${tid(TID.micState)}[data-mic="on"]`).waitFor({ timeout: 30_000 });
     await waitUntil(() => serverMic()?.paused === false, {
       what: "the holder's mic producer resumed on the server",
@@ -353,38 +363,22 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
 
   it('the chair revokes the floor and mutes all: the server closes the site microphones', async () => {
     const holder = site(0);
-    const asked = site(1);
     const listener = site(2).browser.page;
     const cp = chair.page;
-
-    // A second voice: the chair asks site 2 to unmute; it opens its microphone and the chair
-    // (staff hear every microphone the server lets through) receives it.
-    await cp.locator(tid(`ask-unmute-${asked.info.siteId}`)).click();
-    const ap = asked.browser.page;
-    await ap.locator(tid('asked-to-unmute')).waitFor({ timeout: 30_000 });
-    await ap.locator(`${tid(TID.micState)}[data-allowed="true"]`).waitFor({ timeout: 30_000 });
-    if ((await ap.locator(tid(TID.micState)).getAttribute('data-mic')) !== 'on') {
-      await ap.locator(`${tid(TID.toggleMic)}:enabled`).click();
-    }
-    await ap.locator(`${tid(TID.micState)}[data-mic="on"]`).waitFor({ timeout: 30_000 });
-    const askedAudio = await waitForPeerMedia(
-      cp,
-      sitePeer(asked.info.siteId),
-      'audio',
-      'packetsReceived',
-      { what: "the chair receiving the unmuted site's audio", minDelta: 5 },
-    );
-    const holderAudio = await waitForPeerMedia(
-      listener,
-      sitePeer(holder.info.siteId),
-      'audio',
-      'packetsReceived',
-      { what: "site 3 receiving the floor holder's audio", minDelta: 5 },
-    );
+    const peer = sitePeer(holder.info.siteId);
+    const serverMic = () =>
+      hub
+        .serverProducers(seed.meetingId)
+        .find((p) => p.kind === 'audio' && p.peerId.startsWith(`${peer}:`));
+    const holderAudio = await waitForPeerMedia(listener, peer, 'audio', 'packetsReceived', {
+      what: "site 3 receiving the floor holder's audio",
+      minDelta: 5,
+    });
 
     // Revoke: the holder loses its permission and the server pauses its microphone.
     await cp.locator(tid('revoke-floor')).click();
-    await holder.browser.page
+    const hp = holder.browser.page;
+    await hp
       .locator(`${tid(TID.micState)}[data-allowed="false"][data-mic="off"]`)
       .waitFor({ timeout: 30_000 });
     await expectStalled(
@@ -393,21 +387,25 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       'packetsReceived',
       "the former holder's audio at site 3",
     );
-
-    // Mute all: the asked site loses its permission and its producer is paused by the server.
-    await cp.locator(tid(TID.muteAll)).click();
-    await ap.locator(`${tid(TID.micState)}[data-allowed="false"][data-mic="off"]`).waitFor({
-      timeout: 30_000,
+    await waitUntil(() => serverMic()?.paused === true, {
+      what: "the former holder's mic producer paused on the server",
+      detail: logs,
     });
-    await expectStalled(
-      cp,
-      askedAudio.consumer.trackId,
-      'packetsReceived',
-      "the asked site's audio at the chair",
-    );
-    for (const s of [holder, asked]) {
+    // Its own mic button cannot reopen it: the site has no floor any more.
+    expect(await hp.locator(tid(TID.toggleMic)).isDisabled()).toBe(true);
+
+    // Mute all with nobody holding the floor: every site mic stays paused on the server.
+    await cp.locator(tid(TID.muteAll)).click();
+    await confirmDialog(cp, 'confirm-mute-all');
+    for (const s of sites) {
+      await s.page
+        .locator(`${tid(TID.micState)}[data-allowed="false"][data-mic="off"]`)
+        .waitFor({ timeout: 30_000 });
+    }
+    expect(liveSiteMics()).toEqual([]);
+    for (let i = 0; i < SITES; i++) {
       await cp
-        .locator(`${tid(`tile-mic-${s.info.siteId}`)}[data-mic="off"]`)
+        .locator(`${tid(`tile-mic-${site(i).info.siteId}`)}[data-mic="off"]`)
         .waitFor({ timeout: 30_000 });
     }
   });
@@ -514,6 +512,146 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       .waitFor({ timeout: 60_000 });
   });
 
+  it('the holder turns its camera off: chair and sites show the camera off, not a frozen frame', async () => {
+    const speaker = site(1);
+    const sp = speaker.browser.page;
+    const cp = chair.page;
+    const watcher = site(0).browser.page;
+    await cp.locator(`${tid(`tile-grant-${speaker.info.siteId}`)}:enabled`).click();
+    await sp.locator(`${tid(TID.floorStatus)}[data-state="holder"]`).waitFor({ timeout: 30_000 });
+    for (const p of [cp, watcher]) {
+      await p
+        .locator(`${tid('video-spotlight-tile')}[data-video="live"]`)
+        .waitFor({ timeout: 30_000 });
+    }
+    await sp.locator(tid('toggle-camera')).click();
+    for (const p of [cp, watcher]) {
+      await p
+        .locator(`${tid('video-spotlight-tile')}[data-video="cameraOff"]`)
+        .waitFor({ timeout: 30_000 });
+      // No track left on the <video>: nothing frozen under the "speaking" caption.
+      expect(await p.locator(tid(TID.spotlightVideo)).getAttribute('data-has-track')).toBe('false');
+      expect(await p.locator(tid('video-spotlight-placeholder')).textContent()).toContain(
+        'đã tắt máy quay',
+      );
+    }
+    await saveScreenshot(cp, '10-chair-holder-camera-off');
+    await saveScreenshot(watcher, '10-site-holder-camera-off');
+    await sp.locator(tid('toggle-camera')).click();
+    await cp
+      .locator(`${tid('video-spotlight-tile')}[data-video="live"]`)
+      .waitFor({ timeout: 30_000 });
+    await cp.locator(tid('revoke-floor')).click();
+    await sp.locator(`${tid(TID.floorStatus)}[data-state="holder"]`).waitFor({
+      state: 'detached',
+      timeout: 30_000,
+    });
+  });
+
+  it('the speaking site sees its countdown, is warned, and its mic closes at the limit', async () => {
+    const speaker = site(1);
+    const sp = speaker.browser.page;
+    const peer = sitePeer(speaker.info.siteId);
+    const serverMic = () =>
+      hub
+        .serverProducers(seed.meetingId)
+        .find((p) => p.kind === 'audio' && p.peerId.startsWith(`${peer}:`));
+    await hub.grantFloor(
+      seed.meetingId,
+      { id: seed.chair.id, name: seed.chair.displayName },
+      speaker.info.siteId,
+      12,
+    );
+    await sp.locator(`${tid(TID.floorStatus)}[data-state="holder"]`).waitFor({ timeout: 30_000 });
+    await sp.locator(`${tid('speaking-countdown')}[data-state="ok"]`).waitFor({ timeout: 30_000 });
+    await waitUntil(() => serverMic()?.paused === false, {
+      what: "the timed holder's mic producer running",
+      detail: logs,
+    });
+    // The last part of the time is announced on the site's own screen.
+    await sp
+      .locator(`${tid('speaking-countdown')}[data-state="warning"]`)
+      .waitFor({ timeout: 30_000 });
+    await saveScreenshot(sp, '11-site-countdown-warning');
+    // At the limit the hub takes the floor back and closes the mic; the site shows it closed.
+    await sp.locator(`${tid(TID.floorStatus)}[data-state="holder"]`).waitFor({
+      state: 'detached',
+      timeout: 30_000,
+    });
+    await sp
+      .locator(`${tid(TID.micState)}[data-allowed="false"][data-mic="off"]`)
+      .waitFor({ timeout: 30_000 });
+    await waitUntil(() => serverMic()?.paused === true, {
+      what: "the expired holder's mic producer paused on the server",
+      detail: logs,
+    });
+    expect(liveSiteMics()).toEqual([]);
+  });
+
+  it('a removed site is told so and stops receiving', async () => {
+    const victim = site(2);
+    const vp = victim.browser.page;
+    const cp = chair.page;
+    const chairPeer = userPeer(seed.chair.id);
+    const before = await waitForPeerMedia(vp, chairPeer, 'video', 'framesDecoded', {
+      what: 'the site decoding the chair before its removal',
+      minDelta: 3,
+    });
+    await cp.locator(tid(`remove-${victim.info.siteId}`)).click();
+    await confirmDialog(cp, 'confirm-remove');
+    await vp.locator(`${tid('meeting-ended')}[data-reason="removed"]`).waitFor({ timeout: 30_000 });
+    await saveScreenshot(vp, '12-site-removed');
+    await waitUntil(async () => (await debugSession(vp))?.connection.status === 'removed', {
+      what: 'the removed site session to end',
+      detail: logs,
+    });
+    // Nothing arrives any more, and the hub holds no media of it.
+    await expectStalled(
+      vp,
+      before.consumer.trackId,
+      'framesDecoded',
+      "the chair's video at the removed site",
+    );
+    const removedPeer = sitePeer(victim.info.siteId);
+    await waitUntil(
+      () =>
+        !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith(`${removedPeer}:`)),
+      { what: "the removed site's producers gone from the SFU", detail: logs },
+    );
+    await cp
+      .locator(tid(`site-tile-${victim.info.siteId}`))
+      .waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('the chair ends the meeting (after a confirmation): every site sees the end screen and media stops', async () => {
+    const cp = chair.page;
+    await cp.locator(tid('transition-closed')).click();
+    await saveScreenshot(cp, '13-chair-confirm-close');
+    await confirmDialog(cp, 'confirm-close');
+    await cp.locator(`${tid('meeting-state')}.state-closed`).waitFor({ timeout: 30_000 });
+    for (const i of [0, 1]) {
+      const p = site(i).browser.page;
+      await p.locator(`${tid('meeting-ended')}[data-reason="ended"]`).waitFor({ timeout: 30_000 });
+      expect(await p.locator(tid('meeting-ended')).textContent()).toContain('Cuộc họp đã kết thúc');
+      await waitUntil(async () => (await debugSession(p))?.connection.status === 'ended', {
+        what: `site ${i + 1} session ended`,
+        detail: logs,
+      });
+      expect((await debugSession(p))?.producers).toEqual([]);
+    }
+    await saveScreenshot(site(0).browser.page, '14-site-meeting-ended');
+    // No site media left on the SFU, and the chair's controls that no longer apply are off.
+    await waitUntil(
+      () => !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith('site:')),
+      { what: 'every site producer gone after the close', detail: logs },
+    );
+    await cp.locator(tid('chair-ended')).waitFor({ timeout: 30_000 });
+    for (const id of ['mute-all', 'lock-meeting', 'share-screen', 'rollcall-start']) {
+      expect(await cp.locator(tid(id)).isDisabled(), id).toBe(true);
+    }
+    await saveScreenshot(cp, '15-chair-meeting-ended');
+  });
+
   it('the admin screens render (screenshots)', async () => {
     const admin = await launchParticipant({
       label: 'admin',
@@ -575,6 +713,14 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       await admin.close();
     }
   });
+
+  /** Site microphones the server lets through now (peer ids). */
+  function liveSiteMics(): string[] {
+    return hub
+      .serverProducers(seed.meetingId)
+      .filter((p) => p.kind === 'audio' && p.peerId.startsWith('site:') && !p.paused)
+      .map((p) => p.peerId);
+  }
 
   /** Two readings 1.5 s apart are equal (or the stream is gone): nothing arrives any more. */
   async function expectStalled(

@@ -34,6 +34,14 @@ export const TID = {
 
 export const tid = (id: string) => `[data-testid="${id}"]`;
 
+/** Answers the confirmation `dialogTestId` (e.g. `confirm-mute-all`) with its action button. */
+export async function confirmDialog(page: Page, dialogTestId: string): Promise<void> {
+  const dialog = page.locator(tid(dialogTestId));
+  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.locator(tid('confirm-ok')).click();
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+}
+
 /** Roots of the screens (class names until the client gives them test ids). */
 export const SCREEN = {
   signIn: tid(TID.loginUsername),

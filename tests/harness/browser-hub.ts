@@ -30,6 +30,17 @@ export interface E2EHub {
   startSession(meetingId: string): Promise<void>;
   /** The producers of a meeting's media room as the SFU has them (paused or not), on this hub. */
   serverProducers(meetingId: string): ServerProducer[];
+  /**
+   * The chair grants the floor with a limit of its own, as `floor:grant {limitSeconds}` does. The
+   * console grants with the meeting's limit (minutes); a limit of a few seconds keeps the
+   * "cut off at the limit" run short.
+   */
+  grantFloor(
+    meetingId: string,
+    chair: { id: string; name: string },
+    siteId: string,
+    limitSeconds: number,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +108,7 @@ export async function startE2EHub(
         if (m.state === 'open') await admin.transition(meetingId, 'in_session');
       },
       serverProducers: server.producers,
+      grantFloor: server.grantFloor,
       stop,
     };
   } catch (err) {
@@ -129,6 +141,7 @@ async function startServer(opts: {
   port: number;
   close: () => Promise<void>;
   producers: (meetingId: string) => ServerProducer[];
+  grantFloor: E2EHub['grantFloor'];
 }> {
   const { createHub, loadConfig } = await import('@giaoban/server');
   // The hub's own origin is only known after listen: take a free port first (the OS could hand
@@ -192,7 +205,15 @@ async function startServer(opts: {
         source: p.source,
         paused: p.paused,
       }));
-    return { port, close: () => hub.close(), producers };
+    const grantFloor: E2EHub['grantFloor'] = async (meetingId, chair, siteId, limitSeconds) => {
+      await hub.meetings.floorGrant(
+        meetingId,
+        { id: chair.id, role: 'chair', name: chair.name },
+        siteId,
+        limitSeconds,
+      );
+    };
+    return { port, close: () => hub.close(), producers, grantFloor };
   }
 }
 

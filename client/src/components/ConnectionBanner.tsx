@@ -16,18 +16,8 @@ export function ConnectionBanner() {
     return () => clearTimeout(id);
   }, [connection.restoredAt]);
 
-  if (connection.status === 'removed') {
-    return (
-      <div
-        className="banner banner-error"
-        role="alert"
-        data-testid="connection-banner"
-        data-state="removed"
-      >
-        ⛔ {t('conn.removed')}
-      </div>
-    );
-  }
+  // Removed or ended: the screen itself says so (the end screen); no banner on top of it.
+  if (connection.status === 'removed' || connection.status === 'ended') return null;
   if (connection.status === 'failed') {
     return (
       <div

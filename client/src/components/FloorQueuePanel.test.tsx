@@ -1,6 +1,13 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clickWhenEnabled, fakeSession, meetingState, renderWith, request } from '../test/fixtures';
+import {
+  clickWhenEnabled,
+  fakeSession,
+  meeting,
+  meetingState,
+  renderWith,
+  request,
+} from '../test/fixtures';
 import { FloorQueuePanel } from './FloorQueuePanel';
 
 afterEach(cleanup);
@@ -18,14 +25,17 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
     );
     renderWith(<FloorQueuePanel />, { session: fake.session });
     const entries = screen.getAllByTestId(/^queue-entry-/);
-    expect(entries.map((e) => e.dataset.testid)).toEqual([
-      'queue-entry-00004',
-      'queue-entry-00008',
-      'queue-entry-00025',
+    // No item is current: requests on items listed apart from general remarks; the numbers are
+    // the queue's order ("next" follows it).
+    expect(entries.map((e) => [e.dataset.testid, e.dataset.section])).toEqual([
+      ['queue-entry-00004', 'other'],
+      ['queue-entry-00025', 'other'],
+      ['queue-entry-00008', 'general'],
     ]);
     expect(entries[0]!.textContent).toContain('1');
     expect(entries[0]!.textContent).toContain('Báo cáo kinh tế');
-    expect(entries[1]!.textContent).toContain('Ý kiến chung');
+    expect(entries[2]!.textContent).toContain('2');
+    expect(screen.getByTestId('queue-section-general').textContent).toContain('Ý kiến chung');
     expect(screen.getByTestId('floor-holder').textContent).toContain('Chưa có ai phát biểu');
   });
 
@@ -83,5 +93,25 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
       'textContent',
       'Not possible in the meeting’s current state.',
     );
+  });
+
+  it("keeps general remarks apart from the current item's requests", () => {
+    const fake = fakeSession(
+      meetingState({
+        meeting: meeting({ currentItemId: 'i2' }),
+        floor: { holder: null, queue, spotlight: { kind: 'chair' } },
+      }),
+    );
+    renderWith(<FloorQueuePanel />, { session: fake.session });
+    const section = (k: string) =>
+      [...screen.getByTestId(`queue-section-${k}`).querySelectorAll('li')].map(
+        (li) => li.dataset.testid,
+      );
+    expect(screen.getByTestId('queue-section-item').textContent).toContain(
+      'Về nội dung đang thảo luận: Báo cáo kinh tế',
+    );
+    expect(section('item')).toEqual(['queue-entry-00004']);
+    expect(section('other')).toEqual(['queue-entry-00025']);
+    expect(section('general')).toEqual(['queue-entry-00008']);
   });
 });

@@ -3,7 +3,7 @@ import { useFloor } from '../hooks/useFloor';
 import { useMeeting } from '../hooks/useMeeting';
 import { useNow } from '../hooks/useNow';
 import { useT } from '../hooks/useT';
-import { speakingTimer } from '../lib/floorQueue';
+import { queueSections, speakingTimer } from '../lib/floorQueue';
 import { serverNow } from '../lib/meetingState';
 import { formatDuration } from '../lib/text';
 
@@ -16,7 +16,20 @@ export function FloorQueuePanel() {
   const now = useNow(500);
   const timer = holder && state ? speakingTimer(holder, serverNow(state, now)) : null;
   const agendaTitle = (itemId?: string) =>
-    state?.meeting.agenda.find((i) => i.id === itemId)?.title;
+    state?.meeting.agenda.find((i) => i.id === itemId)?.title ?? '';
+  const ended = state?.meeting.state === 'closed';
+  const currentItemId = state?.meeting.currentItemId;
+  // General remarks apart from the current item's requests; numbers stay the queue's order
+  // (what "next" follows).
+  const sections = queueSections(queue, currentItemId).map((sec) => ({
+    ...sec,
+    title:
+      sec.key === 'item'
+        ? `${t('floor.sectionItem')}: ${agendaTitle(currentItemId)}`
+        : sec.key === 'other'
+          ? t('floor.sectionOther')
+          : t('floor.sectionGeneral'),
+  }));
   return (
     <section className="panel floor" aria-labelledby="floor-title" data-testid="floor-panel">
       <h2 id="floor-title">{t('floor.queue')}</h2>
@@ -41,7 +54,7 @@ export function FloorQueuePanel() {
               type="button"
               className="btn btn-danger"
               data-testid="revoke-floor"
-              disabled={busy}
+              disabled={busy || ended}
               onClick={() => run(revoke)}
             >
               {t('floor.revoke')}
@@ -55,7 +68,7 @@ export function FloorQueuePanel() {
         type="button"
         className="btn btn-primary btn-block"
         data-testid="floor-next"
-        disabled={busy || queue.length === 0}
+        disabled={busy || ended || queue.length === 0}
         onClick={() => run(next)}
       >
         {t('floor.next')}
@@ -70,53 +83,63 @@ export function FloorQueuePanel() {
           {t('floor.queueEmpty')}
         </p>
       ) : (
-        <ol className="queue" data-testid="floor-queue">
-          {queue.map((r, i) => (
-            <li key={r.siteId} data-testid={`queue-entry-${r.siteId}`}>
-              <div className="queue-main">
-                <span className="queue-pos">{i + 1}</span>
-                <span>
-                  <strong>{r.siteName}</strong>
-                  <small className="muted">
-                    {' '}
-                    · {agendaTitle(r.itemId) ?? t('floor.requestGeneral')}
-                  </small>
-                </span>
-              </div>
-              <div className="btn-row">
-                <button
-                  type="button"
-                  className="btn btn-small btn-primary"
-                  data-testid={`grant-floor-${r.siteId}`}
-                  disabled={busy}
-                  onClick={() => run(() => grant(r.siteId))}
-                >
-                  {t('floor.grant')}
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  data-testid={`queue-up-${r.siteId}`}
-                  disabled={busy || i === 0}
-                  onClick={() => run(() => move(r.siteId, -1))}
-                  aria-label={`${t('floor.moveUp')} ${r.siteName}`}
-                >
-                  ▲
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  data-testid={`queue-down-${r.siteId}`}
-                  disabled={busy || i === queue.length - 1}
-                  onClick={() => run(() => move(r.siteId, 1))}
-                  aria-label={`${t('floor.moveDown')} ${r.siteName}`}
-                >
-                  ▼
-                </button>
-              </div>
-            </li>
+        <div className="queue-sections" data-testid="floor-queue">
+          {sections.map((sec) => (
+            <section
+              key={sec.key}
+              className="queue-section"
+              data-testid={`queue-section-${sec.key}`}
+            >
+              <h3>{sec.title}</h3>
+              <ol className="queue">
+                {sec.entries.map(({ r, i }) => (
+                  <li key={r.siteId} data-testid={`queue-entry-${r.siteId}`} data-section={sec.key}>
+                    <div className="queue-main">
+                      <span className="queue-pos">{i + 1}</span>
+                      <span>
+                        <strong>{r.siteName}</strong>
+                        {sec.key === 'other' && (
+                          <small className="muted"> · {agendaTitle(r.itemId)}</small>
+                        )}
+                      </span>
+                    </div>
+                    <div className="btn-row">
+                      <button
+                        type="button"
+                        className="btn btn-small btn-primary"
+                        data-testid={`grant-floor-${r.siteId}`}
+                        disabled={busy || ended}
+                        onClick={() => run(() => grant(r.siteId))}
+                      >
+                        {t('floor.grant')}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid={`queue-up-${r.siteId}`}
+                        disabled={busy || ended || i === 0}
+                        onClick={() => run(() => move(r.siteId, -1))}
+                        aria-label={`${t('floor.moveUp')} ${r.siteName}`}
+                      >
+                        ▲
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid={`queue-down-${r.siteId}`}
+                        disabled={busy || ended || i === queue.length - 1}
+                        onClick={() => run(() => move(r.siteId, 1))}
+                        aria-label={`${t('floor.moveDown')} ${r.siteName}`}
+                      >
+                        ▼
+                      </button>
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            </section>
           ))}
-        </ol>
+        </div>
       )}
     </section>
   );

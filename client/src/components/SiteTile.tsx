@@ -2,25 +2,34 @@ import type { AttendanceRow } from '@giaoban/shared';
 import { memo } from 'react';
 import { useConsumerTrack } from '../hooks/useConsumerTrack';
 import { useT } from '../hooks/useT';
+import type { PresenceKind } from '../lib/presence';
 import { VideoView } from './VideoView';
+
+export type SiteTileAction = 'grant' | 'mute' | 'askUnmute' | 'remove' | 'spotlight';
+
+const PRESENCE_LABEL = {
+  connected: 'tile.connected',
+  dropped: 'tile.dropped',
+  not_joined: 'tile.notJoined',
+  left: 'tile.left',
+} as const;
 
 export interface SiteTileProps {
   row: AttendanceRow;
+  presence: PresenceKind;
   requested: boolean;
   holder: boolean;
   speaking: boolean;
   spotlighted: boolean;
   observe: (el: HTMLElement | null) => (() => void) | undefined;
-  onAction: (
-    action: 'grant' | 'mute' | 'askUnmute' | 'remove' | 'spotlight',
-    row: AttendanceRow,
-  ) => void;
+  onAction: (action: SiteTileAction, row: AttendanceRow) => void;
   busy: boolean;
 }
 
 /** One site in the chair's grid: low-layer video, status in colour and words, moderation. */
 export const SiteTile = memo(function SiteTile({
   row,
+  presence,
   requested,
   holder,
   speaking,
@@ -48,6 +57,7 @@ export const SiteTile = memo(function SiteTile({
       data-site-id={row.siteId}
       data-testid={`site-tile-${row.siteId}`}
       data-connected={String(row.connected)}
+      data-presence={presence}
       data-speaking={String(speaking)}
       data-requested={String(requested)}
       data-holder={String(holder)}
@@ -56,8 +66,8 @@ export const SiteTile = memo(function SiteTile({
         {row.connected && row.media.video === 'live' ? (
           <VideoView track={track} label={row.name} testId={`site-video-${row.siteId}`} />
         ) : (
-          <div className="placeholder">
-            {row.connected ? t('tile.noVideo') : t('tile.disconnected')}
+          <div className={`placeholder presence-${presence}`}>
+            {row.connected ? t('tile.noVideo') : t(PRESENCE_LABEL[presence])}
           </div>
         )}
         <div className="tile-badges">
@@ -72,8 +82,11 @@ export const SiteTile = memo(function SiteTile({
         <strong className="tile-name" title={row.name}>
           {row.name}
         </strong>
-        <span className={`status-dot ${row.connected ? 'ok' : 'bad'}`}>
-          {row.connected ? t('tile.connected') : t('tile.disconnected')}
+        <span
+          className={`status-dot ${presence === 'connected' ? 'ok' : presence === 'dropped' ? 'bad' : 'idle'}`}
+          data-testid={`tile-presence-${row.siteId}`}
+        >
+          {t(PRESENCE_LABEL[presence])}
         </span>
         <span
           className={`mic ${micOn ? 'on' : 'off'}`}

@@ -96,7 +96,13 @@ export function useMediaDevices(profile: 'site' | 'chair', enabled = true): Medi
   }, []);
 
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled) {
+      // Disabled (e.g. the meeting ended): release the camera and microphone, light off.
+      for (const t of streamRef.current?.getTracks() ?? []) t.stop();
+      streamRef.current = null;
+      setStream(null);
+      return;
+    }
     if (!navigator.mediaDevices?.getUserMedia) {
       setError('notFound');
       return;

@@ -84,3 +84,31 @@ export function requestsForItem(
 ): number {
   return queue.filter((r) => r.itemId === itemId).length;
 }
+
+export type QueueSectionKey = 'item' | 'other' | 'general';
+
+/**
+ * The queue split for the chair: requests on the current agenda item, on other items, and general
+ * remarks (no item). Each entry keeps its place `i` in the whole queue; empty sections are left out.
+ */
+export function queueSections(
+  queue: readonly FloorRequest[],
+  currentItemId: string | undefined,
+): { key: QueueSectionKey; entries: { r: FloorRequest; i: number }[] }[] {
+  const by: Record<QueueSectionKey, { r: FloorRequest; i: number }[]> = {
+    item: [],
+    other: [],
+    general: [],
+  };
+  queue.forEach((r, i) => {
+    const key: QueueSectionKey = !r.itemId
+      ? 'general'
+      : r.itemId === currentItemId
+        ? 'item'
+        : 'other';
+    by[key].push({ r, i });
+  });
+  return (['item', 'other', 'general'] as const)
+    .filter((k) => by[k].length > 0)
+    .map((key) => ({ key, entries: by[key] }));
+}

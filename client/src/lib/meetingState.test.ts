@@ -189,4 +189,20 @@ describe('meeting state reducer', () => {
     ]);
     expect(countBoard(s.attendance).headcount).toBe(42);
   });
+
+  it("marks a removed site's row removed on the staff's board, not as a dropped line", () => {
+    const s = meetingState({
+      attendance: [
+        row('00004', 'Ba Đình', 'on_time', { connected: true }),
+        row('00008', 'Ngọc Hà', 'on_time', { connected: true }),
+      ],
+    });
+    const next = applyPush(s, 'moderation:removed', { siteId: '00004' }, 0);
+    expect(next.attendance.map((r) => [r.siteId, r.removed])).toEqual([
+      ['00004', true],
+      ['00008', false],
+    ]);
+    expect(next.removed).toBeNull();
+    expect(applyPush(s, 'moderation:removed', { siteId: '99999' }, 0)).toBe(s);
+  });
 });

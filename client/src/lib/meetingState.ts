@@ -71,6 +71,24 @@ function upsertRow(rows: AttendanceRow[], row: AttendanceRow): AttendanceRow[] {
   return next;
 }
 
+/**
+ * The connection intervals after a presence change, as the hub records them (a join opens one, a
+ * leave or drop closes the open one), so "not joined yet" stays true only for a site that never
+ * came, without waiting for the next attendance row.
+ */
+function presenceIntervals(
+  intervals: AttendanceRow['intervals'],
+  was: boolean,
+  now: boolean,
+  at: string,
+): AttendanceRow['intervals'] {
+  if (now && !was) return [...intervals, { joinAt: at }];
+  const last = intervals.at(-1);
+  if (!now && was && last && !last.leaveAt)
+    return [...intervals.slice(0, -1), { ...last, leaveAt: at }];
+  return intervals;
+}
+
 /** Applies one server push. Unknown or irrelevant events return the same object. */
 export function applyPush<E extends keyof ServerToClientEvents>(
   state: MeetingState,
@@ -96,7 +114,14 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       if (i < 0) return state;
       const row = state.attendance[i]!;
       const attendance = state.attendance.slice();
-      attendance[i] = { ...row, connected: p.connected, media: p.media, micAllowed: p.micAllowed };
+      attendance[i] = {
+        ...row,
+        connected: p.connected,
+        media: p.media,
+        micAllowed: p.micAllowed,
+        intervals: presenceIntervals(row.intervals, row.connected, p.connected, p.at),
+        ...('presence' in p ? { presence: p.presence } : {}),
+      };
       return { ...state, attendance };
     }
     case 'attendance:updated':
@@ -132,8 +157,17 @@ export function applyPush<E extends keyof ServerToClientEvents>(
     }
     case 'moderation:removed': {
       const p = payload as Payload<'moderation:removed'>;
-      if (p.siteId !== state.you.siteId) return state;
-      return { ...state, removed: p.reason ? { reason: p.reason } : {} };
+      if (p.siteId === state.you.siteId)
+        return { ...state, removed: p.reason ? { reason: p.reason } : {} };
+      // Staff: the row stays on the board (it was invited) but leaves the chair's grid and the
+      // "connected n/N" count, instead of reading as a dropped line.
+      if (!state.attendance.some((r) => r.siteId === p.siteId)) return state;
+      return {
+        ...state,
+        attendance: state.attendance.map((r) =>
+          r.siteId === p.siteId ? { ...r, removed: true } : r,
+        ),
+      };
     }
     case 'mic:allowed': {
       const p = payload as Payload<'mic:allowed'>;

@@ -15,15 +15,53 @@ export function mayOpenMic(state: MeetingState | null): boolean {
   return state.micAllowed;
 }
 
-/**
- * After the hub's `mic:allowed`: open the mic by itself only for a site that holds the floor
- * (granted, or asked to unmute while holding it) and is allowed to talk now.
- */
-export function shouldAutoOpenMic(state: MeetingState): boolean {
+/** This site holds the floor in `state`. */
+export function holdsFloor(state: MeetingState): boolean {
   return (
     state.you.role === 'site' &&
-    state.micAllowed &&
     state.you.siteId !== undefined &&
     state.floor.holder?.siteId === state.you.siteId
   );
+}
+
+/** The floor was granted to this site between `prev` and `next` (a new grant, not the same one). */
+export function floorGrantedToMe(prev: MeetingState, next: MeetingState): boolean {
+  if (!holdsFloor(next)) return false;
+  return !holdsFloor(prev) || prev.floor.holder?.grantedAt !== next.floor.holder?.grantedAt;
+}
+
+/**
+ * Whether the client will open the site's mic by itself, step by step over the pushes. The wish
+ * to talk (`pending`) comes from the floor being granted (the site asked to speak) or from the
+ * user's own click (accepting the chair's ask-to-unmute); it is fulfilled once the hub allows the
+ * mic, and dropped with the floor or on a mute. Ask-to-unmute alone never opens it: the site sees
+ * the chair's request and clicks once (the decision of #8).
+ */
+export function stepMicWish(
+  prev: MeetingState,
+  next: MeetingState,
+  pending: boolean,
+): { pending: boolean; open: boolean } {
+  let wish = pending;
+  if (floorGrantedToMe(prev, next)) wish = true;
+  else if (holdsFloor(prev) && !holdsFloor(next)) wish = false;
+  if (next.mutedAt !== prev.mutedAt) wish = false;
+  if (wish && next.micAllowed) return { pending: false, open: true };
+  return { pending: wish, open: false };
+}
+
+export type MicLabelKey =
+  | 'media.mic.open'
+  | 'media.mic.closed'
+  | 'media.mic.closedByServer'
+  | 'media.mic.mutedByChair'
+  | 'media.mic.askedToUnmute';
+
+/** What the site's mic line says: the state the hub enforces, in the site's own terms. */
+export function micLabel(state: MeetingState, micOn: boolean): MicLabelKey {
+  if (micOn) return 'media.mic.open';
+  if (state.askedToUnmute) return 'media.mic.askedToUnmute';
+  if (state.micAllowed) return 'media.mic.closed';
+  // Holding the floor but not allowed: the chair muted it (mute one or mute all).
+  return holdsFloor(state) ? 'media.mic.mutedByChair' : 'media.mic.closedByServer';
 }

@@ -5,7 +5,8 @@ function makeTiles(n: number): TileInfo[] {
   return Array.from({ length: n }, (_, i) => ({
     siteId: String(i).padStart(5, '0'),
     name: `Phường Số ${i}`,
-    connected: i % 10 !== 0, // 0, 10, 20… disconnected
+    connected: i % 10 !== 0, // 0, 10, 20… dropped
+    presence: i % 10 !== 0 ? ('connected' as const) : ('dropped' as const),
     hasVideo: i % 7 !== 0, // 0, 7, 14… no video
     requestedFloor: i % 25 === 3, // 3, 28, 53…
   }));
@@ -50,6 +51,7 @@ describe('tile filters', () => {
       siteId: 'a',
       name: 'Phường Hoàn Kiếm',
       connected: true,
+      presence: 'connected',
       hasVideo: true,
       requestedFloor: true,
     },
@@ -57,18 +59,51 @@ describe('tile filters', () => {
       siteId: 'b',
       name: 'Phường Đống Đa',
       connected: true,
+      presence: 'connected',
       hasVideo: false,
       requestedFloor: false,
     },
-    { siteId: 'c', name: 'Xã Sóc Sơn', connected: false, hasVideo: false, requestedFloor: false },
-    { siteId: 'd', name: 'Phường Ba Đình', connected: true, hasVideo: true, requestedFloor: false },
+    {
+      siteId: 'c',
+      name: 'Xã Sóc Sơn',
+      connected: false,
+      presence: 'dropped',
+      hasVideo: false,
+      requestedFloor: false,
+    },
+    {
+      siteId: 'd',
+      name: 'Phường Ba Đình',
+      connected: true,
+      presence: 'connected',
+      hasVideo: true,
+      requestedFloor: false,
+    },
+    {
+      siteId: 'e',
+      name: 'Xã Ba Vì',
+      connected: false,
+      presence: 'not_joined',
+      hasVideo: false,
+      requestedFloor: false,
+    },
+    {
+      siteId: 'f',
+      name: 'Xã Minh Châu',
+      connected: false,
+      presence: 'left',
+      hasVideo: false,
+      requestedFloor: false,
+    },
   ];
 
-  it('filters requested / no video / disconnected', () => {
+  it('filters requested / no video, and tells dropped, not joined yet and left apart', () => {
     expect(filterTiles(tiles, '', 'requested').map((t) => t.siteId)).toEqual(['a']);
-    // A disconnected site is listed under "disconnected", not "no video".
+    // A site that is not connected is listed by why, not under "no video".
     expect(filterTiles(tiles, '', 'noVideo').map((t) => t.siteId)).toEqual(['b']);
-    expect(filterTiles(tiles, '', 'disconnected').map((t) => t.siteId)).toEqual(['c']);
+    expect(filterTiles(tiles, '', 'dropped').map((t) => t.siteId)).toEqual(['c']);
+    expect(filterTiles(tiles, '', 'notJoined').map((t) => t.siteId)).toEqual(['e']);
+    expect(filterTiles(tiles, '', 'left').map((t) => t.siteId)).toEqual(['f']);
   });
 
   it('searches names with or without diacritics', () => {
@@ -79,6 +114,13 @@ describe('tile filters', () => {
   });
 
   it('counts each filter for the badges', () => {
-    expect(countTileFilters(tiles)).toEqual({ all: 4, requested: 1, noVideo: 1, disconnected: 1 });
+    expect(countTileFilters(tiles)).toEqual({
+      all: 6,
+      requested: 1,
+      noVideo: 1,
+      dropped: 1,
+      notJoined: 1,
+      left: 1,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { PresenceKind } from './presence';
 import { matchesSearch } from './text';
 
 /** What the chair's grid needs to know about one site; built from the meeting snapshot. */
@@ -5,11 +6,20 @@ export interface TileInfo {
   readonly siteId: string;
   readonly name: string;
   readonly connected: boolean;
+  /** Not joined yet / connected / dropped / left (see presence.ts). */
+  readonly presence: PresenceKind;
   readonly hasVideo: boolean;
   readonly requestedFloor: boolean;
 }
 
-export const TILE_FILTERS = ['all', 'requested', 'noVideo', 'disconnected'] as const;
+export const TILE_FILTERS = [
+  'all',
+  'requested',
+  'noVideo',
+  'dropped',
+  'notJoined',
+  'left',
+] as const;
 export type TileFilter = (typeof TILE_FILTERS)[number];
 
 export const DEFAULT_PAGE_SIZE = 24;
@@ -42,8 +52,14 @@ export function tilePassesFilter(tile: TileInfo, filter: TileFilter): boolean {
       // A disconnected site has no video either, but the chair looks for connected sites whose
       // camera is off; those are the ones to phone.
       return tile.connected && !tile.hasVideo;
-    case 'disconnected':
-      return !tile.connected;
+    // The three ways of being absent are told apart: the chair phones a dropped ward at once,
+    // waits for one not joined yet, and knows one that left.
+    case 'dropped':
+      return tile.presence === 'dropped';
+    case 'notJoined':
+      return tile.presence === 'not_joined';
+    case 'left':
+      return tile.presence === 'left';
   }
 }
 
@@ -74,7 +90,7 @@ export function paginateTiles<T extends TileInfo>(
 
 /** Counts for the filter buttons' badges. */
 export function countTileFilters(tiles: readonly TileInfo[]): Record<TileFilter, number> {
-  const counts: Record<TileFilter, number> = { all: 0, requested: 0, noVideo: 0, disconnected: 0 };
+  const counts = Object.fromEntries(TILE_FILTERS.map((f) => [f, 0])) as Record<TileFilter, number>;
   for (const t of tiles) {
     for (const f of TILE_FILTERS) if (tilePassesFilter(t, f)) counts[f]++;
   }

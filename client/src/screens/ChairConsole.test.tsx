@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   clickWhenEnabled,
   fakeSession,
+  meeting,
   meetingState,
   noDevices,
   renderWith,
@@ -13,16 +14,22 @@ import { ChairConsole } from './ChairConsole';
 
 afterEach(cleanup);
 
-// 126 wards: every 10th disconnected, every 7th (connected) without video.
+// 126 wards: every 10th not connected (every 20th never joined, the others dropped), every 7th
+// (connected) without video.
+const joinAt = '2026-11-26T08:00:00.000Z';
 const rows = Array.from({ length: 126 }, (_, i) => {
   const code = String(i + 1).padStart(5, '0');
   const connected = i % 10 !== 0;
+  const neverJoined = i % 20 === 0;
   return row(
     code,
     i === 5 ? 'Phường Hoàn Kiếm' : `Xã Số ${i + 1}`,
     connected ? 'on_time' : 'absent_without_reason',
     {
       connected,
+      intervals: neverJoined
+        ? []
+        : [connected ? { joinAt } : { joinAt, leaveAt: '2026-11-26T08:10:00.000Z' }],
       media: { audio: 'paused', video: connected && i % 7 !== 0 ? 'live' : 'none' },
     },
   );
@@ -42,7 +49,7 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('filters disconnected, no video and requested, with counts on the buttons', () => {
+  it('filters dropped, not joined yet, no video and requested, with counts on the buttons', () => {
     const queue = [request('00002', 'Xã Số 2'), request('00003', 'Xã Số 3')];
     const fake = fakeSession(
       meetingState({
@@ -51,8 +58,12 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
       }),
     );
     renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
-    fireEvent.click(screen.getByTestId('tile-filter-disconnected'));
-    expect(tiles()).toHaveLength(13);
+    fireEvent.click(screen.getByTestId('tile-filter-dropped'));
+    expect(tiles()).toHaveLength(6);
+    expect(tiles().every((t) => t.dataset.presence === 'dropped')).toBe(true);
+    fireEvent.click(screen.getByTestId('tile-filter-notJoined'));
+    expect(tiles()).toHaveLength(7);
+    expect(screen.getByTestId('tile-filter-notJoined').textContent).toContain('7');
     expect(tiles().every((t) => t.dataset.connected === 'false')).toBe(true);
     fireEvent.click(screen.getByTestId('tile-filter-noVideo'));
     expect(tiles().every((t) => t.dataset.connected === 'true')).toBe(true);
@@ -86,6 +97,7 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     await clickWhenEnabled('tile-grant-00003');
     await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:grant', { siteId: '00003' }));
     await clickWhenEnabled('mute-all');
+    fireEvent.click(within(screen.getByTestId('confirm-mute-all')).getByTestId('confirm-ok'));
     await waitFor(() => expect(fake.act).toHaveBeenCalledWith('moderation:muteAll', {}));
     await clickWhenEnabled('lock-meeting');
     await waitFor(() => expect(fake.act).toHaveBeenCalledWith('moderation:lock', { locked: true }));
@@ -149,5 +161,103 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     await waitFor(() =>
       expect(fake.act).toHaveBeenCalledWith('agenda:reorder', { itemIds: ['i2', 'i1'] }),
     );
+  });
+
+  it('never calls a ward that never joined "disconnected", and shows connected 113/126 with the missing list', () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    // Site 00001 never joined, 00011 dropped.
+    expect(screen.getByTestId('tile-presence-00001').textContent).toBe('Chưa vào họp');
+    expect(screen.getByTestId('tile-presence-00011').textContent).toBe('Mất kết nối');
+    expect(screen.getByTestId('site-tile-00001').textContent).not.toContain('Mất kết nối');
+    expect(screen.getByTestId('connected-count').textContent).toBe('Đã kết nối 113/126');
+    fireEvent.click(screen.getByTestId('missing-sites-toggle'));
+    expect(screen.getByTestId('missing-sites-toggle').textContent).toContain('13');
+    expect(screen.getByTestId('missing-dropped').textContent).toContain('Mất kết nối (6)');
+    expect(screen.getByTestId('missing-notJoined').textContent).toContain('Chưa vào họp (7)');
+    expect(screen.getByTestId('missing-notJoined').textContent).toContain('Xã Số 21');
+  });
+
+  it('asks before mute all, remove and close; "cancel" sends nothing', async () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    await clickWhenEnabled('mute-all');
+    fireEvent.click(within(screen.getByTestId('confirm-mute-all')).getByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-mute-all')).toBeNull());
+    await clickWhenEnabled('remove-00002');
+    const dialog = screen.getByTestId('confirm-remove');
+    expect(dialog.textContent).toContain('Xã Số 2');
+    fireEvent.click(within(dialog).getByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-remove')).toBeNull());
+    expect(fake.act).not.toHaveBeenCalled();
+    await clickWhenEnabled('remove-00002');
+    fireEvent.click(within(screen.getByTestId('confirm-remove')).getByTestId('confirm-ok'));
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('moderation:remove', { siteId: '00002' }),
+    );
+    // Ending the meeting from "in session": one click, one confirmation, adjourn then close.
+    await clickWhenEnabled('transition-closed');
+    expect(screen.getByTestId('confirm-close').textContent).toContain('Kết thúc cuộc họp?');
+    fireEvent.click(within(screen.getByTestId('confirm-close')).getByTestId('confirm-ok'));
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('meeting:transition', { to: 'closed' }),
+    );
+    const transitions = fake.act.mock.calls.filter((c) => c[0] === 'meeting:transition');
+    expect(transitions.map((c) => c[1])).toEqual([{ to: 'adjourned' }, { to: 'closed' }]);
+  });
+
+  it('disables the controls that no longer apply once the meeting is closed', () => {
+    const fake = fakeSession(
+      meetingState({ attendance: rows, meeting: meeting({ state: 'closed' }) }),
+    );
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    for (const id of ['mute-all', 'lock-meeting', 'share-screen', 'rollcall-start', 'mute-00002']) {
+      expect((screen.getByTestId(id) as HTMLButtonElement).disabled, id).toBe(true);
+    }
+    expect(screen.getByTestId('chair-ended').textContent).toContain('Cuộc họp đã kết thúc');
+    expect(screen.queryByTestId('transition-closed')).toBeNull();
+  });
+
+  it("shows the holder's camera as off in the spotlight, not its last frame as speaking", () => {
+    const grantedAt = new Date().toISOString();
+    const fake = fakeSession(
+      meetingState({
+        attendance: rows,
+        floor: {
+          holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
+          queue: [],
+          spotlight: { kind: 'chair' },
+        },
+        producers: [
+          {
+            producerId: 'p3',
+            peerId: 'site:00003:sock',
+            kind: 'video',
+            source: 'camera',
+            paused: false,
+          },
+        ],
+      }),
+    );
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    expect(screen.getByTestId('video-spotlight-tile').dataset.video).toBe('waiting');
+    act(() =>
+      fake.push({
+        producers: [
+          {
+            producerId: 'p3',
+            peerId: 'site:00003:sock',
+            kind: 'video',
+            source: 'camera',
+            paused: true,
+          },
+        ],
+      }),
+    );
+    expect(screen.getByTestId('video-spotlight-tile').dataset.video).toBe('cameraOff');
+    expect(screen.getByTestId('video-spotlight-placeholder').textContent).toContain(
+      'Xã Số 3 đã tắt máy quay',
+    );
+    expect(screen.getByTestId('video-spotlight').dataset.hasTrack).toBe('false');
   });
 });

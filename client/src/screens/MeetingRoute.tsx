@@ -9,6 +9,7 @@ import { errorMessage } from '../hooks/useAction';
 import { useAuth } from '../hooks/useAuth';
 import { useMediaDevices } from '../hooks/useMediaDevices';
 import { navigate } from '../hooks/useRoute';
+import { useSessionOver } from '../hooks/useSessionOver';
 import { useT } from '../hooks/useT';
 import { MeetingSession } from '../session/MeetingSession';
 import { ChairConsole } from './ChairConsole';
@@ -27,8 +28,10 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   const session = useAuth();
   const role = session?.grant.role ?? 'observer';
   const produces = role === 'site' || role === 'chair' || role === 'admin';
-  const devices = useMediaDevices(role === 'site' ? 'site' : 'chair', produces);
   const [meeting, setMeeting] = useState<MeetingSession | null>(null);
+  // Once the meeting is over for this browser (ended, removed), the camera and mic are released.
+  const over = useSessionOver(meeting);
+  const devices = useMediaDevices(role === 'site' ? 'site' : 'chair', produces && !over);
   // The language may change while connected; the session must not restart for that.
   const tRef = useRef(t);
   tRef.current = t;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   clickWhenEnabled,
   fakeSession,
+  meeting,
   meetingState,
   noDevices,
   renderWith,
@@ -134,5 +135,169 @@ describe('SiteView', { timeout: 30_000 }, () => {
       }),
     );
     expect(tile()).toContain('Đang phát biểu: Phường Giảng Võ');
+  });
+
+  const holderAt = (agoMs: number, limitSeconds = 300) => {
+    const grantedAt = new Date(Date.now() - agoMs).toISOString();
+    return {
+      siteId: '00004',
+      siteName: 'Phường Ba Đình',
+      grantedAt,
+      limitSeconds,
+      endsAt: new Date(Date.parse(grantedAt) + limitSeconds * 1000).toISOString(),
+    };
+  };
+
+  it('shows the speaking site its countdown, with a warning before the limit', () => {
+    const fake = fakeSession(
+      siteState({
+        micAllowed: true,
+        floor: {
+          holder: holderAt(60_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    const countdown = () => screen.getByTestId('speaking-countdown');
+    expect(countdown().dataset.state).toBe('ok');
+    expect(countdown().textContent).toMatch(/Thời gian còn lại: 4:0\d/);
+    act(() =>
+      fake.push({
+        floor: {
+          holder: holderAt(255_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+        },
+      }),
+    );
+    expect(countdown().dataset.state).toBe('warning');
+    expect(countdown().textContent).toMatch(/Sắp hết giờ — còn 0:4\d/);
+    expect(countdown().getAttribute('role')).toBe('alert');
+  });
+
+  it('counts down in server time, not the local clock', () => {
+    const fake = fakeSession(
+      siteState({
+        micAllowed: true,
+        // The local clock is 2 minutes behind the hub: 4:00 left by the hub, not 6:00.
+        serverOffsetMs: 120_000,
+        floor: {
+          holder: holderAt(-60_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.getByTestId('speaking-countdown').textContent).toMatch(/còn lại: 4:0\d/);
+  });
+
+  it('tells a floor holder muted by the chair that the chair muted it, not that it lacks the floor', () => {
+    const fake = fakeSession(
+      siteState({
+        micAllowed: false,
+        mutedAt: Date.now(),
+        floor: {
+          holder: holderAt(10_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    const text = screen.getByTestId('mic-state').textContent ?? '';
+    expect(text).toContain('Chủ trì đã tắt micrô');
+    expect(text).not.toContain('chỉ mở khi được phát biểu');
+  });
+
+  it('asks the site to accept an ask-to-unmute with one click, and never opens the mic itself', async () => {
+    const fake = fakeSession(
+      siteState({
+        micAllowed: false,
+        floor: {
+          holder: holderAt(10_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.queryByTestId('asked-to-unmute')).toBeNull();
+    act(() => fake.push({ askedToUnmute: true }));
+    const prompt = screen.getByTestId('asked-to-unmute');
+    expect(prompt.textContent).toContain('Chủ trì đề nghị điểm cầu phát biểu');
+    expect(fake.session.setMic).not.toHaveBeenCalled();
+    expect(fake.session.acceptUnmute).not.toHaveBeenCalled();
+    await clickWhenEnabled('accept-unmute');
+    await waitFor(() => expect(fake.session.acceptUnmute).toHaveBeenCalledTimes(1));
+  });
+
+  it('files a general remark under no item, and defaults to the item being discussed', async () => {
+    const fake = fakeSession(siteState({ meeting: meeting({ currentItemId: 'i2' }) }));
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    const select = screen.getByTestId('request-floor-item') as HTMLSelectElement;
+    expect(select.value).toBe('i2');
+    expect(select.selectedOptions[0]!.textContent).toBe('Báo cáo kinh tế (đang thảo luận)');
+    fireEvent.change(select, { target: { value: '' } });
+    await clickWhenEnabled('request-floor');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('floor:request', {}));
+  });
+
+  it('shows the end screen when the meeting closes, and the removed screen when removed', () => {
+    const fake = fakeSession(siteState());
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.getByTestId('request-floor')).toBeTruthy();
+    act(() =>
+      fake.push({
+        meeting: meeting({
+          state: 'closed',
+          transitions: [
+            { from: 'adjourned', to: 'closed', at: '2026-11-26T03:30:00.000Z', by: 'acc_chair' },
+          ],
+        }),
+      }),
+    );
+    const end = screen.getByTestId('meeting-ended');
+    expect(end.dataset.reason).toBe('ended');
+    expect(end.textContent).toContain('Cuộc họp đã kết thúc');
+    // Vietnamese date and time (Asia/Ho_Chi_Minh is not assumed: the time is in the browser's zone).
+    expect(end.textContent).toMatch(/Kết thúc lúc .*26\/11\/2026/);
+    expect(screen.queryByTestId('request-floor')).toBeNull();
+    expect(screen.queryByTestId('video-chair')).toBeNull();
+    cleanup();
+    const removed = fakeSession(siteState({ removed: {} }));
+    renderWith(<SiteView devices={noDevices} />, { session: removed.session });
+    expect(screen.getByTestId('meeting-ended').dataset.reason).toBe('removed');
+    expect(screen.getByTestId('meeting-ended').textContent).toContain('được mời rời cuộc họp');
+  });
+
+  it("shows the speaker's camera as off for the other sites, not its frozen last frame", () => {
+    const grantedAt = new Date().toISOString();
+    const fake = fakeSession(
+      siteState({
+        floor: {
+          holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00025' },
+          spotlightSiteName: 'Phường Giảng Võ',
+        },
+        producers: [
+          {
+            producerId: 'v25',
+            peerId: 'site:00025:s',
+            kind: 'video',
+            source: 'camera',
+            paused: true,
+          },
+        ],
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.getByTestId('video-spotlight-tile').dataset.video).toBe('cameraOff');
+    expect(screen.getByTestId('video-spotlight-placeholder').textContent).toContain(
+      'Phường Giảng Võ đã tắt máy quay',
+    );
   });
 });

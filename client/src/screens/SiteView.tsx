@@ -1,25 +1,37 @@
 import { useState } from 'react';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { Header } from '../components/Header';
+import { MeetingEnded } from '../components/MeetingEnded';
 import { QualityIndicator } from '../components/QualityIndicator';
 import { RollCallPrompt } from '../components/RollCallPrompt';
+import { SpeakingCountdown } from '../components/SpeakingCountdown';
+import { StageVideo } from '../components/StageVideo';
+import { UnmutePrompt } from '../components/UnmutePrompt';
 import { VideoView } from '../components/VideoView';
 import { useAction } from '../hooks/useAction';
-import { useConsumerTrack } from '../hooks/useConsumerTrack';
 import { useFloor } from '../hooks/useFloor';
 import type { MediaDevicesState } from '../hooks/useMediaDevices';
 import { useMeeting } from '../hooks/useMeeting';
 import { useT } from '../hooks/useT';
+import { micLabel } from '../lib/micPolicy';
 import { type PeerRef, parsePeerId } from '../lib/peers';
+
+/** The agenda choice "general remark" (no item). */
+const GENERAL = '';
 
 /** The ward site's screen: the chair large, the floor holder spotlighted, slides, agenda, floor. */
 export function SiteView({ devices }: { devices: MediaDevicesState }) {
   const t = useT();
-  const { state, local, session } = useMeeting();
+  const { state, local, session, connection } = useMeeting();
   const floor = useFloor();
   const action = useAction();
-  const [itemId, setItemId] = useState<string>('');
+  // null: not chosen, so the current item; GENERAL: a general remark, never filed under an item.
+  const [itemChoice, setItemChoice] = useState<string | null>(null);
   if (!state) return null;
+  if (connection.status === 'removed' || state.removed)
+    return <MeetingEnded meeting={state.meeting} reason="removed" />;
+  if (connection.status === 'ended' || state.meeting.state === 'closed')
+    return <MeetingEnded meeting={state.meeting} reason="ended" />;
   const chairPeer: PeerRef = { accountId: state.meeting.chairId };
   const spotlightPeer: PeerRef | null =
     floor.spotlightSiteId && floor.spotlightSiteId !== state.you.siteId
@@ -40,12 +52,12 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
       : 'media.spotlightSite',
     { name: floor.spotlightName ?? floor.spotlightSiteId ?? '' },
   );
-  const micText = local.micOn
-    ? t('media.mic.open')
-    : state.micAllowed
-      ? t('media.mic.closed')
-      : t('media.mic.closedByServer');
+  const micText = t(micLabel(state, local.micOn));
   const items = state.meeting.agenda.filter((i) => !i.endedAt);
+  const currentItemId = state.meeting.currentItemId;
+  const chosenItem =
+    itemChoice ?? (items.some((i) => i.id === currentItemId) ? currentItemId! : GENERAL);
+  const canRequest = state.meeting.state === 'open' || state.meeting.state === 'in_session';
 
   return (
     <div className="page site-view">
@@ -55,18 +67,17 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
       <main id="main" className="site-layout">
         <div className="stage">
           <StageVideo
-            peerId={chairPeer}
-            source="camera"
-            label={t('media.chair')}
+            peer={chairPeer}
+            name={state.chair.name}
             caption={`${t('media.chair')}: ${state.chair.name}`}
+            waitingText={t('media.waitingChair')}
             testId="video-chair"
             large
           />
           {spotlightPeer && (
             <StageVideo
-              peerId={spotlightPeer}
-              source="camera"
-              label={spotlightCaption}
+              peer={spotlightPeer}
+              name={floor.spotlightName ?? floor.spotlightSiteId ?? ''}
               caption={spotlightCaption}
               testId="video-spotlight"
               highlight
@@ -74,63 +85,29 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
           )}
           {screenPeer && (
             <StageVideo
-              peerId={screenPeer}
+              peer={screenPeer}
               source="screen"
-              label={t('media.screen')}
+              name={t('media.screen')}
               caption={t('media.screen')}
               testId="video-screen"
             />
           )}
         </div>
         <aside className="side">
+          <UnmutePrompt />
           <RollCallPrompt />
-          <section className="panel self" aria-labelledby="self-title">
-            <h2 id="self-title">{t('media.self')}</h2>
-            <VideoView
-              track={devices.videoTrack}
-              mirror
-              testId="self-preview"
-              label={t('media.self')}
-              className="self-video"
-            />
-            <div
-              className={`mic-state ${local.micOn ? 'on' : 'off'}`}
-              data-testid="mic-state"
-              data-mic={local.micOn ? 'on' : 'off'}
-              data-allowed={String(state.micAllowed)}
-            >
-              {micText}
-            </div>
-            {state.askedToUnmute && !local.micOn && (
-              <p className="notice" role="alert" data-testid="asked-to-unmute">
-                {t('media.mic.askedToUnmute')}
-              </p>
-            )}
-            <div className="btn-row">
-              <button
-                type="button"
-                className={`btn btn-large ${local.micOn ? 'btn-danger' : 'btn-primary'}`}
-                data-testid="toggle-mic"
-                disabled={!local.micOn && !state.micAllowed}
-                onClick={() => void action.run(() => session.setMic(!local.micOn))}
-              >
-                {local.micOn ? t('media.mic.mute') : t('media.mic.unmute')}
-              </button>
-              <button
-                type="button"
-                className="btn btn-large"
-                data-testid="toggle-camera"
-                onClick={() => void action.run(() => session.setCamera(!local.cameraOn))}
-              >
-                {local.cameraOn ? t('media.camera.on') : t('media.camera.off')}
-              </button>
-            </div>
-          </section>
           <section className="panel floor-request" aria-labelledby="floor-req-title">
             <h2 id="floor-req-title">{t('floor.request')}</h2>
-            {floor.iHaveFloor ? (
-              <p className="status-strong ok" data-testid="floor-status" data-state="holder">
-                {t('floor.youHaveFloor')}
+            {floor.iHaveFloor && floor.holder ? (
+              <>
+                <p className="status-strong ok" data-testid="floor-status" data-state="holder">
+                  {t('floor.youHaveFloor')}
+                </p>
+                <SpeakingCountdown holder={floor.holder} />
+              </>
+            ) : !canRequest ? (
+              <p className="muted" data-testid="floor-status" data-state="closed">
+                {t('floor.notNow')}
               </p>
             ) : floor.myPlace !== null ? (
               <>
@@ -157,16 +134,18 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
                 <label>
                   {t('floor.requestOn')}
                   <select
-                    value={itemId}
-                    onChange={(e) => setItemId(e.target.value)}
+                    value={chosenItem}
+                    onChange={(e) => setItemChoice(e.target.value)}
                     data-testid="request-floor-item"
                   >
-                    <option value="">{t('floor.requestGeneral')}</option>
                     {items.map((i) => (
                       <option key={i.id} value={i.id}>
-                        {i.title}
+                        {i.id === currentItemId
+                          ? t('floor.currentItem', { title: i.title })
+                          : i.title}
                       </option>
                     ))}
+                    <option value={GENERAL}>{t('floor.requestGeneral')}</option>
                   </select>
                 </label>
                 <button
@@ -177,7 +156,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
                   disabled={action.busy}
                   onClick={() =>
                     void action.run(() =>
-                      floor.request(itemId || state.meeting.currentItemId || undefined),
+                      floor.request(chosenItem === GENERAL ? undefined : chosenItem),
                     )
                   }
                 >
@@ -191,42 +170,46 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
               </p>
             )}
           </section>
+          <section className="panel self" aria-labelledby="self-title">
+            <h2 id="self-title">{t('media.self')}</h2>
+            <VideoView
+              track={devices.videoTrack}
+              mirror
+              testId="self-preview"
+              label={t('media.self')}
+              className="self-video"
+            />
+            <div
+              className={`mic-state ${local.micOn ? 'on' : 'off'}`}
+              data-testid="mic-state"
+              data-mic={local.micOn ? 'on' : 'off'}
+              data-allowed={String(state.micAllowed)}
+            >
+              {micText}
+            </div>
+            <div className="btn-row">
+              <button
+                type="button"
+                className={`btn btn-large ${local.micOn ? 'btn-danger' : 'btn-primary'}`}
+                data-testid="toggle-mic"
+                disabled={!local.micOn && !state.micAllowed}
+                onClick={() => void action.run(() => session.setMic(!local.micOn))}
+              >
+                {local.micOn ? t('media.mic.mute') : t('media.mic.unmute')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="toggle-camera"
+                onClick={() => void action.run(() => session.setCamera(!local.cameraOn))}
+              >
+                {local.cameraOn ? t('media.camera.on') : t('media.camera.off')}
+              </button>
+            </div>
+          </section>
           <AgendaPanel />
         </aside>
       </main>
     </div>
-  );
-}
-
-function StageVideo({
-  peerId,
-  source,
-  label,
-  caption,
-  testId,
-  large = false,
-  highlight = false,
-}: {
-  peerId: PeerRef;
-  source: string;
-  label: string;
-  caption: string;
-  testId: string;
-  large?: boolean;
-  highlight?: boolean;
-}) {
-  const t = useT();
-  const track = useConsumerTrack(peerId, source);
-  return (
-    <figure
-      className={`stage-video ${large ? 'large' : ''} ${highlight ? 'highlight' : ''}`}
-      data-testid={`${testId}-tile`}
-    >
-      <VideoView track={track} testId={testId} label={label} />
-      {!track && (
-        <div className="placeholder">{large ? t('media.waitingChair') : t('media.noVideo')}</div>
-      )}
-      <figcaption data-testid={`${testId}-caption`}>{caption}</figcaption>
-    </figure>
   );
 }

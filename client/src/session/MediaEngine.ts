@@ -2,7 +2,7 @@ import type { MediaSource, Role } from '@giaoban/shared';
 import type { ReconnectPolicy } from '../lib/backoff';
 import { Emitter } from '../lib/Emitter';
 import type { MeetingState } from '../lib/meetingState';
-import { mayOpenMic, shouldAutoOpenMic } from '../lib/micPolicy';
+import { mayOpenMic, stepMicWish } from '../lib/micPolicy';
 import { MediaSession, type SelectedPair } from './MediaSession';
 import { inboundStats, mediaDebug } from './mediaDebug';
 import { qualityLevel } from './quality';
@@ -64,6 +64,10 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #reconcileChain: Promise<void> = Promise.resolve();
   #reconcileQueued = false;
+  /** Media ended for good (the meeting closed): nothing starts again. */
+  #shutDown = false;
+  /** The site wants its mic open as soon as the hub allows it (see `stepMicWish`). */
+  #micWish = false;
 
   constructor(host: MediaEngineHost) {
     super();
@@ -95,6 +99,7 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
     mic: MediaStreamTrack | null;
     camera: MediaStreamTrack | null;
   }): Promise<void> {
+    if (this.#shutDown) return;
     this.#tracks.mic = tracks.mic;
     this.#tracks.camera = tracks.camera;
     if (!this.canProduce()) return;
@@ -104,6 +109,7 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
 
   /** Replaces a device (camera/mic switch) without renegotiation. */
   async replaceTrack(source: 'mic' | 'camera', track: MediaStreamTrack | null): Promise<void> {
+    if (this.#shutDown) return;
     if (this.#tracks[source] === track && (!track || this.#media?.producer(source))) return;
     this.#tracks[source] = track;
     const media = this.#media;
@@ -162,6 +168,7 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
 
   /** Starts receiving (the meeting screen is shown). */
   async receive(): Promise<void> {
+    if (this.#shutDown) return;
     this.#receiving = true;
     await this.#ensureMedia();
     this.queueReconcile();
@@ -202,9 +209,32 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
 
   // --- the hub's word -----------------------------------------------------------------------------
 
-  /** A push, after the session applied it to the state (`next`). */
-  onPush<E extends S2CEventName>(event: E, payload: S2CPayload<E>, next: MeetingState): void {
+  /**
+   * The user accepted the chair's ask-to-unmute: open the mic once the hub allows it (at once if
+   * it already does).
+   */
+  async acceptUnmute(): Promise<void> {
+    const state = this.#host.state();
+    if (state && mayOpenMic(state)) {
+      this.#micWish = false;
+      await this.setMic(true);
+      return;
+    }
+    this.#micWish = true;
+  }
+
+  /** A push, after the session applied it to the state (`prev` → `next`). */
+  onPush<E extends S2CEventName>(
+    event: E,
+    payload: S2CPayload<E>,
+    prev: MeetingState,
+    next: MeetingState,
+  ): void {
     const media = this.#media;
+    const wish = stepMicWish(prev, next, this.#micWish);
+    this.#micWish = wish.pending;
+    // Given the floor (or accepted the chair's ask): open the mic, once, now the hub allows it.
+    if (wish.open && this.#tracks.mic) void this.setMic(true).catch(() => {});
     switch (event) {
       case 'media:producerClosed':
         media?.dropByProducer((payload as S2CPayload<'media:producerClosed'>).producerId);
@@ -230,10 +260,6 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
       case 'mic:allowed':
         if (!(payload as S2CPayload<'mic:allowed'>).allowed)
           this.#patchLocal({ micOn: false, micProducerPaused: true });
-        else if (shouldAutoOpenMic(next) && this.#tracks.mic) {
-          // Given the floor: open the mic the user wants open (sites keep it "on" by default).
-          void this.setMic(true).catch(() => {});
-        }
         break;
       case 'media:reset':
         // The hub lost this meeting's media worker: negotiate everything again.
@@ -293,6 +319,17 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
     this.#qualityTimer ??= setInterval(() => void this.#sampleQuality(), QUALITY_SAMPLE_MS);
   }
 
+  /** The meeting closed: stop sending and receiving, and never start again. */
+  shutDown(): void {
+    this.#shutDown = true;
+    this.#tracks.mic = null;
+    this.#tracks.camera = null;
+    this.#tracks.screen = null;
+    this.#micWish = false;
+    this.close();
+    this.#patchLocal({ micOn: false, micProducerPaused: true, sharing: false });
+  }
+
   close(): void {
     if (this.#iceTimer) clearTimeout(this.#iceTimer);
     if (this.#qualityTimer) clearInterval(this.#qualityTimer);
@@ -306,6 +343,7 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
   // --- transports ---------------------------------------------------------------------------------
 
   #ensureMedia(): Promise<MediaSession> {
+    if (this.#shutDown) return Promise.reject(new Error('media ended'));
     if (this.#media && !this.#media.closed) return Promise.resolve(this.#media);
     this.#starting ??= (async () => {
       this.#patch({ status: 'connecting' });
@@ -342,11 +380,13 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
     if (mic && mic.readyState === 'live' && !media.producer('mic')) {
       // Sites start muted unless the server lets their mic through; the chair starts live.
       const allowed = state ? mayOpenMic(state) : true;
+      // A holder re-sending after a rebuild keeps talking; one only asked to unmute has not
+      // accepted yet.
       const wantOn =
         allowed &&
         (state?.you.role !== 'site' ||
           this.#view.local.micOn ||
-          state.floor.holder?.siteId === state.you.siteId);
+          (state.floor.holder?.siteId === state.you.siteId && !state.askedToUnmute));
       const producer = await media.produce('mic', mic, { paused: !wantOn });
       // The hub may still create it paused (no floor): show what it enforces.
       this.#patchLocal({ micOn: !producer.paused, micProducerPaused: producer.paused });

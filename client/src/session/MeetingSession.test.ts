@@ -89,9 +89,10 @@ class FakeSocket {
   }
 }
 
+let closedOnJoin = false;
 function snapshot(seq: number): Snapshot {
   return {
-    meeting: meeting(),
+    meeting: meeting(closedOnJoin ? { state: 'closed' } : {}),
     you: {
       role: 'site',
       accountId: 'a1',
@@ -119,6 +120,7 @@ const fixedPolicy = (delays: number[]): ReconnectPolicy => ({
 let sock: FakeSocket;
 beforeEach(() => {
   vi.useFakeTimers();
+  closedOnJoin = false;
   sock = new FakeSocket();
 });
 const sessions: MeetingSession[] = [];
@@ -274,5 +276,27 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     sock.fire('mic:allowed', { siteId: '00004', allowed: true });
     await s.setMic(true);
     expect(s.view().local.micOn).toBe(true);
+  });
+
+  it('ends a site session when the meeting closes: no reconnect, actions refused', async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.fire('meeting:updated', meeting({ state: 'closed' }));
+    expect(s.view().connection.status).toBe('ended');
+    expect(s.view().state?.meeting.state).toBe('closed');
+    expect(sock.connected).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sock.joins).toBe(1); // nothing reconnects to a closed meeting
+    await expect(s.act('floor:request', {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('ends a site session that rejoins a meeting closed while it was away', async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.drop();
+    closedOnJoin = true;
+    sock.up = true;
+    await vi.advanceTimersByTimeAsync(150);
+    expect(s.view().connection.status).toBe('ended');
   });
 });

@@ -155,7 +155,12 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       result = await this.#signal.request(event, payload);
     }
     // Shown at once, so the UI does not wait for the matching broadcast.
-    if (this.#state) this.#setState(applyAck(this.#state, event, payload, result, Date.now()));
+    const before = this.#state;
+    if (before) {
+      this.#setState(applyAck(before, event, payload, result, Date.now()));
+      if (this.#state?.meeting.state === 'closed' && before.meeting.state !== 'closed')
+        this.#onMeetingClosed();
+    }
     return result;
   }
 
@@ -180,6 +185,11 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     return this.#engine.setMic(on);
   }
 
+  /** The site accepts the chair's ask-to-unmute (one click): its mic opens when the hub allows. */
+  acceptUnmute(): Promise<void> {
+    return this.#engine.acceptUnmute();
+  }
+
   setCamera(on: boolean): Promise<void> {
     return this.#engine.setCamera(on);
   }
@@ -200,7 +210,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   }
 
   async leave(): Promise<void> {
-    if (this.#connection.status === 'left') return;
+    const status = this.#connection.status;
+    // Already over (left, ended, removed): nothing left to close.
+    if (status === 'left' || status === 'ended' || status === 'removed') return;
     this.#expectedDisconnect = true;
     if (this.#signal.connected)
       await this.#signal.request('meeting:leave', {}, 2000).catch(() => {});
@@ -233,6 +245,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       this.#entered ? { meetingId: this.meetingId } : { meetingId: this.meetingId, lobby: true },
       JOIN_TIMEOUT_MS,
     );
+    const prev = this.#state;
     this.#state = fromSnapshot(snap, Date.now(), this.#state);
     this.#setConnection({
       status: 'connected',
@@ -242,11 +255,29 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       replaced: false,
     });
     this.#ready.open();
+    if (this.#state.meeting.state === 'closed' && prev?.meeting.state !== 'closed')
+      this.#onMeetingClosed();
+  }
+
+  /**
+   * The meeting closed: media stops for everyone. A site's session ends (its end screen); staff
+   * stay connected without media, so the secretary can still export and the chair sees the end.
+   */
+  #onMeetingClosed(): void {
+    this.#engine.shutDown();
+    const role = this.#state?.you.role;
+    if (role === 'site' || role === 'observer') this.#teardown('ended');
   }
 
   #onDrop(): void {
     const status = this.#connection.status;
-    if (status === 'left' || status === 'removed' || status === 'reconnecting') return;
+    if (
+      status === 'left' ||
+      status === 'removed' ||
+      status === 'ended' ||
+      status === 'reconnecting'
+    )
+      return;
     this.#ready.close();
     this.#engine.linkDown();
     this.#setConnection({ status: 'reconnecting' });
@@ -315,9 +346,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     this.#expectedDisconnect = true;
     this.#engine.close();
     this.#signal.disconnect();
-    this.#ready.fail(
-      new RequestError('session', status === 'removed' ? 'REMOVED' : 'NETWORK', status),
-    );
+    const code =
+      status === 'removed' ? 'REMOVED' : status === 'ended' ? 'INVALID_STATE' : 'NETWORK';
+    this.#ready.fail(new RequestError('session', code, status));
     this.#setConnection({ status, nextRetryAt: null });
   }
 
@@ -328,7 +359,11 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     if (!state) return;
     const next = applyPush(state, event, payload, Date.now());
     this.#setState(next);
-    this.#engine.onPush(event, payload, next);
+    if (next.meeting.state === 'closed' && state.meeting.state !== 'closed') {
+      this.#onMeetingClosed();
+      return;
+    }
+    this.#engine.onPush(event, payload, state, next);
     switch (event) {
       case 'session:expiring':
         void this.#refreshSocket();

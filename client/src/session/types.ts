@@ -11,6 +11,8 @@ export type ConnectionStatus =
   | 'reconnecting'
   | 'failed'
   | 'removed'
+  /** The meeting was closed: media stopped, nothing reconnects (the site's end screen). */
+  | 'ended'
   | 'left';
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';

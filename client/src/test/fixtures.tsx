@@ -152,6 +152,7 @@ export function fakeSession(state: MeetingState): FakeSession {
     act,
     setVisibleSites,
     setMic: vi.fn(async () => {}),
+    acceptUnmute: vi.fn(async () => {}),
     setCamera: vi.fn(async () => {}),
     shareScreen: vi.fn(async () => {}),
     retryNow: vi.fn(),
