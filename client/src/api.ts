@@ -9,6 +9,8 @@ import type {
   Meeting,
   MeetingState,
   MeetingSummary,
+  SignedMinutesResult,
+  SignedMinutesStatus,
   TokenResponse,
   Unit,
   UnitGroup,
@@ -160,10 +162,38 @@ export class ApiClient {
   }
 
   /** Downloads an export (attendance.csv, attendance.xlsx, minutes.docx) with the bearer token. */
+  /** Files the signed minutes (the PDF the hub issued, signed by chair and secretary). */
+  uploadSignedMinutes(
+    meetingId: string,
+    pdf: ArrayBuffer,
+    fileName: string,
+  ): Promise<SignedMinutesResult> {
+    const bytes = new Uint8Array(pdf);
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
+    return this.#json(
+      'POST',
+      `/api/meetings/${encodeURIComponent(meetingId)}/minutes/signed`,
+      { pdf: btoa(bin), fileName: fileName.slice(0, 200) },
+      { timeoutMs: 120_000 },
+    );
+  }
+  signedMinutes(meetingId: string): Promise<SignedMinutesStatus> {
+    return this.#json('GET', `/api/meetings/${encodeURIComponent(meetingId)}/minutes/signed`);
+  }
+
   /** A record document with the file name the hub gives it ("BienBan-2026-11-26-12-BB-UBND.pdf"). */
   async download(
     meetingId: string,
-    file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx' | 'minutes.pdf',
+    file:
+      | 'attendance.csv'
+      | 'attendance.xlsx'
+      | 'attendance.pdf'
+      | 'minutes.docx'
+      | 'minutes.pdf'
+      | 'minutes.signed.pdf',
   ): Promise<{ blob: Blob; filename: string }> {
     const res = await this.#fetch(
       'GET',

@@ -1,4 +1,5 @@
 export * from './domain';
 export * from './errors';
+export * from './records';
 export * from './rest';
 export * from './socket';

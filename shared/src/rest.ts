@@ -18,6 +18,7 @@ import {
   type UnitGroup,
   UnitTier,
 } from './domain';
+import { SignedMinutesUploadBody } from './records';
 
 /**
  * REST contract. Every route except auth, /healthz and /metrics needs
@@ -261,6 +262,25 @@ export const ROUTES = [
   {
     method: 'get',
     path: '/api/meetings/:id/minutes.pdf',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'pdf',
+  },
+  {
+    method: 'post',
+    path: '/api/meetings/:id/minutes/signed',
+    roles: ['admin', 'secretary'],
+    body: SignedMinutesUploadBody,
+    response: 'SignedMinutesResult',
+  },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/minutes/signed',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'SignedMinutesStatus',
+  },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/minutes.signed.pdf',
     roles: ['admin', 'chair', 'secretary'],
     response: 'pdf',
   },

@@ -478,4 +478,17 @@ export const en: Catalogue = {
   'import.field.tier': 'Tier',
   'import.field.nameEn': 'English name',
   'import.badJson': 'Invalid JSON: {detail}',
+  'signed.title': 'Signed minutes',
+  'signed.afterEnd':
+    'Once the meeting has ended: download the PDF minutes, chair and secretary sign them, then file them here.',
+  'signed.hint':
+    'Choose the PDF minutes once digitally signed (government CA certificate, USB token). The hub checks it is the PDF it issued with only signatures added.',
+  'signed.choose': 'Choose the signed PDF',
+  'signed.checking': 'Checking the signatures…',
+  'signed.refused': 'File refused: {reason}',
+  'signed.filed': 'Signed minutes filed at {time} by {by}, {count} signatures:',
+  'signed.signedAt': 'Signed at {time}, certificate issued by {issuer}',
+  'signed.chainNote':
+    'The signatures match the content; the certificate chains were not checked against a list of trusted authorities.',
+  'signed.download': 'Download the signed copy',
 };

@@ -480,6 +480,19 @@ export const vi = {
   'import.field.tier': 'Cấp',
   'import.field.nameEn': 'Tên tiếng Anh',
   'import.badJson': 'JSON không hợp lệ: {detail}',
+  'signed.title': 'Biên bản đã ký số',
+  'signed.afterEnd':
+    'Sau khi cuộc họp kết thúc: tải biên bản PDF, chủ trì và thư ký ký số, rồi nộp lại tại đây.',
+  'signed.hint':
+    'Chọn tệp PDF biên bản đã được ký số (bằng chữ ký số của Ban Cơ yếu Chính phủ hoặc USB token). Hệ thống kiểm tra đó đúng là bản đã phát hành và chỉ được thêm chữ ký.',
+  'signed.choose': 'Chọn tệp PDF đã ký',
+  'signed.checking': 'Đang kiểm tra chữ ký…',
+  'signed.refused': 'Không nhận tệp: {reason}',
+  'signed.filed': 'Đã lưu biên bản đã ký lúc {time} (người nộp: {by}), {count} chữ ký:',
+  'signed.signedAt': 'Ký lúc {time}, chứng thư do {issuer} cấp',
+  'signed.chainNote':
+    'Chữ ký khớp với nội dung; chuỗi chứng thư chưa được đối chiếu với danh sách tổ chức cấp chứng thư tin cậy.',
+  'signed.download': 'Tải bản đã ký',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

@@ -17,6 +17,7 @@ import { navigate } from '../hooks/useRoute';
 import type { MessageKey } from '../i18n/catalogues';
 import type { BoardCounts, BoardFilter, BoardSort } from '../lib/attendanceBoard';
 import { formatDuration } from '../lib/text';
+import { SignedMinutesPanel } from './records/SignedMinutesPanel';
 
 const COUNT_CARDS: { key: keyof BoardCounts; label: MessageKey; tone: string; testId: string }[] = [
   { key: 'invited', label: 'secretary.count.invited', tone: 'neutral', testId: 'count-invited' },
@@ -160,6 +161,12 @@ export default function SecretaryConsole() {
               </p>
             )}
           </section>
+          {canEdit && (
+            <SignedMinutesPanel
+              meetingId={meetingId}
+              ended={state.meeting.state === 'adjourned' || state.meeting.state === 'closed'}
+            />
+          )}
           <RollCallPanel locale={locale} canRun={canEdit} />
           {canEdit && <NotesPanel />}
           <AgendaPanel reorder={canEdit} />

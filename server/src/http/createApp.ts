@@ -16,6 +16,7 @@ import {
   ROUTES,
   type Role,
   type RouteSpec,
+  SignedMinutesUploadBody,
   type TokenResponse,
   TransitionBody,
   UnitQuery,
@@ -38,6 +39,7 @@ import { defineMeeting, redefineMeeting } from '../domain/meetingDefinition';
 import type { MediaGateway } from '../media/MediaGateway';
 import type { HubMetrics } from '../observability/HubMetrics';
 import {
+  type MeetingRecord,
   RECORD_MEDIA_TYPES,
   recordFileName,
   renderAttendanceCsv,
@@ -45,6 +47,7 @@ import {
   renderMinutesDocx,
   renderMinutesPdf,
 } from '../records/index';
+import { MinutesArchive } from '../records/MinutesArchive';
 import type { Store } from '../store/Store';
 import type { Clock } from '../util/Clock';
 import { badRequest, HubError, toErrorBody } from '../util/HubError';
@@ -140,6 +143,8 @@ export function createApp(d: AppDeps): express.Express {
     const id = String(ctx.req.params.id);
     return d.meetings.read(id, (p) => ({ p, role: meetingRole(ctx.grant!, p.meeting) }));
   };
+
+  const archive = new MinutesArchive(d.store);
 
   const handlers: { [K in RouteKey]: (ctx: Ctx) => Promise<unknown> } = {
     'post /api/auth/login': async ({ req }) => {
@@ -277,6 +282,57 @@ export function createApp(d: AppDeps): express.Express {
     'get /api/meetings/:id/attendance.xlsx': async (ctx) => sendRecord(ctx, 'xlsx'),
     'get /api/meetings/:id/minutes.docx': async (ctx) => sendRecord(ctx, 'docx'),
     'get /api/meetings/:id/minutes.pdf': async (ctx) => sendRecord(ctx, 'pdf'),
+    'post /api/meetings/:id/minutes/signed': async (ctx) => {
+      const { p, role } = await inMeeting(ctx);
+      if (role !== 'admin' && role !== 'secretary')
+        throw new HubError('FORBIDDEN', 'not the secretary of this meeting');
+      if (p.meeting.state !== 'adjourned' && p.meeting.state !== 'closed')
+        throw new HubError('INVALID_STATE', 'signed minutes are filed once the meeting ended');
+      const body = parse(SignedMinutesUploadBody, ctx.req.body);
+      const bytes = new Uint8Array(Buffer.from(body.pdf, 'base64'));
+      const result = await archive.file(p.meeting.id, bytes, {
+        by: ctx.grant!.name,
+        at: new Date(d.clock.now()).toISOString(),
+        ...(body.fileName ? { fileName: body.fileName } : {}),
+      });
+      if (result.accepted) {
+        await d.store.appendAudit({
+          id: `au_${p.meeting.id}_signed_${result.filed.sha256.slice(0, 12)}`,
+          at: result.filed.uploadedAt,
+          actor: actorOf(ctx.grant!),
+          action: 'minutes.signed.file',
+          target: p.meeting.id,
+          detail: { sha256: result.filed.sha256, signatures: result.filed.signatures.length },
+        });
+      }
+      return result;
+    },
+    'get /api/meetings/:id/minutes/signed': async (ctx) => {
+      const { p } = await inMeeting(ctx);
+      return { filed: await archive.signed(p.meeting.id) };
+    },
+    'get /api/meetings/:id/minutes.signed.pdf': async (ctx) => {
+      const { p } = await inMeeting(ctx);
+      const [filed, pdf] = await Promise.all([
+        archive.signed(p.meeting.id),
+        archive.signedPdf(p.meeting.id),
+      ]);
+      if (!filed || !pdf) throw new HubError('NOT_FOUND', 'no signed minutes filed yet');
+      const m = p.meeting;
+      const started = m.transitions.find((x) => x.to === 'in_session')?.at;
+      const name = recordFileName(
+        {
+          scheduledStart: m.scheduledStart,
+          timeZone: 'Asia/Ho_Chi_Minh',
+          ...(started ? { startedAt: started } : {}),
+          ...(m.documentNumber ? { documentNumber: m.documentNumber } : {}),
+        },
+        'minutes',
+        'pdf',
+      ).replace(/\.pdf$/, '-DaKy.pdf');
+      ctx.res.status(200).type('application/pdf').attachment(name).send(Buffer.from(pdf));
+      return undefined;
+    },
     'get /api/meetings/:id/events': async (ctx) => {
       await inMeeting(ctx);
       const after = Math.max(0, Number(ctx.req.query.after ?? 0) || 0);
@@ -311,6 +367,13 @@ export function createApp(d: AppDeps): express.Express {
     },
   };
 
+  /** Every issued PDF is remembered, so its signed copy can be recognised when it comes back. */
+  async function issueMinutesPdf(meetingId: string, record: MeetingRecord): Promise<Uint8Array> {
+    const pdf = await renderMinutesPdf(record);
+    await archive.recordIssued(meetingId, pdf, record.generatedAt);
+    return pdf;
+  }
+
   async function sendRecord(ctx: Ctx, kind: 'csv' | 'xlsx' | 'docx' | 'pdf'): Promise<undefined> {
     const { p } = await inMeeting(ctx);
     const [chair, secretary] = await Promise.all([
@@ -328,7 +391,7 @@ export function createApp(d: AppDeps): express.Express {
       kind === 'csv'
         ? Buffer.from(renderAttendanceCsv(record), 'utf8')
         : kind === 'pdf'
-          ? Buffer.from(await renderMinutesPdf(record))
+          ? Buffer.from(await issueMinutesPdf(p.meeting.id, record))
           : Buffer.from(kind === 'xlsx' ? renderAttendanceXlsx(record) : renderMinutesDocx(record));
     const documentKind = kind === 'docx' || kind === 'pdf' ? 'minutes' : 'attendance';
     ctx.res

@@ -27,6 +27,8 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   'AttendanceRow[]': z.array(shared.AttendanceRow),
   'MeetingEventEntry[]': z.array(shared.MeetingEventEntry),
   Health: shared.Health,
+  SignedMinutesResult: shared.SignedMinutesResult,
+  SignedMinutesStatus: shared.SignedMinutesStatus,
 };
 
 const MEDIA: Record<string, string> = {

@@ -21,6 +21,7 @@ export class MemoryStore implements Store {
   private readonly events = new Map<string, MeetingEventEntry[]>();
   private readonly audit: AuditEntry[] = [];
   private readonly mediaNodes = new Map<string, string>();
+  private readonly docs = new Map<string, string>();
   private readonly heartbeats = new Map<string, number>();
   private readonly liveMeetings = new Set<string>();
 
@@ -138,6 +139,14 @@ export class MemoryStore implements Store {
   }
   async forgetLiveMeeting(meetingId: string): Promise<void> {
     this.liveMeetings.delete(meetingId);
+  }
+
+  async putMeetingDoc(meetingId: string, key: string, value: string): Promise<void> {
+    this.docs.set(`${meetingId}\u0000${key}`, value);
+  }
+
+  async getMeetingDoc(meetingId: string, key: string): Promise<string | undefined> {
+    return this.docs.get(`${meetingId}\u0000${key}`);
   }
 
   async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {

@@ -33,6 +33,7 @@ const LIVE_STATES = new Set(['open', 'in_session', 'adjourned']);
 
 /**
  * Redis layout (prefix `gb:` by default): hashes `unit`, `group`, `account`, `username`, `meeting`,
+ * `doc:<meetingId>` (the records module's per-meeting documents),
  * `medianode`; one stream `events:<meetingId>` per meeting (the attendance/audit event log) and
  * the admin stream `audit`; the set `live` of meetings whose sites may be connected (marker
  * `live:indexed` once logs written before the set existed were scanned); a key `node:<nodeId>`
@@ -227,6 +228,14 @@ export class RedisStore implements Store {
         await this.client.sAdd(this.k('live'), meetingId);
     }
     await this.client.set(this.k('live:indexed'), '1');
+  }
+
+  async putMeetingDoc(meetingId: string, key: string, value: string): Promise<void> {
+    await this.client.hSet(this.k(`doc:${meetingId}`), key, value);
+  }
+
+  async getMeetingDoc(meetingId: string, key: string): Promise<string | undefined> {
+    return (await this.client.hGet(this.k(`doc:${meetingId}`), key)) ?? undefined;
   }
 
   async claimMediaNode(meetingId: string, nodeId: string): Promise<string> {

@@ -110,6 +110,13 @@ export interface Store {
   /** Drop a meeting from the live index (a sweeper found it closed). */
   forgetLiveMeeting(meetingId: string): Promise<void>;
 
+  /**
+   * Per-meeting documents of the records module, by key (the minutes review, the issued minutes'
+   * digests, the filed signed minutes). Values are strings (JSON or base64); last write wins.
+   */
+  putMeetingDoc(meetingId: string, key: string, value: string): Promise<void>;
+  getMeetingDoc(meetingId: string, key: string): Promise<string | undefined>;
+
   /** First node to claim hosts the meeting's media; returns the owner. */
   claimMediaNode(meetingId: string, nodeId: string): Promise<string>;
   getMediaNode(meetingId: string): Promise<string | undefined>;

@@ -142,6 +142,17 @@ export function storeContract(make: () => Promise<Store>): void {
     expect((await s.listAudit(3)).map((a) => a.id)).toEqual(['au2', 'au3', 'au4']);
   });
 
+  it('keeps per-meeting documents by key, separate per meeting, last write wins', async () => {
+    const s = await make();
+    expect(await s.getMeetingDoc('m1', 'minutes.review')).toBeUndefined();
+    await s.putMeetingDoc('m1', 'minutes.review', '{"v":1}');
+    await s.putMeetingDoc('m1', 'minutes.review', '{"v":2}');
+    await s.putMeetingDoc('m2', 'minutes.review', 'other');
+    expect(await s.getMeetingDoc('m1', 'minutes.review')).toBe('{"v":2}');
+    expect(await s.getMeetingDoc('m2', 'minutes.review')).toBe('other');
+    expect(await s.getMeetingDoc('m1', 'minutes.signed')).toBeUndefined();
+  });
+
   it('gives the media node to the first claimer', async () => {
     const s = await make();
     expect(await s.getMediaNode('m1')).toBeUndefined();
