@@ -556,6 +556,10 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     await this.#guard(() => entry.producer.resume());
   }
 
+  hasProducer(producerId: string): boolean {
+    return this.#producers.has(producerId);
+  }
+
   listProducers(): ProducerInfo[] {
     return [...this.#producers.values()].map(({ producer, peerId, source, remote }) => ({
       id: producer.id,

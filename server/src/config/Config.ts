@@ -3,20 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS } from '@giaoban/shared';
+import { type ClusterConfig, loadClusterConfig } from '../cluster/ClusterConfig';
 import type { LogLevel } from '../util/logger';
+import { ConfigError } from './ConfigError';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** A bad setting: the message starts with the variable so start-up prints one useful line. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export const DEV_JWT_SECRET = 'giaoban-dev-secret-change-me';
 
@@ -42,6 +35,8 @@ export interface HubConfig {
   corsOrigins: string[];
   /** false = signalling-only node (no mediasoup workers). */
   mediaEnabled: boolean;
+  /** The media cluster (CLUSTER_SECRET set): undefined on a single node. */
+  cluster?: ClusterConfig;
   socket: { maxPayloadBytes: number; burst: number; refillPerSecond: number };
   restBodyLimitBytes: number;
   clientDist: string;
@@ -160,7 +155,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     }
   }
 
+  const mediaEnabled = bool(env, 'MEDIA_ENABLED', true);
+  const cluster = loadClusterConfig(env, { redisUrl, mediaEnabled });
   return {
+    ...(cluster ? { cluster } : {}),
     port,
     host,
     publicUrl,
@@ -178,7 +176,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       idp,
     },
     corsOrigins,
-    mediaEnabled: bool(env, 'MEDIA_ENABLED', true),
+    mediaEnabled,
     socket: {
       maxPayloadBytes: int(
         env,

@@ -1,0 +1,135 @@
+import type { createClient } from 'redis';
+import type { Logger } from '../util/logger';
+import type { NodeAddress } from './ChannelClient';
+import { type NodeRecord, parseNodeRecord } from './NodeRecord';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * The cluster's nodes in Redis: every hub publishes its NodeRecord under `cluster:node:<id>` with
+ * a TTL every heartbeat (extending the hub's own liveness beat with where to reach it and what it
+ * can carry) and keeps a copy of everyone else's, refreshed on the same beat. A record whose TTL
+ * lapsed is gone: that node takes no new sites. The fast loss signal is the watch stream
+ * (ChannelClient); the TTL is the fallback when a host vanishes without closing anything.
+ */
+export class NodeRegistry {
+  #nodes = new Map<string, NodeRecord>();
+  /** Nodes declared lost (watch stream) → the epoch that died: skipped until a new one beats. */
+  readonly #lost = new Map<string, string>();
+  #timer: NodeJS.Timeout | undefined;
+  #beating: Promise<void> | undefined;
+  #stopped = false;
+  readonly #gone: Array<(nodeId: string) => void> = [];
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    readonly selfId: string,
+    private readonly describe: () => Promise<NodeRecord>,
+    private readonly opts: { heartbeatMs: number; ttlMs: number },
+    private readonly logger: Logger,
+  ) {}
+
+  #key(id: string): string {
+    return `${this.prefix}cluster:node:${id}`;
+  }
+  get #index(): string {
+    return `${this.prefix}cluster:nodes`;
+  }
+
+  /** First beat awaited (the node is known before it takes work), then one per heartbeatMs. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.#timer = setInterval(() => void this.beat(), this.opts.heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** Calls `fn` with the id of a node whose record lapsed (it was alive at the previous beat). */
+  onGone(fn: (nodeId: string) => void): void {
+    this.#gone.push(fn);
+  }
+
+  beat(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#beating ??= this.#beatOnce()
+      .catch((e) => this.logger.warn('registry heartbeat failed', { err: String(e) }))
+      .finally(() => {
+        this.#beating = undefined;
+      });
+    return this.#beating;
+  }
+
+  async #beatOnce(): Promise<void> {
+    const me = await this.describe();
+    await this.redis
+      .multi()
+      .set(this.#key(me.id), JSON.stringify(me), { PX: this.opts.ttlMs })
+      .sAdd(this.#index, me.id)
+      .exec();
+    await this.refresh();
+  }
+
+  /** Reads every live record; prunes the index of lapsed ones. */
+  async refresh(): Promise<ReadonlyMap<string, NodeRecord>> {
+    const ids = await this.redis.sMembers(this.#index);
+    const raws = ids.length ? await this.redis.mGet(ids.map((id) => this.#key(id))) : [];
+    const next = new Map<string, NodeRecord>();
+    const lapsed: string[] = [];
+    ids.forEach((id, i) => {
+      const rec = parseNodeRecord(raws[i]);
+      if (!rec || rec.id !== id) lapsed.push(id);
+      else if (this.#lost.get(id) !== rec.epoch) next.set(id, rec);
+    });
+    if (lapsed.length) await this.redis.sRem(this.#index, lapsed);
+    const before = this.#nodes;
+    this.#nodes = next;
+    for (const id of before.keys()) {
+      if (!next.has(id) && id !== this.selfId) for (const fn of this.#gone) fn(id);
+    }
+    return next;
+  }
+
+  /** Live records at the last beat. */
+  get nodes(): ReadonlyMap<string, NodeRecord> {
+    return this.#nodes;
+  }
+
+  /** A node's record: the cached one, else read now (a node that joined since the last beat). */
+  async get(id: string): Promise<NodeRecord | undefined> {
+    const cached = this.#nodes.get(id);
+    if (cached) return cached;
+    const rec = parseNodeRecord(await this.redis.get(this.#key(id)));
+    if (!rec || rec.id !== id || this.#lost.get(id) === rec.epoch) return undefined;
+    this.#nodes.set(id, rec);
+    return rec;
+  }
+
+  async addressOf(id: string): Promise<NodeAddress | undefined> {
+    return (await this.get(id))?.internal;
+  }
+
+  /**
+   * A node's watch stream said it died: placement skips it at once, even while its record has
+   * not lapsed yet; a restarted process (new epoch) is taken back.
+   */
+  markLost(id: string): void {
+    const rec = this.#nodes.get(id);
+    if (rec) this.#lost.set(id, rec.epoch);
+    this.#nodes.delete(id);
+    if (this.#lost.size > 1000) this.#lost.delete(this.#lost.keys().next().value as string);
+  }
+
+  async stop(withdraw = true): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#beating;
+    if (!withdraw) return;
+    await this.redis
+      .multi()
+      .del(this.#key(this.selfId))
+      .sRem(this.#index, this.selfId)
+      .exec()
+      .catch(() => {});
+  }
+}
