@@ -156,7 +156,8 @@ export function ChairToolbar({
         disabled={ended}
         onClick={() => void action.run(() => session.setMic(!local.micOn))}
       >
-        {local.micOn ? t('media.mic.mute') : t('media.mic.unmute')}
+        {/* "Tắt micrô" beside "Tắt micrô tất cả" read as muting a ward: say whose. */}
+        {local.micOn ? t('chair.ownMic.mute') : t('chair.ownMic.unmute')}
       </button>
     </div>
   );

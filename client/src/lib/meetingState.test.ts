@@ -205,4 +205,20 @@ describe('meeting state reducer', () => {
     expect(next.removed).toBeNull();
     expect(applyPush(s, 'moderation:removed', { siteId: '99999' }, 0)).toBe(s);
   });
+
+  it('drops the "speaking" badge when the meeting closes or the speaking site is removed', () => {
+    const s = {
+      ...meetingState({
+        attendance: [row('00004', 'Ba Đình', 'on_time', { connected: true })],
+      }),
+      activeSpeakerPeerId: 'site:00004:abc',
+    };
+    const closed = applyPush(s, 'meeting:updated', { ...s.meeting, state: 'closed' }, 0);
+    expect(closed.activeSpeakerPeerId).toBeNull();
+    const open = applyPush(s, 'meeting:updated', { ...s.meeting, state: 'in_session' }, 0);
+    expect(open.activeSpeakerPeerId).toBe('site:00004:abc');
+    expect(applyPush(s, 'moderation:removed', { siteId: '00004' }, 0).activeSpeakerPeerId).toBe(
+      null,
+    );
+  });
 });

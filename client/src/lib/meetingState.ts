@@ -7,6 +7,7 @@ import type {
   ServerToClientEvents,
   Snapshot,
 } from '@giaoban/shared';
+import { siteIdOfPeer } from './peers';
 
 /**
  * The client's view of a meeting: the server's snapshot plus the pushes applied since. Pure
@@ -97,8 +98,13 @@ export function applyPush<E extends keyof ServerToClientEvents>(
   localNowMs: number,
 ): MeetingState {
   switch (event) {
-    case 'meeting:updated':
-      return { ...state, meeting: payload as Meeting };
+    case 'meeting:updated': {
+      const meeting = payload as Meeting;
+      // Nobody speaks in a closed meeting: a stale "speaking" badge on the chair's grid read as
+      // if a ward were still on air.
+      if (meeting.state === 'closed') return { ...state, meeting, activeSpeakerPeerId: null };
+      return { ...state, meeting };
+    }
     case 'agenda:updated': {
       const p = payload as Payload<'agenda:updated'>;
       const meeting: Meeting = { ...state.meeting, agenda: p.agenda };
@@ -162,8 +168,11 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       // Staff: the row stays on the board (it was invited) but leaves the chair's grid and the
       // "connected n/N" count, instead of reading as a dropped line.
       if (!state.attendance.some((r) => r.siteId === p.siteId)) return state;
+      const speaking = state.activeSpeakerPeerId;
       return {
         ...state,
+        activeSpeakerPeerId:
+          speaking && siteIdOfPeer(speaking) === p.siteId ? null : state.activeSpeakerPeerId,
         attendance: state.attendance.map((r) =>
           r.siteId === p.siteId ? { ...r, removed: true } : r,
         ),

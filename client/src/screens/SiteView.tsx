@@ -97,7 +97,9 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
           <UnmutePrompt />
           <RollCallPrompt />
           <section className="panel floor-request" aria-labelledby="floor-req-title">
-            <h2 id="floor-req-title">{t('floor.request')}</h2>
+            <h2 id="floor-req-title">
+              {floor.iHaveFloor ? t('floor.speakingTitle') : t('floor.request')}
+            </h2>
             {floor.iHaveFloor && floor.holder ? (
               <>
                 <p className="status-strong ok" data-testid="floor-status" data-state="holder">

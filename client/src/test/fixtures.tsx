@@ -121,6 +121,8 @@ export interface FakeSession {
   setVisibleSites: ReturnType<typeof vi.fn>;
   /** Replaces the state and notifies subscribers (like a server push). */
   push: (patch: Partial<MeetingState>) => void;
+  /** Replaces part of the connection view (a drop, a reconnect) and notifies subscribers. */
+  setConnection: (patch: Partial<SessionView['connection']>) => void;
 }
 
 export function fakeSession(state: MeetingState): FakeSession {
@@ -162,7 +164,11 @@ export function fakeSession(state: MeetingState): FakeSession {
     view = { ...view, state: { ...view.state!, ...patch } };
     for (const l of listeners) l();
   };
-  return { session, act, setVisibleSites, push };
+  const setConnection = (patch: Partial<SessionView['connection']>) => {
+    view = { ...view, connection: { ...view.connection, ...patch } };
+    for (const l of listeners) l();
+  };
+  return { session, act, setVisibleSites, push, setConnection };
 }
 
 export function renderWith(
