@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaPlaneClosedError } from './errors';
 import type { SfuLogger } from './logger';
@@ -55,6 +56,35 @@ describe('MediaPlane worker pool', () => {
     const room = await plane.getOrCreateRoom('announce');
     const t = await room.createWebRtcTransport('p', { direction: 'send' });
     expect(t.iceCandidates.map((c) => c.ip)).toEqual(['203.0.113.7', '203.0.113.7']);
+  });
+
+  it('gives the WebRtcServer and plain transport UDP sockets the configured buffers (patch 0003)', async () => {
+    // ss's skmem rb/tb is the kernel's SO_RCVBUF/SO_SNDBUF (twice what was asked on Linux). The
+    // kernel default (~208 KiB) is what an unpatched worker keeps, and overflowed with 20 sites.
+    const skmem = (port: number) => {
+      const out = execFileSync('ss', ['-uamnH', `sport = :${port}`], { encoding: 'utf8' });
+      const m = /rb(\d+),t\d+,tb(\d+)/.exec(out);
+      if (!m) throw new Error(`no socket on udp port ${port}: ${out}`);
+      return { rb: Number(m[1]), tb: Number(m[2]) };
+    };
+    const plane = await MediaPlane.create(
+      await testSfuConfig({ udpRecvBufferBytes: 1024 * 1024, udpSendBufferBytes: 768 * 1024 }),
+      { logger: recordingLogger() },
+    );
+    planes.push(plane);
+    const w = plane.workerPool.workers[0]!;
+    expect(skmem(w.webRtcPort)).toEqual({ rb: 2 * 1024 * 1024, tb: 2 * 768 * 1024 });
+    const room = await plane.getOrCreateRoom('buffers');
+    const plain = await room.createPlainTransport('recorder');
+    expect(skmem(plain.port)).toEqual({ rb: 2 * 1024 * 1024, tb: 2 * 768 * 1024 });
+
+    const defaults = await MediaPlane.create(
+      await testSfuConfig({ udpRecvBufferBytes: 0, udpSendBufferBytes: 0 }),
+      { logger: recordingLogger() },
+    );
+    planes.push(defaults);
+    const d = skmem(defaults.workerPool.workers[0]!.webRtcPort);
+    expect(d.rb).toBeLessThan(1024 * 1024); // the kernel default, as upstream
   });
 
   it('places new rooms on the least loaded worker', async () => {

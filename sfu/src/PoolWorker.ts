@@ -54,6 +54,10 @@ export class PoolWorker extends EnhancedEventEmitter<PoolWorkerEvents> {
   }
 
   static async create(mediasoup: Mediasoup, config: SfuConfig, index: number): Promise<PoolWorker> {
+    // mediasoup 3.12 passes no socket options to its worker; patch 0003 reads them from the
+    // environment the worker inherits (mediasoup spawns it with process.env).
+    process.env.MEDIASOUP_UDP_RECV_BUFFER_SIZE = String(config.udpRecvBufferBytes);
+    process.env.MEDIASOUP_UDP_SEND_BUFFER_SIZE = String(config.udpSendBufferBytes);
     const worker = await mediasoup.createWorker({
       logLevel: config.logLevel,
       rtcMinPort: config.rtcMinPort,

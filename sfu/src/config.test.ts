@@ -26,6 +26,8 @@ describe('loadSfuConfig', () => {
       logLevel: 'error',
       keyFrameRequestDelayMs: 1000,
       initialOutgoingBitrate: 1_000_000,
+      udpRecvBufferBytes: 4 * 1024 * 1024,
+      udpSendBufferBytes: 4 * 1024 * 1024,
       workerBin: DEFAULT_WORKER_BIN,
     } satisfies SfuConfig);
     expect(DEFAULT_WORKER_BIN).toMatch(/sfu\/\.worker\/mediasoup-worker$/);
@@ -43,6 +45,8 @@ describe('loadSfuConfig', () => {
       SFU_LOG_LEVEL: 'warn',
       SFU_KEYFRAME_REQUEST_DELAY_MS: '2000',
       SFU_INITIAL_OUTGOING_BITRATE: '600000',
+      SFU_UDP_RECV_BUFFER: '0',
+      SFU_UDP_SEND_BUFFER: '1048576',
       MEDIASOUP_WORKER_BIN: '/opt/ms/mediasoup-worker',
     });
     expect(c).toEqual({
@@ -56,6 +60,8 @@ describe('loadSfuConfig', () => {
       logLevel: 'warn',
       keyFrameRequestDelayMs: 2000,
       initialOutgoingBitrate: 600000,
+      udpRecvBufferBytes: 0,
+      udpSendBufferBytes: 1048576,
       workerBin: '/opt/ms/mediasoup-worker',
     });
   });
@@ -78,6 +84,8 @@ describe('loadSfuConfig', () => {
     ['SFU_ANNOUNCED_ADDRESS', 'not a host!'],
     ['SFU_KEYFRAME_REQUEST_DELAY_MS', 'soon'],
     ['SFU_INITIAL_OUTGOING_BITRATE', '10'],
+    ['SFU_UDP_RECV_BUFFER', '4MB'],
+    ['SFU_UDP_SEND_BUFFER', '1073741824'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     const e = configError(() => loadSfuConfig({ [name]: value }));
     expect(e.variable).toBe(name);

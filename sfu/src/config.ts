@@ -29,6 +29,14 @@ export interface SfuConfig {
   keyFrameRequestDelayMs: number;
   /** Initial outgoing bitrate estimate of WebRTC transports. (SFU_INITIAL_OUTGOING_BITRATE) */
   initialOutgoingBitrate: number;
+  /**
+   * SO_RCVBUF / SO_SNDBUF of the workers' UDP sockets, bytes (0 = kernel default). One
+   * WebRtcServer socket receives every site's simulcast camera: the kernel's default 208 KiB
+   * overflows under bursts. Applied by worker patch 0003; capped by net.core.rmem_max/wmem_max
+   * unless the worker may force it. (SFU_UDP_RECV_BUFFER / SFU_UDP_SEND_BUFFER)
+   */
+  udpRecvBufferBytes: number;
+  udpSendBufferBytes: number;
   /** Path of the mediasoup-worker binary. (MEDIASOUP_WORKER_BIN) */
   workerBin: string;
 }
@@ -50,6 +58,8 @@ export const SFU_ENV: Record<keyof SfuConfig, string> = {
   logLevel: 'SFU_LOG_LEVEL',
   keyFrameRequestDelayMs: 'SFU_KEYFRAME_REQUEST_DELAY_MS',
   initialOutgoingBitrate: 'SFU_INITIAL_OUTGOING_BITRATE',
+  udpRecvBufferBytes: 'SFU_UDP_RECV_BUFFER',
+  udpSendBufferBytes: 'SFU_UDP_SEND_BUFFER',
   workerBin: 'MEDIASOUP_WORKER_BIN',
 };
 
@@ -64,10 +74,13 @@ export function defaultSfuConfig(): SfuConfig {
     logLevel: 'error',
     keyFrameRequestDelayMs: 1000,
     initialOutgoingBitrate: 1_000_000,
+    udpRecvBufferBytes: 4 * 1024 * 1024,
+    udpSendBufferBytes: 4 * 1024 * 1024,
     workerBin: DEFAULT_WORKER_BIN,
   };
 }
 
+const MAX_BUFFER = 256 * 1024 * 1024;
 const LOG_LEVELS: readonly SfuLogLevel[] = ['debug', 'warn', 'error', 'none'];
 const HOSTNAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -118,6 +131,8 @@ export function loadSfuConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
       100_000,
       100_000_000,
     ),
+    udpRecvBufferBytes: readInt(env, 'udpRecvBufferBytes', d.udpRecvBufferBytes, 0, MAX_BUFFER),
+    udpSendBufferBytes: readInt(env, 'udpSendBufferBytes', d.udpSendBufferBytes, 0, MAX_BUFFER),
     workerBin: env[SFU_ENV.workerBin]?.trim() || d.workerBin,
   };
   if (announced) config.announcedAddress = announced;
@@ -143,6 +158,8 @@ export function validateSfuConfig(config: SfuConfig): SfuConfig {
   checkInt(config, 'consumersPerRouter', 1, 100_000);
   checkInt(config, 'keyFrameRequestDelayMs', 0, 60_000);
   checkInt(config, 'initialOutgoingBitrate', 100_000, 100_000_000);
+  checkInt(config, 'udpRecvBufferBytes', 0, MAX_BUFFER);
+  checkInt(config, 'udpSendBufferBytes', 0, MAX_BUFFER);
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new SfuConfigError(
       SFU_ENV.logLevel,

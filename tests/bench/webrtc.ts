@@ -13,11 +13,13 @@
  * Steps stop once a step's loss passes 5 %. Take `flock /work/.bench.lock` around it on a
  * shared machine; /proc/loadavg before/after is printed with the table.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { startHubProcess } from '../harness/processes';
 import { prepareMedia } from '../load/mediaFiles';
+import { procStats, workerPids } from '../load/processes';
 import { RunnerProcess, SiteFleet } from '../load/SiteFleet';
+import { dropsBetween, sampleUdpDrops } from '../load/udpDrops';
 import type { PeerStats } from '../load/WebRtcSite';
 import { argValue, type Column, numberArg, numberList, printResults, progress } from './lib/report';
 
@@ -33,38 +35,6 @@ const rampArg = argValue('ramp-ms');
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** utime+stime (ms) and RSS (MB) of a process. */
-export function procStats(pid: number): { cpuMs: number; rssMb: number } {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rssMb: rss / 1024 };
-  } catch {
-    return { cpuMs: 0, rssMb: 0 };
-  }
-}
-
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-    if (c) out.push(...c.split(/\s+/).map(Number));
-  }
-  return out;
-}
-
-function workerPids(hubPid: number): number[] {
-  return childPids(hubPid).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('mediasoup-work');
-    } catch {
-      return false;
-    }
-  });
-}
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
@@ -101,6 +71,10 @@ export interface StepResult {
   hubRssMb: number;
   workerRssMb: number;
   clientCpuPct: number;
+  /** Worst load process's event-loop delay in the window (ms): p99 and max. */
+  clientLoopDelayMs: { p99: number; max: number };
+  /** Datagrams dropped at full receive buffers in the window, by whose socket. */
+  udpDrops: { worker: number; clients: number; hub: number };
   loadBefore: string;
   loadAfter: string;
 }
@@ -164,6 +138,8 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
     const w0 = wp.map(procStats);
     const h0 = procStats(hub.pid);
     const c0 = pidsClient.map(procStats);
+    const roles = () => ({ worker: wp, clients: pidsClient, hub: [hub.pid] });
+    const d0 = sampleUdpDrops(roles());
     const s0 = await fleet.stats();
     const ch0 = await chair.stats();
     const m0 = performance.now();
@@ -172,8 +148,10 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
     const w1 = wp.map(procStats);
     const h1 = procStats(hub.pid);
     const c1 = pidsClient.map(procStats);
+    const d1 = sampleUdpDrops(roles());
     const s1 = await fleet.stats();
     const ch1 = await chair.stats();
+    const drops = dropsBetween(d0, d1);
     const windowMs = m1 - m0;
     const peers = s1.peers.filter((p) => !p.error);
     const lossyLabels = new Set(
@@ -272,6 +250,15 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
       hubRssMb: h1.rssMb,
       workerRssMb: w1.reduce((n, w) => n + w.rssMb, 0),
       clientCpuPct: (c1.reduce((n, c, i) => n + c.cpuMs - c0[i]!.cpuMs, 0) / windowMs) * 100,
+      clientLoopDelayMs: {
+        p99: Math.max(s1.loopDelayMs.p99, ch1.loopDelayMs?.p99 ?? 0),
+        max: Math.max(s1.loopDelayMs.max, ch1.loopDelayMs?.max ?? 0),
+      },
+      udpDrops: {
+        worker: drops.worker ?? 0,
+        clients: drops.clients ?? 0,
+        hub: drops.hub ?? 0,
+      },
       loadBefore,
       loadAfter: loadavg(),
     };
@@ -340,6 +327,11 @@ async function main(): Promise<void> {
     { header: 'hub %', value: (r) => r.hubCpuPct, digits: 1 },
     { header: 'hub MB', value: (r) => r.hubRssMb, digits: 0 },
     { header: 'clients %', value: (r) => r.clientCpuPct, digits: 0 },
+    {
+      header: 'client loop p99/max ms',
+      value: (r) => `${f(r.clientLoopDelayMs.p99)}/${f(r.clientLoopDelayMs.max)}`,
+    },
+    { header: 'drops wk/cl', value: (r) => `${r.udpDrops.worker}/${r.udpDrops.clients}` },
     { header: 'loadavg before → after', value: (r) => `${r.loadBefore} → ${r.loadAfter}` },
   ];
   printResults({
@@ -352,7 +344,8 @@ async function main(): Promise<void> {
       'RTP/key: join start (invitation exchange) → first chair RTP / first complete chair key frame, per site.',
       'loss %: chair video+audio packets never received (after NACK) / expected, sites without injected loss; worst %: the worst such site.',
       'µs/fwd pkt: mediasoup worker CPU (user+sys, /proc) / packets delivered to receivers; in/out: RTP payload Mbps sent by all peers / received by all peers.',
-      'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub.',
+      'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub; client loop: their worst event-loop delay.',
+      "drops wk/cl: datagrams dropped at full UDP receive buffers in the window (/proc/net/udp), at the worker's sockets / at the load clients' sockets.",
     ],
     json: { bench: 'webrtc', at: new Date().toISOString(), seconds, processes, send, results },
   });

@@ -33,6 +33,8 @@ export interface SenderCounters {
   retransmitted: number;
   retransmittedBytes: number;
   keyFramesOnRequest: number;
+  /** Frame slots skipped after a stall of the load process (not sent late in a burst). */
+  framesSkipped: number;
 }
 
 interface LayerState extends ReplayLayer {
@@ -56,6 +58,7 @@ export class ReplaySender {
     retransmitted: 0,
     retransmittedBytes: 0,
     keyFramesOnRequest: 0,
+    framesSkipped: 0,
   };
   readonly #layers: LayerState[];
   readonly #bySsrc = new Map<number, LayerState>();
@@ -117,15 +120,20 @@ export class ReplaySender {
       this.#nextAt = now + this.#periodMs;
       return;
     }
-    while (now >= this.#nextAt) {
-      this.#nextAt += this.#periodMs;
-      for (const l of this.#layers) this.#frame(l);
-    }
+    if (now < this.#nextAt) return;
+    // One frame per tick, as a camera paced by its encoder: after a stall (a descheduled load
+    // process) the frames missed meanwhile are skipped (the RTP timestamp jumps over them, as
+    // when an encoder drops frames) instead of being sent in one burst that overflows the
+    // receiver's socket buffer.
+    const skipped = Math.floor((now - this.#nextAt) / this.#periodMs);
+    this.#nextAt += (skipped + 1) * this.#periodMs;
+    this.counters.framesSkipped += skipped;
+    for (const l of this.#layers) this.#frame(l, skipped);
   }
 
-  #frame(l: LayerState): void {
+  #frame(l: LayerState, skipped: number): void {
     const step = this.kind === 'video' ? 3000 : 960;
-    l.ts = (l.ts + step) >>> 0;
+    l.ts = (l.ts + step * (skipped + 1)) >>> 0;
     if (this.kind === 'audio') {
       const packets = l.audio!;
       const p = packets[l.index++ % packets.length]!;

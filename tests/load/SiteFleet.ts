@@ -16,7 +16,14 @@ export class RunnerProcess {
   }
   static async start(): Promise<RunnerProcess> {
     const proc = fork(path.join(here, 'site-runner.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      // GIAOBAN_LOAD_CPU_PROF=<dir>: a V8 CPU profile per load process (where do they stall?).
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.GIAOBAN_LOAD_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GIAOBAN_LOAD_CPU_PROF}`]
+          : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const r = new RunnerProcess(proc);
@@ -53,7 +60,12 @@ export class RunnerProcess {
   post(cmd: RunnerCommand): void {
     this.#proc.send(cmd);
   }
-  async stats(): Promise<{ peers: PeerStats[]; cpuMs: number; epochOffsetMs: number }> {
+  async stats(): Promise<{
+    peers: PeerStats[];
+    cpuMs: number;
+    epochOffsetMs: number;
+    loopDelayMs?: { p99: number; max: number };
+  }> {
     return this.request<Extract<RunnerReply, { type: 'stats' }>>({ type: 'stats', id: 0 }, 'stats');
   }
   async close(): Promise<void> {
@@ -99,9 +111,21 @@ export class SiteFleet {
   mark(): void {
     for (const r of this.runners) r.post({ type: 'mark' });
   }
-  async stats(): Promise<{ peers: PeerStats[]; cpuMs: number[] }> {
+  async stats(): Promise<{
+    peers: PeerStats[];
+    cpuMs: number[];
+    /** The worst runner's event-loop delay since the last mark (ms). */
+    loopDelayMs: { p99: number; max: number };
+  }> {
     const all = await Promise.all(this.runners.map((r) => r.stats()));
-    return { peers: all.flatMap((a) => a.peers), cpuMs: all.map((a) => a.cpuMs) };
+    return {
+      peers: all.flatMap((a) => a.peers),
+      cpuMs: all.map((a) => a.cpuMs),
+      loopDelayMs: {
+        p99: Math.max(0, ...all.map((a) => a.loopDelayMs?.p99 ?? 0)),
+        max: Math.max(0, ...all.map((a) => a.loopDelayMs?.max ?? 0)),
+      },
+    };
   }
   get pids(): number[] {
     return this.runners.map((r) => r.pid);

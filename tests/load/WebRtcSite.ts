@@ -458,6 +458,7 @@ export class WebRtcSite {
             retransmitted: v.counters.retransmitted,
             retransmittedBytes: v.counters.retransmittedBytes,
             keyFramesOnRequest: v.counters.keyFramesOnRequest,
+            framesSkipped: v.counters.framesSkipped,
           }
         : null,
       activeLayers: v ? [0, 1, 2].map((i) => v.isActive(i)) : [],

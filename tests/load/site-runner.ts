@@ -1,6 +1,7 @@
 // A load-client process: hosts many WebRtcSite peers (or the chair) and answers its parent over
 // IPC. Spawned by SiteFleet with `node --import tsx`; one media clock per process.
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { audioClip, CHAIR_VIDEO, SITE_LAYERS, videoClip } from './mediaFiles';
 import { readOggOpus } from './ogg';
 import { readIvf } from './vp8';
@@ -27,9 +28,19 @@ export type RunnerReply =
   | { type: 'joined'; failed: number; epochOffsetMs: number }
   | { type: 'chair'; producers: Array<{ producerId: string; peerId: string; kind: string }> }
   | { type: 'watching' }
-  | { type: 'stats'; id: number; peers: PeerStats[]; cpuMs: number; epochOffsetMs: number };
+  | {
+      type: 'stats';
+      id: number;
+      peers: PeerStats[];
+      cpuMs: number;
+      epochOffsetMs: number;
+      /** Event-loop delay since the last mark (ms): a stalled loop leaves datagrams unread. */
+      loopDelayMs?: { p99: number; max: number };
+    };
 
 const send = (m: RunnerReply) => process.send!(m);
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const clock = new MediaClock();
 const peers: WebRtcSite[] = [];
 let media: SiteMedia | undefined;
@@ -86,12 +97,14 @@ process.on('message', async (cmd: RunnerCommand) => {
       send({ type: 'watching' });
     } else if (cmd.type === 'mark') {
       for (const p of peers) p.markWindow();
+      loopDelay.reset();
     } else if (cmd.type === 'stats') {
       send({
         type: 'stats',
         id: cmd.id,
         peers: peers.map((p) => p.stats()),
         cpuMs: cpuMs(),
+        loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         epochOffsetMs: Date.now() - performance.now(),
       });
     } else if (cmd.type === 'close') {
