@@ -75,3 +75,61 @@ export type SignedMinutesResult = z.infer<typeof SignedMinutesResult>;
 
 export const SignedMinutesStatus = z.object({ filed: FiledSignedMinutes.nullable() });
 export type SignedMinutesStatus = z.infer<typeof SignedMinutesStatus>;
+
+// --- the minutes review -----------------------------------------------------------------------
+
+export const MinutesParticipant = z.object({
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().max(200).optional(),
+});
+export type MinutesParticipant = z.infer<typeof MinutesParticipant>;
+
+/** What the secretary may change in the minutes before they are issued for signing. */
+export const MinutesReviewFields = z.object({
+  /** Position printed after the chair's name, e.g. "Phó Chủ tịch UBND Thành phố". */
+  chairTitle: z.string().trim().max(200).optional(),
+  secretaryTitle: z.string().trim().max(200).optional(),
+  /** Named participants listed under "Thành phần tham dự" (leaders at the host point…). */
+  participants: z.array(MinutesParticipant).max(50).optional(),
+  /** Conclusions per agenda item id; replaces what was noted during the meeting. */
+  conclusions: z.record(z.string().max(64), z.string().max(20_000)).optional(),
+  /** The closing line, replacing "Cuộc họp kết thúc vào lúc …". */
+  closingText: z.string().trim().max(1000).optional(),
+});
+export type MinutesReviewFields = z.infer<typeof MinutesReviewFields>;
+
+export const MinutesReviewBody = MinutesReviewFields.extend({
+  /** The version the edit starts from (0 for the first save): a stale one is a CONFLICT. */
+  expectedVersion: z.number().int().min(0),
+});
+
+export const MinutesReview = MinutesReviewFields.extend({
+  version: z.number().int().min(0),
+  updatedAt: IsoInstant.optional(),
+  updatedBy: z.string().optional(),
+});
+export type MinutesReview = z.infer<typeof MinutesReview>;
+
+/** The review with what the minutes print without it, for the review screen. */
+export const MinutesReviewView = z.object({
+  review: MinutesReview,
+  /** Signed minutes are filed: the review can no longer change. */
+  locked: z.boolean(),
+  defaults: z.object({
+    chairName: z.string(),
+    chairTitle: z.string().optional(),
+    secretaryName: z.string(),
+    secretaryTitle: z.string().optional(),
+    closingText: z.string(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        number: z.number().int(),
+        title: z.string(),
+        held: z.boolean(),
+        conclusions: z.string().optional(),
+      }),
+    ),
+  }),
+});
+export type MinutesReviewView = z.infer<typeof MinutesReviewView>;

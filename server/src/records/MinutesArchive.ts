@@ -1,4 +1,9 @@
-import type { FiledSignedMinutes, SignedMinutesResult } from '@giaoban/shared';
+import type {
+  FiledSignedMinutes,
+  MinutesReview,
+  MinutesReviewFields,
+  SignedMinutesResult,
+} from '@giaoban/shared';
 import { checkSignedMinutes, type IssuedMinutes, issuedMinutesOf } from './signedMinutes.js';
 
 /** The slice of the hub's Store the archive uses (per-meeting documents by key). */
@@ -14,7 +19,24 @@ const KEY = {
   issued: 'minutes.issued',
   signed: 'minutes.signed',
   signedPdf: 'minutes.signed.pdf',
+  review: 'minutes.review',
 } as const;
+
+/** A review edit that started from an older version than the stored one. */
+export class ReviewConflictError extends Error {
+  constructor(readonly current: number) {
+    super(`the minutes review is at version ${current}`);
+    this.name = 'ReviewConflictError';
+  }
+}
+
+/** Signed minutes are filed: what they say can no longer change. */
+export class MinutesLockedError extends Error {
+  constructor() {
+    super('signed minutes are filed: the review is closed');
+    this.name = 'MinutesLockedError';
+  }
+}
 
 /**
  * The minutes' paper trail per meeting: a digest of every PDF the hub issued (so an upload can be
@@ -45,6 +67,35 @@ export class MinutesArchive {
   async signedPdf(meetingId: string): Promise<Uint8Array | undefined> {
     const raw = await this.store.getMeetingDoc(meetingId, KEY.signedPdf);
     return raw ? new Uint8Array(Buffer.from(raw, 'base64')) : undefined;
+  }
+
+  async review(meetingId: string): Promise<MinutesReview | null> {
+    const raw = await this.store.getMeetingDoc(meetingId, KEY.review);
+    return raw ? (JSON.parse(raw) as MinutesReview) : null;
+  }
+
+  /**
+   * Saves the secretary's review as a whole (bounded by the shared schema), at version + 1.
+   * Refused once signed minutes are filed, and when `expectedVersion` is stale (another tab saved
+   * first; last-writer-loses rather than silently overwriting).
+   */
+  async saveReview(
+    meetingId: string,
+    fields: MinutesReviewFields,
+    expectedVersion: number,
+    meta: { by: string; at: string },
+  ): Promise<MinutesReview> {
+    if (await this.signed(meetingId)) throw new MinutesLockedError();
+    const current = (await this.review(meetingId))?.version ?? 0;
+    if (current !== expectedVersion) throw new ReviewConflictError(current);
+    const next: MinutesReview = {
+      ...fields,
+      version: current + 1,
+      updatedAt: meta.at,
+      updatedBy: meta.by,
+    };
+    await this.store.putMeetingDoc(meetingId, KEY.review, JSON.stringify(next));
+    return next;
   }
 
   /** Checks an upload and files it when it is the issued PDF plus signatures. */
