@@ -213,3 +213,35 @@ export function buildFixture(): { record: MeetingRecord; wards: Ward[] } {
   };
   return { record, wards };
 }
+
+/** A national call: every ward of the country invited, statuses spread deterministically. */
+export function nationalRecord(): MeetingRecord {
+  const provinces = JSON.parse(readFileSync(ADMIN_UNITS_PATH, 'utf8')) as Province[];
+  const wards = provinces.flatMap((p) => p.Wards);
+  const statuses: AttendanceRow['status'][] = [
+    'on_time',
+    'on_time',
+    'on_time',
+    'late',
+    'left_early',
+    'absent_with_reason',
+    'absent_without_reason',
+  ];
+  const attendance = wards.map((w, i): AttendanceRow => {
+    const status = statuses[i % statuses.length] ?? 'on_time';
+    const present = !status.startsWith('absent');
+    return {
+      siteId: `site-${w.Code}`,
+      code: w.Code,
+      name: w.FullName,
+      status,
+      firstJoinAt: present ? '2026-11-26T00:58:00.000Z' : undefined,
+      lastLeaveAt: present ? '2026-11-26T03:00:00.000Z' : undefined,
+      minutesConnected: present ? 122 : 0,
+      headcount: present ? (i % 9) + 1 : undefined,
+      absenceReason: status === 'absent_with_reason' ? 'Trực thiên tai' : undefined,
+      rollCalls: [],
+    };
+  });
+  return { ...buildFixture().record, attendance };
+}

@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { buildFixture } from './fixture.js';
+import { buildFixture, nationalRecord } from './fixture.js';
 import {
-  type AttendanceRow,
-  type MeetingRecord,
   RECORD_MEDIA_TYPES,
   recordFileName,
   renderAttendanceCsv,
@@ -16,44 +11,6 @@ import { all, one, openZip, parseCsv } from './testkit.js';
 
 const S = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const ADMIN_UNITS_PATH = path.resolve(repoRoot, '../shared/data/vn-admin-units-2025.json');
-
-interface Province {
-  Wards: { Code: string; FullName: string }[];
-}
-
-/** A national call: every ward of the country invited, statuses spread deterministically. */
-function nationalRecord(): MeetingRecord {
-  const provinces = JSON.parse(readFileSync(ADMIN_UNITS_PATH, 'utf8')) as Province[];
-  const wards = provinces.flatMap((p) => p.Wards);
-  const statuses: AttendanceRow['status'][] = [
-    'on_time',
-    'on_time',
-    'on_time',
-    'late',
-    'left_early',
-    'absent_with_reason',
-    'absent_without_reason',
-  ];
-  const attendance = wards.map((w, i): AttendanceRow => {
-    const status = statuses[i % statuses.length] ?? 'on_time';
-    const present = !status.startsWith('absent');
-    return {
-      siteId: `site-${w.Code}`,
-      code: w.Code,
-      name: w.FullName,
-      status,
-      firstJoinAt: present ? '2026-11-26T00:58:00.000Z' : undefined,
-      lastLeaveAt: present ? '2026-11-26T03:00:00.000Z' : undefined,
-      minutesConnected: present ? 122 : 0,
-      headcount: present ? (i % 9) + 1 : undefined,
-      absenceReason: status === 'absent_with_reason' ? 'Trực thiên tai' : undefined,
-      rollCalls: [],
-    };
-  });
-  return { ...buildFixture().record, attendance };
-}
 
 describe('records module', () => {
   test('names files after the meeting day and the number, safe for Content-Disposition', () => {
@@ -85,8 +42,9 @@ describe('records module', () => {
     expect(summary.get('Tổng số người dự tại các điểm cầu')).toBe(String(headcount));
 
     const sheet = await openZip(renderAttendanceXlsx(record)).xml('xl/worksheets/sheet1.xml');
-    expect(all(sheet, S, 'row')).toHaveLength(n + 1);
-    expect(one(sheet, S, 'autoFilter').getAttribute('ref')).toBe(`A1:J${n + 1}`);
+    // Title block (7 rows), header, n sites, then summary and signature (8 rows).
+    expect(all(sheet, S, 'row').length).toBe(n + 16);
+    expect(one(sheet, S, 'autoFilter').getAttribute('ref')).toBe(`A8:K${n + 8}`);
 
     const doc = await openZip(renderMinutesDocx(record)).xml('word/document.xml');
     const text = all(doc, W, 't')

@@ -3,6 +3,8 @@
  * the attendance report (CSV, XLSX, printable HTML) and the minutes (biên bản, DOCX and PDF).
  * Pure functions: same record, same bytes.
  */
+export { buildAttendanceHandout } from './AttendanceHandout.js';
+export { renderAttendancePdf } from './attendancePdf.js';
 export { renderAttendanceCsv } from './csv.js';
 export { renderMinutesDocx } from './docx.js';
 export { renderAttendanceHtml } from './html.js';
@@ -11,8 +13,13 @@ export type * from './MeetingRecord.js';
 export { buildMinutesDocument } from './MinutesDocument.js';
 export { renderMinutesPdf } from './pdf.js';
 
+import { renderAttendancePdf } from './attendancePdf.js';
+import { renderAttendanceCsv } from './csv.js';
+import { renderMinutesDocx } from './docx.js';
 import type { MeetingRecord } from './MeetingRecord.js';
+import { renderMinutesPdf } from './pdf.js';
 import { parseInstant, toLocal } from './time.js';
+import { renderAttendanceXlsx } from './xlsx.js';
 
 export { RecordRenderError } from './RecordRenderError.js';
 export { renderAttendanceXlsx } from './xlsx.js';
@@ -62,4 +69,45 @@ export function recordFileName(
       : '';
   const base = kind === 'minutes' ? 'BienBan' : 'DiemDanh';
   return `${base}-${day}${number ? `-${number}` : ''}.${extension}`;
+}
+
+export type RecordFormat =
+  | 'minutes.pdf'
+  | 'minutes.docx'
+  | 'attendance.xlsx'
+  | 'attendance.csv'
+  | 'attendance.pdf';
+
+export const RECORD_FORMATS: readonly RecordFormat[] = [
+  'minutes.pdf',
+  'minutes.docx',
+  'attendance.xlsx',
+  'attendance.csv',
+  'attendance.pdf',
+];
+
+/** One entry per document the hub files or serves: bytes, media type and a readable file name. */
+export async function renderRecordDocument(
+  record: MeetingRecord,
+  format: RecordFormat,
+): Promise<{ bytes: Uint8Array; mediaType: string; fileName: string }> {
+  const [kind, extension] = format.split('.') as [
+    RecordDocumentKind,
+    'pdf' | 'docx' | 'xlsx' | 'csv',
+  ];
+  const bytes =
+    format === 'minutes.pdf'
+      ? await renderMinutesPdf(record)
+      : format === 'minutes.docx'
+        ? renderMinutesDocx(record)
+        : format === 'attendance.xlsx'
+          ? renderAttendanceXlsx(record)
+          : format === 'attendance.pdf'
+            ? await renderAttendancePdf(record)
+            : new Uint8Array(Buffer.from(renderAttendanceCsv(record), 'utf8'));
+  return {
+    bytes,
+    mediaType: RECORD_MEDIA_TYPES[extension],
+    fileName: recordFileName(record, kind, extension),
+  };
 }

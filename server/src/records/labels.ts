@@ -56,6 +56,26 @@ export const LABELS = {
         `Điểm cầu vào sau giờ bắt đầu quá ${minutes} phút được tính là đến muộn.`,
       generatedAt: 'Thời điểm lập báo cáo',
     },
+    handout: {
+      no: 'STT',
+      when: (time: string, place: string) => `Thời gian: ${time}; địa điểm: ${place}.`,
+      summary: (s: {
+        invited: number;
+        present: number;
+        onTime: number;
+        late: number;
+        leftEarly: number;
+        headcount: number;
+        absent: number;
+        withReason: number;
+        withoutReason: number;
+      }) =>
+        `Tổng hợp: triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ` +
+        `${s.onTime}, đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} ` +
+        `người dự; vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ` +
+        `${s.withoutReason}).`,
+      signer: 'NGƯỜI LẬP BIỂU',
+    },
     /** Header/footer of the printed sheet; "&P"/"&N" are the spreadsheet's page codes. */
     printFooter: 'Trang &P/&N',
   },

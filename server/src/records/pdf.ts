@@ -52,7 +52,7 @@ const TEXT_WIDTH = PDF_PAGE.width - PDF_PAGE.left - PDF_PAGE.right;
 const HEAD_LEFT = 65 * MM;
 
 type Face = 'regular' | 'bold' | 'italic' | 'boldItalic';
-type Doc = InstanceType<typeof PDFDocument>;
+export type Doc = InstanceType<typeof PDFDocument>;
 
 const faceOf = (bold?: boolean, italic?: boolean): Face =>
   bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
@@ -64,32 +64,47 @@ const metaText = (s: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-function newDocument(doc: MinutesDocument): Doc {
+/** What a PDF's metadata says about it (document info and the XMP pdfkit derives from it). */
+export interface PdfMeta {
+  title: string;
+  subject: string;
+  author: string;
+  generatedAt: number;
+  language: string;
+}
+
+/**
+ * A pdfkit document with the records' conventions: A4, PDF/A-2b, Liberation Serif registered as
+ * 'regular' | 'bold' | 'italic' | 'boldItalic', pages buffered (for page numbers), the creation
+ * date taken from the record so the same record gives the same bytes.
+ */
+export function newRecordPdf(
+  meta: PdfMeta,
+  page: {
+    layout: 'portrait' | 'landscape';
+    margins: { top: number; bottom: number; left: number; right: number };
+  },
+): Doc {
   const fonts = serifFonts();
-  const created = new Date(doc.meta.generatedAt);
   const pdf = new PDFDocument({
     size: 'A4',
-    margins: {
-      top: PDF_PAGE.top,
-      bottom: PDF_PAGE.bottom,
-      left: PDF_PAGE.left,
-      right: PDF_PAGE.right,
-    },
+    layout: page.layout,
+    margins: page.margins,
     bufferPages: true,
     autoFirstPage: true,
     pdfVersion: '1.7',
     subset: 'PDF/A-2b',
-    lang: doc.meta.language,
+    lang: meta.language,
     displayTitle: true,
     font: fonts.regular as unknown as string,
     info: {
-      Title: metaText(doc.meta.title),
-      Subject: metaText(doc.meta.subject),
-      Author: metaText(doc.meta.author),
+      Title: metaText(meta.title),
+      Subject: metaText(meta.subject),
+      Author: metaText(meta.author),
       Creator: 'GiaoBan',
       Producer: 'GiaoBan (pdfkit)',
       // No ModDate: pdfkit's XMP has no xmp:ModifyDate to match it, which PDF/A requires.
-      CreationDate: created,
+      CreationDate: new Date(meta.generatedAt),
     },
   });
   pdf.registerFont('regular', fonts.regular);
@@ -100,7 +115,19 @@ function newDocument(doc: MinutesDocument): Doc {
   return pdf;
 }
 
-function collect(pdf: Doc): Promise<Uint8Array> {
+function newDocument(doc: MinutesDocument): Doc {
+  return newRecordPdf(doc.meta, {
+    layout: 'portrait',
+    margins: {
+      top: PDF_PAGE.top,
+      bottom: PDF_PAGE.bottom,
+      left: PDF_PAGE.left,
+      right: PDF_PAGE.right,
+    },
+  });
+}
+
+export function collect(pdf: Doc): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -145,7 +172,7 @@ function writeParagraph(pdf: Doc, p: MinutesParagraph, x = PDF_PAGE.left, width 
 }
 
 /** One centred line (or lines) in a column of the header or signature blocks. */
-function centred(
+export function centred(
   pdf: Doc,
   text: string,
   x: number,
@@ -160,7 +187,7 @@ function centred(
 }
 
 /** A short centred rule under a header-block line. */
-function rule(pdf: Doc, x: number, width: number, length: number, y: number): number {
+export function rule(pdf: Doc, x: number, width: number, length: number, y: number): number {
   const from = x + (width - length) / 2;
   pdf
     .moveTo(from, y + 1)

@@ -1,4 +1,5 @@
-import { type AttendanceTable, buildAttendanceTable, type Cell } from './AttendanceTable.js';
+import { type AttendanceHandout, buildAttendanceHandout } from './AttendanceHandout.js';
+import type { AttendanceTable, Cell } from './AttendanceTable.js';
 import { LABELS } from './labels.js';
 import type { MeetingRecord } from './MeetingRecord.js';
 import {
@@ -17,9 +18,13 @@ import { zipDeterministic } from './zip.js';
 /**
  * Attendance report as an OOXML workbook (SpreadsheetML), written by hand.
  *
- * Sheet 1 holds one typed row per invited site (times are serial dates with a date style, counts
- * are numbers), a frozen header row, an autofilter and an A4-landscape print layout that repeats
- * the header on every page. Sheet 2 holds the summary. Text is only ever written as inline strings
+ * Sheet 1 is the attendance handout (AttendanceHandout.ts, the same document as the attendance
+ * PDF): agency and national header, title block, then one typed row per invited site with its STT
+ * (times are serial dates with a date style, counts are numbers) under a frozen header row with an
+ * autofilter, then the summary and the "Người lập biểu" signature. It prints on A4 landscape, one
+ * page wide, repeating the table's header row. Every row has an explicit height estimated from its
+ * wrapped text (estimateLines), so no cell is cut off or runs into the next row in print. Sheet 2
+ * holds the summary as typed cells. Text is only ever written as inline strings
  * (never `<f>`), so a name such as =HYPERLINK(...) cannot become a formula; text that looks like
  * one also gets `quotePrefix` so it stays text when a user edits the cell.
  */
@@ -31,6 +36,8 @@ const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 export const DATETIME_FORMAT_ID = 164;
 export const DATETIME_FORMAT_CODE = 'dd/mm/yyyy hh:mm:ss';
 
+const FONT = 'Times New Roman';
+
 /** Indexes into cellXfs below. */
 const STYLE = {
   header: 1,
@@ -40,9 +47,22 @@ const STYLE = {
   datetime: 5,
   title: 6,
   label: 7,
+  superior: 8,
+  body: 9,
+  motto: 10,
+  italic: 11,
+  summary: 12,
+  signer: 13,
+  serial: 14,
 } as const;
+const XF_COUNT = 15;
 
-const FONT = 'Times New Roman';
+const font = (inner: string) =>
+  `<font>${inner}<name val="${FONT}"/><family val="1"/><charset val="163"/></font>`;
+/** A borderless, wrapping text style of the handout's header and signature blocks. */
+const plainXf = (fontId: number, horizontal: 'center' | 'justify') =>
+  `<xf numFmtId="0" fontId="${fontId}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">` +
+  `<alignment horizontal="${horizontal}" vertical="center" wrapText="1"/></xf>`;
 
 function stylesXml(): string {
   const border =
@@ -50,10 +70,13 @@ function stylesXml(): string {
   return (
     `${XML_DECLARATION}<styleSheet xmlns="${NS_MAIN}">` +
     `<numFmts count="1"><numFmt numFmtId="${DATETIME_FORMAT_ID}" formatCode="${DATETIME_FORMAT_CODE}"/></numFmts>` +
-    '<fonts count="3">' +
-    `<font><sz val="12"/><name val="${FONT}"/><family val="1"/><charset val="163"/></font>` +
-    `<font><b/><sz val="12"/><name val="${FONT}"/><family val="1"/><charset val="163"/></font>` +
-    `<font><b/><sz val="14"/><name val="${FONT}"/><family val="1"/><charset val="163"/></font>` +
+    '<fonts count="6">' +
+    font('<sz val="12"/>') +
+    font('<b/><sz val="12"/>') +
+    font('<b/><sz val="14"/>') +
+    font('<sz val="13"/>') +
+    font('<b/><sz val="13"/>') +
+    font('<i/><sz val="12"/>') +
     '</fonts>' +
     '<fills count="3">' +
     '<fill><patternFill patternType="none"/></fill>' +
@@ -65,7 +88,7 @@ function stylesXml(): string {
     `<border>${border}<diagonal/></border>` +
     '</borders>' +
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-    '<cellXfs count="8">' +
+    `<cellXfs count="${XF_COUNT}">` +
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
     // header
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">' +
@@ -88,6 +111,19 @@ function stylesXml(): string {
     // summary label
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1">' +
     '<alignment vertical="top" wrapText="1"/></xf>' +
+    // handout: superior body (13), issuing body and national name (13 bold), motto (14 bold)
+    plainXf(3, 'center') +
+    plainXf(4, 'center') +
+    plainXf(2, 'center') +
+    // handout: italic lines (time and place, place and date, signing hint)
+    plainXf(5, 'center') +
+    // handout: the summary paragraph, justified
+    plainXf(0, 'justify') +
+    // handout: signer label and name
+    plainXf(1, 'center') +
+    // STT: a centred integer in the table
+    '<xf numFmtId="1" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1" applyAlignment="1">' +
+    '<alignment horizontal="center" vertical="top"/></xf>' +
     '</cellXfs>' +
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
     '</styleSheet>'
@@ -137,7 +173,7 @@ function headerFooterText(s: string): string {
     .slice(0, 180);
 }
 
-function pageLayoutXml(orientation: 'landscape' | 'portrait', headerText: string): string {
+function pageLayoutXml(orientation: 'landscape' | 'portrait', headerText: string | null): string {
   return (
     '<printOptions horizontalCentered="1"/>' +
     // Inches: 0.5" sides, 0.75" top/bottom leave room for the header and footer lines.
@@ -145,41 +181,179 @@ function pageLayoutXml(orientation: 'landscape' | 'portrait', headerText: string
     `<pageSetup paperSize="9" orientation="${orientation}" fitToWidth="1" fitToHeight="0"/>` +
     '<headerFooter>' +
     // No "&12" size code before the text: a title starting with digits would extend it.
-    `<oddHeader>${xmlText(`&C&"${FONT},Bold"${headerFooterText(headerText)}`)}</oddHeader>` +
+    (headerText === null
+      ? ''
+      : `<oddHeader>${xmlText(`&C&"${FONT},Bold"${headerFooterText(headerText)}`)}</oddHeader>`) +
     `<oddFooter>${xmlText(`&C&"${FONT},Regular"&10${LABELS.attendance.printFooter}`)}</oddFooter>` +
     '</headerFooter>'
   );
 }
 
-function attendanceSheetXml(table: AttendanceTable): string {
-  const lastCol = columnName(table.columns.length - 1);
-  const lastRow = table.rows.length + 1;
-  const range = `A1:${lastCol}${lastRow}`;
-  const cols = table.columns
-    .map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"/>`)
-    .join('');
-  const header = table.columns
-    .map((c, i) => inlineString(`${columnName(i)}1`, STYLE.header, c.header))
-    .join('');
-  const rows = table.rows
-    .map((row, r) => {
-      const n = r + 2;
-      return `<row r="${n}">${row.map((cell, i) => cellXml(`${columnName(i)}${n}`, cell)).join('')}</row>`;
-    })
+/** Where the handout's table sits on sheet 1: the rows above it are the header and title blocks. */
+export const HANDOUT_HEADER_ROW = 8;
+
+/**
+ * Estimated printed lines of `text` wrapped at a column `width` (in the sheet's character units,
+ * the default font's digit width). Upper case and bold run wider than digits, spaces narrower;
+ * the estimate errs on the tall side, so a wrapped cell never gets a row too short for it and
+ * cut off in print (explicit heights: Excel does not re-fit rows on opening, merged cells are
+ * never fitted by either office suite).
+ */
+export function estimateLines(text: string, width: number, bold = false): number {
+  const capacity = Math.max(1, width - 1);
+  const weight = (ch: string) =>
+    ch === ' ' ? 0.45 : /\p{Lu}/u.test(ch) ? 1.35 : /[mwMW]/.test(ch) ? 1.4 : 0.9;
+  const factor = bold ? 1.1 : 1;
+  let lines = 0;
+  for (const paragraph of text.split('\n')) {
+    let used = 0;
+    lines++;
+    for (const word of paragraph.split(' ')) {
+      const w = [...word].reduce((sum, ch) => sum + weight(ch), 0) * factor;
+      const need = used === 0 ? w : used + 0.45 * factor + w;
+      if (need <= capacity || used === 0) {
+        used = need;
+        // A word longer than the column breaks over several lines.
+        while (used > capacity) {
+          lines++;
+          used -= capacity;
+        }
+      } else {
+        lines++;
+        used = w;
+        while (used > capacity) {
+          lines++;
+          used -= capacity;
+        }
+      }
+    }
+  }
+  return lines;
+}
+
+/** Row height in points for `lines` lines of a `size`-point font. */
+const rowHeight = (lines: number, size = 12) => Math.round((lines * size * 1.3 + 3) * 4) / 4;
+
+interface Block {
+  /** First and last column index (inclusive) a merged block spans. */
+  from: number;
+  to: number;
+}
+
+function handoutSheetXml(h: AttendanceHandout): string {
+  const n = h.columns.length;
+  const widths = h.columns.map((c) => c.width);
+  const span = (b: Block) => widths.slice(b.from, b.to + 1).reduce((a, w) => a + w, 0);
+  // The agency block over the first columns (≈ 45 characters), the national block over the last.
+  let leftTo = 0;
+  while (leftTo < n - 2 && span({ from: 0, to: leftTo }) < 44) leftTo++;
+  let rightFrom = n - 1;
+  while (rightFrom > leftTo + 1 && span({ from: rightFrom, to: n - 1 }) < 55) rightFrom--;
+  const left: Block = { from: 0, to: leftTo };
+  const right: Block = { from: rightFrom, to: n - 1 };
+  const whole: Block = { from: 0, to: n - 1 };
+
+  const rows: string[] = [];
+  const merges: string[] = [];
+  /** One row of merged blocks, tall enough for the longest wrapped text in it. */
+  const blockRow = (
+    r: number,
+    parts: Array<{ block: Block; style: number; text: string; size?: number; bold?: boolean }>,
+    minHeight = 0,
+  ) => {
+    let lines = 1;
+    let size = 12;
+    const cells: string[] = [];
+    for (const p of parts) {
+      const ref = `${columnName(p.block.from)}${r}`;
+      cells.push(inlineString(ref, p.style, p.text));
+      for (let c = p.block.from + 1; c <= p.block.to; c++)
+        cells.push(`<c r="${columnName(c)}${r}" s="${p.style}"/>`);
+      if (p.block.to > p.block.from) merges.push(`${ref}:${columnName(p.block.to)}${r}`);
+      lines = Math.max(lines, estimateLines(p.text, span(p.block), p.bold));
+      size = Math.max(size, p.size ?? 12);
+    }
+    const ht = Math.max(minHeight, rowHeight(lines, size));
+    rows.push(`<row r="${r}" ht="${ht}" customHeight="1">${cells.join('')}</row>`);
+  };
+  const spacer = (r: number, ht = 8) => rows.push(`<row r="${r}" ht="${ht}" customHeight="1"/>`);
+
+  const hd = h.header;
+  const agency = hd.parentBody
+    ? [
+        { text: hd.parentBody, style: STYLE.superior, size: 13 },
+        { text: hd.issuingBody, style: STYLE.body, size: 13, bold: true },
+      ]
+    : [{ text: hd.issuingBody, style: STYLE.body, size: 13, bold: true }, null];
+  const national = [
+    { text: hd.nationalName, style: STYLE.body, size: 13, bold: true },
+    { text: hd.motto, style: STYLE.motto, size: 14, bold: true },
+  ];
+  for (let i = 0; i < 2; i++) {
+    const a = agency[i];
+    const b = national[i]!;
+    blockRow(i + 1, [...(a ? [{ block: left, ...a }] : []), { block: right, ...b }]);
+  }
+  spacer(3);
+  blockRow(4, [{ block: whole, style: STYLE.title, text: h.title, size: 14, bold: true }]);
+  blockRow(5, [{ block: whole, style: STYLE.signer, text: h.subject, bold: true }]);
+  blockRow(6, [{ block: whole, style: STYLE.italic, text: h.when }]);
+  spacer(7);
+
+  const H = HANDOUT_HEADER_ROW;
+  const headerLines = Math.max(...h.columns.map((c) => estimateLines(c.header, c.width, true)));
+  rows.push(
+    `<row r="${H}" ht="${rowHeight(headerLines)}" customHeight="1">${h.columns
+      .map((c, i) => inlineString(`${columnName(i)}${H}`, STYLE.header, c.header))
+      .join('')}</row>`,
+  );
+  h.rows.forEach((row, i) => {
+    const r = H + 1 + i;
+    const lines = Math.max(
+      1,
+      ...row.map((cell, c) =>
+        cell.kind === 'text' ? estimateLines(cell.value, widths[c] ?? 10) : 1,
+      ),
+    );
+    const cells = row.map((cell, c) =>
+      c === 0 && cell.kind === 'number'
+        ? `<c r="A${r}" s="${STYLE.serial}" t="n"><v>${cell.value}</v></c>`
+        : cellXml(`${columnName(c)}${r}`, cell),
+    );
+    rows.push(`<row r="${r}" ht="${rowHeight(lines)}" customHeight="1">${cells.join('')}</row>`);
+  });
+  const last = H + h.rows.length;
+  spacer(last + 1, 12);
+  blockRow(last + 2, [{ block: whole, style: STYLE.summary, text: h.summary }]);
+  spacer(last + 3, 12);
+  blockRow(last + 4, [{ block: right, style: STYLE.italic, text: h.placeDate }]);
+  blockRow(last + 5, [{ block: right, style: STYLE.signer, text: h.signer.label, bold: true }]);
+  blockRow(last + 6, [{ block: right, style: STYLE.italic, text: h.signer.hint }]);
+  // Room for the handwritten signature (about 25 mm).
+  spacer(last + 7, 72);
+  blockRow(last + 8, [{ block: right, style: STYLE.signer, text: h.signer.name, bold: true }]);
+
+  const lastCol = columnName(n - 1);
+  const tableRange = `A${H}:${lastCol}${last}`;
+  const cols = widths
+    .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
     .join('');
   return (
     `${XML_DECLARATION}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
     '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
-    `<dimension ref="${range}"/>` +
+    `<dimension ref="A1:${lastCol}${last + 8}"/>` +
     '<sheetViews><sheetView tabSelected="1" workbookViewId="0">' +
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
-    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
+    `<pane ySplit="${H}" topLeftCell="A${H + 1}" activePane="bottomLeft" state="frozen"/>` +
+    `<selection pane="bottomLeft" activeCell="A${H + 1}" sqref="A${H + 1}"/>` +
     '</sheetView></sheetViews>' +
     '<sheetFormatPr defaultRowHeight="15.75"/>' +
     `<cols>${cols}</cols>` +
-    `<sheetData><row r="1" ht="48" customHeight="1">${header}</row>${rows}</sheetData>` +
-    `<autoFilter ref="${range}"/>` +
-    pageLayoutXml('landscape', `${table.title} - ${table.meetingTitle}`) +
+    `<sheetData>${rows.join('')}</sheetData>` +
+    `<autoFilter ref="${tableRange}"/>` +
+    `<mergeCells count="${merges.length}">${merges
+      .map((m) => `<mergeCell ref="${m}"/>`)
+      .join('')}</mergeCells>` +
+    pageLayoutXml('landscape', null) +
     '</worksheet>'
   );
 }
@@ -214,10 +388,11 @@ function sheetRef(name: string): string {
   return `'${name.replace(/'/g, "''")}'`;
 }
 
-function workbookXml(table: AttendanceTable): string {
+function workbookXml(h: AttendanceHandout): string {
   const sheet = LABELS.attendance.sheetName;
-  const lastCol = columnName(table.columns.length - 1);
-  const lastRow = table.rows.length + 1;
+  const lastCol = columnName(h.columns.length - 1);
+  const H = HANDOUT_HEADER_ROW;
+  const lastRow = H + h.rows.length;
   return (
     `${XML_DECLARATION}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
     '<workbookPr/>' +
@@ -228,17 +403,18 @@ function workbookXml(table: AttendanceTable): string {
     '</sheets>' +
     '<definedNames>' +
     `<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">${xmlText(
-      `${sheetRef(sheet)}!$A$1:$${lastCol}$${lastRow}`,
+      `${sheetRef(sheet)}!$A$${H}:$${lastCol}$${lastRow}`,
     )}</definedName>` +
     // Repeat the header row at the top of every printed page.
-    `<definedName name="_xlnm.Print_Titles" localSheetId="0">${xmlText(`${sheetRef(sheet)}!$1:$1`)}</definedName>` +
+    `<definedName name="_xlnm.Print_Titles" localSheetId="0">${xmlText(`${sheetRef(sheet)}!$${H}:$${H}`)}</definedName>` +
     '</definedNames>' +
     '</workbook>'
   );
 }
 
 export function renderAttendanceXlsx(record: MeetingRecord): Uint8Array {
-  const table = buildAttendanceTable(record);
+  const handout = buildAttendanceHandout(record);
+  const table = handout.table;
   const created = toW3cdtf(parseInstant(record.generatedAt, 'generatedAt'));
   return zipDeterministic(
     [
@@ -259,7 +435,7 @@ export function renderAttendanceXlsx(record: MeetingRecord): Uint8Array {
         corePropsXml({ title: `${table.title} - ${record.title}`, createdW3c: created }),
       ],
       ['docProps/app.xml', appPropsXml()],
-      ['xl/workbook.xml', workbookXml(table)],
+      ['xl/workbook.xml', workbookXml(handout)],
       [
         'xl/_rels/workbook.xml.rels',
         relationshipsXml([
@@ -269,7 +445,7 @@ export function renderAttendanceXlsx(record: MeetingRecord): Uint8Array {
         ]),
       ],
       ['xl/styles.xml', stylesXml()],
-      ['xl/worksheets/sheet1.xml', attendanceSheetXml(table)],
+      ['xl/worksheets/sheet1.xml', handoutSheetXml(handout)],
       ['xl/worksheets/sheet2.xml', summarySheetXml(table)],
     ],
     table.generatedAt,
