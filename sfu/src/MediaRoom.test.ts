@@ -153,6 +153,75 @@ describe('MediaRoom', () => {
     room.close();
   });
 
+  it('dynacast: tells a site which camera layers anybody takes (grid low, spotlight high, paused nothing)', async () => {
+    const dyn = await MediaPlane.create(
+      await testSfuConfig({ numWorkers: 1, dynacastOffDelayMs: 0 }),
+      { logger: silentLogger },
+    );
+    try {
+      const room = await dyn.getOrCreateRoom('dynacast');
+      const told: Array<{ peerId: string; producerId: string; layers: boolean[] }> = [];
+      room.on('layerswanted', (e) => told.push(e));
+      const send = await room.createWebRtcTransport('site:s1', { direction: 'send' });
+      const cam = await room.produce('site:s1', send.id, {
+        kind: 'video',
+        rtpParameters: simulcastVideo,
+        appData: { source: 'camera' },
+      });
+      await room.produce('site:s1', send.id, { kind: 'audio', rtpParameters: params.audio });
+      // Nobody watches yet: stop all three (audio is not dynacast's business).
+      expect(told).toEqual([
+        { peerId: 'site:s1', producerId: cam.id, layers: [false, false, false] },
+      ]);
+      const chairRecv = await room.createWebRtcTransport('chair', { direction: 'recv' });
+      const tile = await room.consume('chair', chairRecv.id, cam.id, room.rtpCapabilities, {
+        preferredLayers: { spatialLayer: 0 },
+      });
+      expect(told).toHaveLength(1); // created paused: takes nothing yet
+      await room.resumeConsumer('chair', tile.id); // the tile came on screen
+      expect(told.at(-1)?.layers).toEqual([true, false, false]);
+      const siteRecv = await room.createWebRtcTransport('site:s2', { direction: 'recv' });
+      const spot = await room.consume('site:s2', siteRecv.id, cam.id, room.rtpCapabilities);
+      await room.resumeConsumer('site:s2', spot.id); // no preference = the highest layer
+      expect(told.at(-1)?.layers).toEqual([true, true, true]);
+      await room.setPreferredLayers('site:s2', spot.id, { spatialLayer: 1 });
+      expect(told.at(-1)?.layers).toEqual([true, true, false]);
+      await room.pauseConsumer('chair', tile.id);
+      room.closePeer('site:s2'); // its consumer goes with it
+      expect(told.at(-1)?.layers).toEqual([false, false, false]);
+      expect(room.layerDemand(cam.id)).toEqual({
+        wanted: [false, false, false],
+        announced: [false, false, false],
+      });
+    } finally {
+      await dyn.close();
+    }
+  });
+
+  it('dynacast off: no layerswanted at all', async () => {
+    const off = await MediaPlane.create(await testSfuConfig({ numWorkers: 1, dynacast: false }), {
+      logger: silentLogger,
+    });
+    try {
+      const room = await off.getOrCreateRoom('no-dynacast');
+      let n = 0;
+      room.on('layerswanted', () => n++);
+      const send = await room.createWebRtcTransport('site:s1', { direction: 'send' });
+      const cam = await room.produce('site:s1', send.id, {
+        kind: 'video',
+        rtpParameters: simulcastVideo,
+      });
+      const recv = await room.createWebRtcTransport('chair', { direction: 'recv' });
+      const c = await room.consume('chair', recv.id, cam.id, room.rtpCapabilities);
+      await room.resumeConsumer('chair', c.id);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(n).toBe(0);
+      expect(room.layerDemand(cam.id)).toBeUndefined();
+    } finally {
+      await off.close();
+    }
+  });
+
   it('reports producerclosed and consumerclosed when a peer leaves', async () => {
     const room = await newRoom();
     const { video } = await chair(room);

@@ -14,6 +14,7 @@ import {
   UnsupportedCodecError,
   WrongTransportDirectionError,
 } from './errors';
+import { LayerDemand } from './LayerDemand';
 import type { SfuLogger } from './logger';
 import { MediaPeer, type TransportDirection, type TransportRecord } from './MediaPeer';
 import type { PoolWorker } from './PoolWorker';
@@ -41,6 +42,13 @@ export type MediaRoomEvents = {
   activespeaker: [{ peerId: string; producerId: string }];
   /** Loudest audio producers, about once a second; an empty array means silence. */
   volumes: [Array<{ peerId: string; producerId: string; volume: number }>];
+  /**
+   * Dynacast: the simulcast layers (index 0 = lowest) of a local video producer that anybody
+   * takes changed; tell its owner (`peerId`) to send only those (RTCRtpSender.setParameters
+   * encodings[i].active). Senders start with every layer on; more layers are announced at
+   * once, fewer after SfuConfig.dynacastOffDelayMs. Not emitted when dynacast is off.
+   */
+  layerswanted: [{ peerId: string; producerId: string; layers: boolean[] }];
   /** A producer closed (closeProducer, closePeer, its transport closed). */
   producerclosed: [{ peerId: string; producerId: string }];
   /** A consumer closed because its producer went away; tell that peer's client. */
@@ -139,6 +147,7 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   readonly #openingPipes = new Map<string, Promise<RemotePipe>>();
   readonly #activeSpeaker: ms.ActiveSpeakerObserver;
   readonly #audioLevel: ms.AudioLevelObserver;
+  readonly #demand: LayerDemand;
   #closeReason: MediaRoomCloseReason | undefined;
   #lostWorker: PoolWorker | undefined;
 
@@ -157,6 +166,15 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#home = home;
     this.#activeSpeaker = activeSpeaker;
     this.#audioLevel = audioLevel;
+    this.#demand = new LayerDemand({
+      offDelayMs: this.#config.dynacastOffDelayMs,
+      onChange: (producerId, layers) => {
+        const entry = this.#producers.get(producerId);
+        if (entry && !this.closed) {
+          this.safeEmit('layerswanted', { peerId: entry.peerId, producerId, layers });
+        }
+      },
+    });
     this.#adopt(home);
 
     activeSpeaker.on('dominantspeaker', ({ producer }) => {
@@ -377,7 +395,12 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   async #adoptProducer(entry: ProducerEntry): Promise<void> {
     const { producer, peerId, source } = entry;
     this.#producers.set(producer.id, entry);
+    // Dynacast covers our own senders; a producer piped in is its origin host's business.
+    if (this.#config.dynacast && producer.kind === 'video' && !entry.remote) {
+      this.#demand.addProducer(producer.id, producer.rtpParameters.encodings?.length ?? 1);
+    }
     producer.observer.once('close', () => {
+      this.#demand.removeProducer(producer.id);
       if (this.#producers.get(producer.id) === entry) this.#producers.delete(producer.id);
       if (!this.closed) this.safeEmit('producerclosed', { peerId, producerId: producer.id });
     });
@@ -426,7 +449,9 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     if (entry.remote === remoteId) {
       throw new InvalidParametersError(`producer ${producerId} came from ${remoteId}`);
     }
-    return this.#guard(() => pipe.send(entry.producer, entry));
+    const piped = await this.#guard(() => pipe.send(entry.producer, entry));
+    this.#demand.setPipedOut(producerId, true); // the far host's viewers may take any layer
+    return piped;
   }
 
   /** Produces a producer offered by `remoteId` here; a second offer of the same id is a no-op. */
@@ -466,6 +491,14 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   /** The far end no longer wants one producer we send. */
   stopPipeOut(remoteId: string, producerId: string): void {
     this.#pipes.get(remoteId)?.stopSending(producerId);
+    this.#updatePipedOut();
+  }
+
+  /** Dynacast: a producer still sent over some pipe keeps all its layers. */
+  #updatePipedOut(): void {
+    const sent = new Set<string>();
+    for (const p of this.#pipes.values()) if (!p.closed) for (const id of p.sentIds) sent.add(id);
+    for (const id of this.#producers.keys()) this.#demand.setPipedOut(id, sent.has(id));
   }
 
   /** Closes the pipe to `remoteId` (the far end died or the pipe broke): its producers go. */
@@ -521,6 +554,7 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
         pipe.on('sentclosed', (e) => this.safeEmit('pipeproducerclosed', { remoteId, ...e }));
         pipe.once('close', () => {
           if (this.#pipes.get(remoteId) === pipe) this.#pipes.delete(remoteId);
+          if (!this.closed) this.#updatePipedOut();
           if (!this.closed) this.safeEmit('pipeclosed', { remoteId });
         });
         return pipe;
@@ -605,7 +639,15 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       throw new RoomClosedError(this.id);
     }
     peer.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    // Created paused: it takes nothing until the client resumes it.
+    this.#demand.addConsumer(consumer.id, producerId, {
+      preferred: opts.preferredLayers?.spatialLayer ?? Number.POSITIVE_INFINITY,
+      paused: true,
+    });
+    consumer.observer.once('close', () => {
+      peer.consumers.delete(consumer.id);
+      this.#demand.removeConsumer(consumer.id);
+    });
     consumer.on('producerclose', () => {
       if (!this.closed) this.safeEmit('consumerclosed', { peerId, consumerId: consumer.id });
     });
@@ -628,12 +670,14 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
     const consumer = this.#consumer(peerId, consumerId);
     await this.#guard(() => consumer.resume());
+    this.#demand.updateConsumer(consumerId, { paused: false });
   }
 
   /** For tiles that are off screen: the SFU stops sending, the producer keeps going. */
   async pauseConsumer(peerId: string, consumerId: string): Promise<void> {
     const consumer = this.#consumer(peerId, consumerId);
     await this.#guard(() => consumer.pause());
+    this.#demand.updateConsumer(consumerId, { paused: true });
   }
 
   async setPreferredLayers(
@@ -644,6 +688,17 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     const consumer = this.#consumer(peerId, consumerId);
     checkLayers(layers);
     await this.#guard(() => consumer.setPreferredLayers(layers));
+    this.#demand.updateConsumer(consumerId, { preferred: layers.spatialLayer });
+  }
+
+  /**
+   * Dynacast state of a video producer: the layers anybody takes now and what its sender was
+   * last told (lags behind on the way down). Undefined for audio, piped-in or unknown producers.
+   */
+  layerDemand(producerId: string): { wanted: boolean[]; announced: boolean[] } | undefined {
+    const wanted = this.#demand.wanted(producerId);
+    const announced = this.#demand.announced(producerId);
+    return wanted && announced ? { wanted, announced } : undefined;
   }
 
   // ---------------------------------------------------------------- peers, stats, lifecycle
@@ -732,6 +787,7 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   #close(reason: MediaRoomCloseReason): void {
     if (this.#closeReason) return;
     this.#closeReason = reason;
+    this.#demand.close();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     for (const pipe of this.#pipes.values()) pipe.close();

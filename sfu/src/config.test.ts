@@ -28,6 +28,8 @@ describe('loadSfuConfig', () => {
       initialOutgoingBitrate: 1_000_000,
       udpRecvBufferBytes: 4 * 1024 * 1024,
       udpSendBufferBytes: 4 * 1024 * 1024,
+      dynacast: true,
+      dynacastOffDelayMs: 1000,
       workerBin: DEFAULT_WORKER_BIN,
     } satisfies SfuConfig);
     expect(DEFAULT_WORKER_BIN).toMatch(/sfu\/\.worker\/mediasoup-worker$/);
@@ -47,6 +49,8 @@ describe('loadSfuConfig', () => {
       SFU_INITIAL_OUTGOING_BITRATE: '600000',
       SFU_UDP_RECV_BUFFER: '0',
       SFU_UDP_SEND_BUFFER: '1048576',
+      SFU_DYNACAST: 'false',
+      SFU_DYNACAST_OFF_DELAY_MS: '0',
       MEDIASOUP_WORKER_BIN: '/opt/ms/mediasoup-worker',
     });
     expect(c).toEqual({
@@ -62,6 +66,8 @@ describe('loadSfuConfig', () => {
       initialOutgoingBitrate: 600000,
       udpRecvBufferBytes: 0,
       udpSendBufferBytes: 1048576,
+      dynacast: false,
+      dynacastOffDelayMs: 0,
       workerBin: '/opt/ms/mediasoup-worker',
     });
   });
@@ -86,6 +92,8 @@ describe('loadSfuConfig', () => {
     ['SFU_INITIAL_OUTGOING_BITRATE', '10'],
     ['SFU_UDP_RECV_BUFFER', '4MB'],
     ['SFU_UDP_SEND_BUFFER', '1073741824'],
+    ['SFU_DYNACAST', 'yes'],
+    ['SFU_DYNACAST_OFF_DELAY_MS', '-5'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     const e = configError(() => loadSfuConfig({ [name]: value }));
     expect(e.variable).toBe(name);

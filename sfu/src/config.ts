@@ -37,6 +37,13 @@ export interface SfuConfig {
    */
   udpRecvBufferBytes: number;
   udpSendBufferBytes: number;
+  /**
+   * Dynacast: tell each sender which simulcast layers anybody takes (MediaRoom 'layerswanted'),
+   * so it stops sending the rest. (SFU_DYNACAST, `true`/`false`)
+   */
+  dynacast: boolean;
+  /** How long layers stay unwanted before the sender is told to stop them. (SFU_DYNACAST_OFF_DELAY_MS) */
+  dynacastOffDelayMs: number;
   /** Path of the mediasoup-worker binary. (MEDIASOUP_WORKER_BIN) */
   workerBin: string;
 }
@@ -60,6 +67,8 @@ export const SFU_ENV: Record<keyof SfuConfig, string> = {
   initialOutgoingBitrate: 'SFU_INITIAL_OUTGOING_BITRATE',
   udpRecvBufferBytes: 'SFU_UDP_RECV_BUFFER',
   udpSendBufferBytes: 'SFU_UDP_SEND_BUFFER',
+  dynacast: 'SFU_DYNACAST',
+  dynacastOffDelayMs: 'SFU_DYNACAST_OFF_DELAY_MS',
   workerBin: 'MEDIASOUP_WORKER_BIN',
 };
 
@@ -76,6 +85,8 @@ export function defaultSfuConfig(): SfuConfig {
     initialOutgoingBitrate: 1_000_000,
     udpRecvBufferBytes: 4 * 1024 * 1024,
     udpSendBufferBytes: 4 * 1024 * 1024,
+    dynacast: true,
+    dynacastOffDelayMs: 1000,
     workerBin: DEFAULT_WORKER_BIN,
   };
 }
@@ -99,6 +110,15 @@ function readInt(
     throw new SfuConfigError(name, `expected an integer between ${min} and ${max}, got "${raw}"`);
   }
   return Number(raw.trim());
+}
+
+function readBool(env: NodeJS.ProcessEnv, field: keyof SfuConfig, fallback: boolean): boolean {
+  const name = SFU_ENV[field];
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new SfuConfigError(name, `expected true or false, got "${env[name]}"`);
 }
 
 /**
@@ -133,6 +153,8 @@ export function loadSfuConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     ),
     udpRecvBufferBytes: readInt(env, 'udpRecvBufferBytes', d.udpRecvBufferBytes, 0, MAX_BUFFER),
     udpSendBufferBytes: readInt(env, 'udpSendBufferBytes', d.udpSendBufferBytes, 0, MAX_BUFFER),
+    dynacast: readBool(env, 'dynacast', d.dynacast),
+    dynacastOffDelayMs: readInt(env, 'dynacastOffDelayMs', d.dynacastOffDelayMs, 0, 60_000),
     workerBin: env[SFU_ENV.workerBin]?.trim() || d.workerBin,
   };
   if (announced) config.announcedAddress = announced;
@@ -160,6 +182,13 @@ export function validateSfuConfig(config: SfuConfig): SfuConfig {
   checkInt(config, 'initialOutgoingBitrate', 100_000, 100_000_000);
   checkInt(config, 'udpRecvBufferBytes', 0, MAX_BUFFER);
   checkInt(config, 'udpSendBufferBytes', 0, MAX_BUFFER);
+  checkInt(config, 'dynacastOffDelayMs', 0, 60_000);
+  if (typeof config.dynacast !== 'boolean') {
+    throw new SfuConfigError(
+      SFU_ENV.dynacast,
+      `expected true or false, got ${String(config.dynacast)}`,
+    );
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new SfuConfigError(
       SFU_ENV.logLevel,

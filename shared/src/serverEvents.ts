@@ -21,6 +21,7 @@ export const S2C_EVENTS = [
   'media:producerPaused',
   'media:consumerClosed',
   'media:activeSpeaker',
+  'media:layersWanted',
   'media:reset',
   'session:expiring',
   'session:expired',

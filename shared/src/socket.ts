@@ -245,6 +245,12 @@ export interface ServerToClientEvents {
   'media:consumerClosed': (p: { consumerId: string }) => void;
   'media:activeSpeaker': (p: { peerId: string; producerId: string }) => void;
   /**
+   * Dynacast: the simulcast layers (index 0 = lowest) of your producer that anybody takes now.
+   * Send only those (RTCRtpSender.setParameters, encodings[i].active); a resumed layer starts
+   * with a key frame. Senders start with every layer on. To the producer's socket.
+   */
+  'media:layersWanted': (p: { producerId: string; layers: boolean[] }) => void;
+  /**
    * The meeting's media room was lost (its mediasoup worker died; a fresh one is ready): close
    * every transport and negotiate again from `media:routerCapabilities`. Everyone.
    */

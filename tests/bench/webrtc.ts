@@ -8,7 +8,7 @@
  *
  *   npm run bench:webrtc [-- --json] [--steps 50,126,168,300,500] [--workers 1,2]
  *                        [--seconds 10] [--processes 2] [--ramp-ms N] [--no-send]
- *                        [--loss-sites 10 --loss-pct 5] [--tiles 25]
+ *                        [--loss-sites 10 --loss-pct 5] [--tiles 25] [--dynacast on|off|both]
  *
  * Steps stop once a step's loss passes 5 %. Take `flock /work/.bench.lock` around it on a
  * shared machine; /proc/loadavg before/after is printed with the table.
@@ -19,6 +19,7 @@ import { startHubProcess } from '../harness/processes';
 import { prepareMedia } from '../load/mediaFiles';
 import { procStats, workerPids } from '../load/processes';
 import { RunnerProcess, SiteFleet } from '../load/SiteFleet';
+import type { RunnerReply } from '../load/site-runner';
 import { dropsBetween, sampleUdpDrops } from '../load/udpDrops';
 import type { PeerStats } from '../load/WebRtcSite';
 import { argValue, type Column, numberArg, numberList, printResults, progress } from './lib/report';
@@ -32,6 +33,9 @@ const send = !process.argv.includes('--no-send');
 const lossSitesPct = Number(argValue('loss-sites') ?? 0);
 const lossPct = Number(argValue('loss-pct') ?? 5);
 const rampArg = argValue('ramp-ms');
+const dynacastArg = argValue('dynacast') ?? 'on';
+const dynacastModes: boolean[] =
+  dynacastArg === 'both' ? [false, true] : dynacastArg === 'off' ? [false] : [true];
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,6 +52,18 @@ export interface StepResult {
   sfu: 'giaoban';
   sites: number;
   workers: number;
+  /** The hub told sites which layers anybody takes (SFU_DYNACAST). */
+  dynacast: boolean;
+  /**
+   * After the window the chair's grid turns to its next page: per new tile, resume (tile
+   * visible) → its first complete key frame; `missing` = tiles without one within 5 s.
+   */
+  tileFirstFrameMs: {
+    p50: number | null;
+    p95: number | null;
+    max: number | null;
+    missing: number;
+  } | null;
   send: boolean;
   joined: number;
   failed: number;
@@ -71,6 +87,8 @@ export interface StepResult {
   hubRssMb: number;
   workerRssMb: number;
   clientCpuPct: number;
+  /** Share of the sites' camera frame slots skipped because their load process stalled. */
+  framesSkippedPct: number;
   /** Worst load process's event-loop delay in the window (ms): p99 and max. */
   clientLoopDelayMs: { p99: number; max: number };
   /** Datagrams dropped at full receive buffers in the window, by whose socket. */
@@ -79,7 +97,7 @@ export interface StepResult {
   loadAfter: string;
 }
 
-async function runStep(sites: number, workers: number): Promise<StepResult> {
+async function runStep(sites: number, workers: number, dynacast: boolean): Promise<StepResult> {
   const loadBefore = loadavg();
   const hub = await startHubProcess({
     JWT_SECRET: SECRET,
@@ -88,6 +106,7 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
     SFU_LISTEN_IP: '127.0.0.1',
     SFU_PORT_BASE: '0',
     SFU_LOG_LEVEL: 'error',
+    SFU_DYNACAST: String(dynacast),
     // Two workers: fill the home router with half the consumers, spill the rest.
     ...(workers > 1 ? { SFU_CONSUMERS_PER_ROUTER: String(Math.ceil((sites * 2) / workers)) } : {}),
     SEED_SITES: String(sites),
@@ -153,6 +172,21 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
     const ch1 = await chair.stats();
     const drops = dropsBetween(d0, d1);
     const windowMs = m1 - m0;
+    // The grid's next page (when there are cameras for it): tile visible → first frame.
+    let tileFirstFrameMs: StepResult['tileFirstFrameMs'] = null;
+    if (send && sites > tiles) {
+      const paged = await chair.request<Extract<RunnerReply, { type: 'watching' }>>(
+        { type: 'grid', tiles, page: 1 },
+        'watching',
+      );
+      const got = (paged.firstFrameMs ?? []).filter((x): x is number => x !== null);
+      tileFirstFrameMs = {
+        p50: pct(got, 50),
+        p95: pct(got, 95),
+        max: got.length ? Math.max(...got) : null,
+        missing: (paged.firstFrameMs ?? []).length - got.length,
+      };
+    }
     const peers = s1.peers.filter((p) => !p.error);
     const lossyLabels = new Set(
       seed.sites
@@ -175,6 +209,10 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
     const bad = peers.filter((p) => lossyLabels.has(p.label));
     const sumOf = (xs: PeerStats[], f: (p: PeerStats) => number) =>
       xs.reduce((n, p) => n + f(p), 0);
+    const framesOf = (xs: PeerStats[], k: 'frames' | 'framesSkipped') =>
+      sumOf(xs, (p) => p.sent?.[k] ?? 0);
+    const frameSlots = framesOf(s1.peers, 'frames') - framesOf(s0.peers, 'frames');
+    const framesSkipped = framesOf(s1.peers, 'framesSkipped') - framesOf(s0.peers, 'framesSkipped');
     const expected = sumOf(normal, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
     const lost = sumOf(normal, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
     const rtp = peers
@@ -216,6 +254,8 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
       sfu: 'giaoban',
       sites,
       workers,
+      dynacast,
+      tileFirstFrameMs,
       send,
       joined: peers.length,
       failed: failed + (sites - s1.peers.length),
@@ -250,6 +290,7 @@ async function runStep(sites: number, workers: number): Promise<StepResult> {
       hubRssMb: h1.rssMb,
       workerRssMb: w1.reduce((n, w) => n + w.rssMb, 0),
       clientCpuPct: (c1.reduce((n, c, i) => n + c.cpuMs - c0[i]!.cpuMs, 0) / windowMs) * 100,
+      framesSkippedPct: frameSlots > 0 ? (framesSkipped / frameSlots) * 100 : 0,
       clientLoopDelayMs: {
         p99: Math.max(s1.loopDelayMs.p99, ch1.loopDelayMs?.p99 ?? 0),
         max: Math.max(s1.loopDelayMs.max, ch1.loopDelayMs?.max ?? 0),
@@ -284,17 +325,20 @@ async function main(): Promise<void> {
       (lossSitesPct ? `, ${lossPct} % inbound loss on ${lossSitesPct} % of sites` : ''),
   );
   const results: StepResult[] = [];
-  for (const workers of workerCounts) {
-    for (const sites of steps) {
-      const r = await runStep(sites, workers);
-      results.push(r);
-      if (r.lossPct > 5) break;
+  for (const dynacast of dynacastModes) {
+    for (const workers of workerCounts) {
+      for (const sites of steps) {
+        const r = await runStep(sites, workers, dynacast);
+        results.push(r);
+        if (r.lossPct > 5) break;
+      }
     }
   }
   const columns: Column<StepResult>[] = [
     { header: 'sfu', value: (r) => r.sfu },
     { header: 'sites', value: (r) => r.sites },
     { header: 'wk', value: (r) => r.workers },
+    { header: 'dyn', value: (r) => (r.dynacast ? 'on' : 'off') },
     { header: 'joined', value: (r) => `${r.joined}/${r.sites}` },
     { header: 'all in ms', value: (r) => r.allJoinedMs },
     {
@@ -324,6 +368,14 @@ async function main(): Promise<void> {
     { header: 'worker %', value: (r) => r.workerCpuPct, digits: 1 },
     { header: 'µs/fwd pkt', value: (r) => r.usPerForwardedPacket, digits: 2 },
     { header: 'fwd pkt/s', value: (r) => r.forwardedPps },
+    {
+      header: 'tile→frame p50/95/max ms',
+      value: (r) =>
+        r.tileFirstFrameMs
+          ? `${f(r.tileFirstFrameMs.p50)}/${f(r.tileFirstFrameMs.p95)}/${f(r.tileFirstFrameMs.max)}` +
+            (r.tileFirstFrameMs.missing ? ` (${r.tileFirstFrameMs.missing} none)` : '')
+          : '-',
+    },
     { header: 'hub %', value: (r) => r.hubCpuPct, digits: 1 },
     { header: 'hub MB', value: (r) => r.hubRssMb, digits: 0 },
     { header: 'clients %', value: (r) => r.clientCpuPct, digits: 0 },
@@ -331,6 +383,7 @@ async function main(): Promise<void> {
       header: 'client loop p99/max ms',
       value: (r) => `${f(r.clientLoopDelayMs.p99)}/${f(r.clientLoopDelayMs.max)}`,
     },
+    { header: 'skipped %', value: (r) => r.framesSkippedPct, digits: 1 },
     { header: 'drops wk/cl', value: (r) => `${r.udpDrops.worker}/${r.udpDrops.clients}` },
     { header: 'loadavg before → after', value: (r) => `${r.loadBefore} → ${r.loadAfter}` },
   ];
@@ -345,6 +398,8 @@ async function main(): Promise<void> {
       'loss %: chair video+audio packets never received (after NACK) / expected, sites without injected loss; worst %: the worst such site.',
       'µs/fwd pkt: mediasoup worker CPU (user+sys, /proc) / packets delivered to receivers; in/out: RTP payload Mbps sent by all peers / received by all peers.',
       'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub; client loop: their worst event-loop delay.',
+      'skipped %: camera frame slots the sites skipped because their load process stalled (sent late they would burst); ingress is lower by about as much.',
+      "dyn: dynacast (the hub tells sites which layers anybody takes; they stop the rest); tile→frame: after the window the chair turns its grid to the next page: each new tile's resume → first complete key frame.",
       "drops wk/cl: datagrams dropped at full UDP receive buffers in the window (/proc/net/udp), at the worker's sockets / at the load clients' sockets.",
     ],
     json: { bench: 'webrtc', at: new Date().toISOString(), seconds, processes, send, results },

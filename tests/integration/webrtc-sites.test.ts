@@ -6,14 +6,19 @@
 // the worker's one WebRtcServer UDP socket: with the kernel's default 208 KiB receive buffer it
 // overflowed (39,530 datagrams dropped at that socket in one run, /proc/net/udp), so the test
 // also asserts that the worker's sockets dropped nothing (worker patch 0003, SFU_UDP_RECV_BUFFER).
+// Dynacast: the chair's grid shows 10 of the 20 cameras; sites off the page must stop sending,
+// and when the grid turns the page the new tiles' sites resume and their first frames arrive.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type HubProcess, startHubProcess } from '../harness/processes';
 import { prepareMedia } from '../load/mediaFiles';
 import { workerPids } from '../load/processes';
 import { RunnerProcess, SiteFleet } from '../load/SiteFleet';
+import type { RunnerReply } from '../load/site-runner';
 import { dropsBetween, sampleUdpDrops } from '../load/udpDrops';
+import type { PeerStats } from '../load/WebRtcSite';
 
 const SITES = 20;
+const TILES = 10; // the chair's grid page: half the sites, so dynacast has layers to turn off
 let hub: HubProcess | undefined;
 let chair: RunnerProcess | undefined;
 let fleet: SiteFleet | undefined;
@@ -43,7 +48,16 @@ afterAll(async () => {
   await hub?.stop('SIGKILL');
 });
 
-it('20 werift sites sending simulcast decode the chair and lose < 1 %', async () => {
+const layerCounts = (peers: PeerStats[]) => {
+  const n: Record<string, number> = {};
+  for (const p of peers) {
+    const k = p.activeLayers.map((on) => (on ? 'T' : 'F')).join('');
+    n[k] = (n[k] ?? 0) + 1;
+  }
+  return n;
+};
+
+it('20 werift sites sending simulcast decode the chair and lose < 1 %; dynacast follows the grid', async () => {
   const seed = hub!.seed!;
   await chair!.request(
     {
@@ -62,7 +76,7 @@ it('20 werift sites sending simulcast decode the chair and lose < 1 %', async ()
     send: true,
   });
   expect(failed).toBe(0);
-  await chair!.request({ type: 'grid', tiles: SITES }, 'watching');
+  await chair!.request({ type: 'grid', tiles: TILES }, 'watching');
   await new Promise((r) => setTimeout(r, 2000));
   fleet!.mark();
   const roles = { worker: workerPids(hub!.pid) };
@@ -84,4 +98,24 @@ it('20 werift sites sending simulcast decode the chair and lose < 1 %', async ()
     expect(expected, p.label).toBeGreaterThan(1000); // ~175 packets/s for 10 s
     expect(lost / expected, `${p.label} lost ${lost}/${expected}`).toBeLessThan(0.01);
   }
+  // Dynacast: the spotlight's site sends all three layers, the other tiles of the page the low
+  // one, the sites off the page nothing (the hub's media:layersWanted → setParameters).
+  expect(layerCounts(peers)).toEqual({ TTT: 1, TFF: TILES - 1, FFF: SITES - TILES });
+  // The next page: its tiles' sites resume the low layer and the first frames come within a
+  // key frame or so; the page that left stops after the off delay (1 s).
+  const paged = await chair!.request<Extract<RunnerReply, { type: 'watching' }>>(
+    { type: 'grid', tiles: TILES, page: 1 },
+    'watching',
+  );
+  expect(paged.firstFrameMs).toHaveLength(TILES);
+  for (const ms of paged.firstFrameMs ?? []) {
+    expect(ms, `tile visible → first frame: ${paged.firstFrameMs}`).not.toBeNull();
+    expect(ms!).toBeLessThan(3000);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(layerCounts((await fleet!.stats()).peers)).toEqual({
+    TTT: 1,
+    TFF: TILES,
+    FFF: TILES - 1,
+  });
 }, 240_000);

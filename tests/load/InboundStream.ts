@@ -6,6 +6,8 @@ import { vp8StartsKeyFrame } from './vp8';
 export interface InboundSummary {
   firstRtpAt: number | null;
   firstKeyFrameAt: number | null;
+  /** When this stream was last resumed (a tile came on screen); null before. */
+  resumedAt: number | null;
   received: number;
   expected: number;
   lost: number;
@@ -16,6 +18,7 @@ export interface InboundSummary {
 export class InboundStream {
   firstRtpAt: number | null = null;
   firstKeyFrameAt: number | null = null;
+  resumedAt: number | null = null;
   bytes = 0;
   #base = -1;
   #highest = -1; // extended
@@ -73,6 +76,16 @@ export class InboundStream {
     this.#frames.clear();
   }
 
+  /**
+   * The consumer is being resumed (its tile came on screen): from now on, wait for a complete
+   * key frame again (firstKeyFrameAt − resumedAt = tile visible → first frame).
+   */
+  resumed(now: number): void {
+    this.resumedAt = now;
+    this.firstKeyFrameAt = null;
+    this.#frames.clear();
+  }
+
   /** Starts the measurement window: loss counts from the next packet on. */
   markWindow(): void {
     this.#windowStart = this.#highest;
@@ -88,6 +101,7 @@ export class InboundStream {
     return {
       firstRtpAt: this.firstRtpAt,
       firstKeyFrameAt: this.firstKeyFrameAt,
+      resumedAt: this.resumedAt,
       received,
       expected,
       lost: Math.max(0, expected - received),

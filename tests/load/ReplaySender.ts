@@ -33,6 +33,8 @@ export interface SenderCounters {
   retransmitted: number;
   retransmittedBytes: number;
   keyFramesOnRequest: number;
+  /** Frame slots elapsed since the start (sent or skipped). */
+  frames: number;
   /** Frame slots skipped after a stall of the load process (not sent late in a burst). */
   framesSkipped: number;
 }
@@ -58,6 +60,7 @@ export class ReplaySender {
     retransmitted: 0,
     retransmittedBytes: 0,
     keyFramesOnRequest: 0,
+    frames: 0,
     framesSkipped: 0,
   };
   readonly #layers: LayerState[];
@@ -127,6 +130,7 @@ export class ReplaySender {
     // receiver's socket buffer.
     const skipped = Math.floor((now - this.#nextAt) / this.#periodMs);
     this.#nextAt += (skipped + 1) * this.#periodMs;
+    this.counters.frames += skipped + 1;
     this.counters.framesSkipped += skipped;
     for (const l of this.#layers) this.#frame(l, skipped);
   }

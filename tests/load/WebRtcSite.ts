@@ -352,6 +352,7 @@ export class WebRtcSite {
       if (layers !== undefined && c.kind === 'video') {
         await ack(s, 'media:setPreferredLayers', { consumerId: c.id, spatialLayer: layers });
       }
+      this.#streams.get(c.id)?.resumed(performance.now());
       await ack(s, 'media:resumeConsumer', { consumerId: c.id });
     }
     return fresh;
@@ -366,6 +367,50 @@ export class WebRtcSite {
   async watch(producerIds: string[], spatialLayer: number): Promise<void> {
     const c = await this.#receive(producerIds, spatialLayer);
     this.#tiles.push(...c.map((x) => x.id));
+  }
+
+  /** producerId → its grid tile's consumer id. */
+  readonly #tileOf = new Map<string, string>();
+  /** The consumers of the grid page on screen. */
+  #page: string[] = [];
+
+  /**
+   * The chair's grid shows another page: the tiles that left the screen are paused (the SFU
+   * stops sending them; with dynacast their sites stop encoding), the new ones resumed (or
+   * consumed, the first time) on `spatialLayer`. Returns the page's consumer ids; see
+   * tileFirstFrameMs for tile visible → first frame.
+   */
+  async showPage(producerIds: string[], spatialLayer: number): Promise<string[]> {
+    const s = this.socket;
+    const next = new Set(producerIds);
+    const keep = new Set<string>();
+    for (const consumerId of this.#page) {
+      const producerId = this.#recv?.consumers.find((c) => c.id === consumerId)?.producerId;
+      if (producerId && next.has(producerId)) keep.add(consumerId);
+      else await ack(s, 'media:pauseConsumer', { consumerId });
+    }
+    const fresh = producerIds.filter((p) => !this.#tileOf.has(p));
+    for (const p of producerIds) {
+      const consumerId = this.#tileOf.get(p);
+      if (!consumerId || keep.has(consumerId)) continue;
+      this.#streams.get(consumerId)?.resumed(performance.now());
+      await ack(s, 'media:resumeConsumer', { consumerId });
+    }
+    const consumed = await this.#receive(fresh, spatialLayer);
+    this.#tiles.push(...consumed.map((x) => x.id));
+    for (const x of consumed) this.#tileOf.set(x.producerId, x.id);
+    this.#page = producerIds.map((p) => this.#tileOf.get(p)!);
+    return this.#page;
+  }
+
+  /** Per tile: ms from its resume (tile visible) to its first complete key frame, or null. */
+  tileFirstFrameMs(consumerIds: string[]): Array<number | null> {
+    return consumerIds.map((id) => {
+      const st = this.#streams.get(id);
+      return st?.resumedAt != null && st.firstKeyFrameAt != null
+        ? st.firstKeyFrameAt - st.resumedAt
+        : null;
+    });
   }
 
   async #produce(layers: number): Promise<void> {
@@ -458,6 +503,7 @@ export class WebRtcSite {
             retransmitted: v.counters.retransmitted,
             retransmittedBytes: v.counters.retransmittedBytes,
             keyFramesOnRequest: v.counters.keyFramesOnRequest,
+            frames: v.counters.frames,
             framesSkipped: v.counters.framesSkipped,
           }
         : null,

@@ -17,8 +17,12 @@ export type RunnerCommand =
       send: boolean;
     }
   | { type: 'chair'; hubUrl: string; username: string; password: string; meetingId: string }
-  /** The chair's page: the low layer of the first `tiles` site cameras, the high of the first. */
-  | { type: 'grid'; tiles: number }
+  /**
+   * The chair's page: the low layer of `tiles` site cameras (page 0: the first ones, plus the
+   * high layer of the first as the spotlight); page n > 0 pauses the page on screen and shows
+   * cameras n·tiles… (replies with each new tile's resume → first key frame, ms).
+   */
+  | { type: 'grid'; tiles: number; page?: number }
   | { type: 'mark' }
   | { type: 'stats'; id: number }
   | { type: 'close' };
@@ -27,7 +31,7 @@ export type RunnerReply =
   | { type: 'ready' }
   | { type: 'joined'; failed: number; epochOffsetMs: number }
   | { type: 'chair'; producers: Array<{ producerId: string; peerId: string; kind: string }> }
-  | { type: 'watching' }
+  | { type: 'watching'; firstFrameMs?: Array<number | null> }
   | {
       type: 'stats';
       id: number;
@@ -92,9 +96,17 @@ process.on('message', async (cmd: RunnerCommand) => {
       const cams = snap.producers
         .filter((p) => p.peerId.startsWith('site:') && p.kind === 'video')
         .map((p) => p.producerId);
-      await chair.watch(cams.slice(0, cmd.tiles), 0);
-      if (cams[0]) await chair.watch([cams[0]], 2);
-      send({ type: 'watching' });
+      const page = cmd.page ?? 0;
+      const ids = await chair.showPage(cams.slice(page * cmd.tiles, (page + 1) * cmd.tiles), 0);
+      if (page === 0 && cams[0]) await chair.watch([cams[0]], 2);
+      // Wait (≤ 5 s) for every tile's first complete key frame.
+      const until = performance.now() + 5000;
+      let ms = chair.tileFirstFrameMs(ids);
+      while (ms.some((x) => x === null) && performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+        ms = chair.tileFirstFrameMs(ids);
+      }
+      send({ type: 'watching', firstFrameMs: ms });
     } else if (cmd.type === 'mark') {
       for (const p of peers) p.markWindow();
       loopDelay.reset();

@@ -242,6 +242,11 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
       case 'media:consumerClosed':
         media?.dropByConsumerId((payload as S2CPayload<'media:consumerClosed'>).consumerId);
         break;
+      case 'media:layersWanted': {
+        const p = payload as S2CPayload<'media:layersWanted'>;
+        void media?.setLayersWanted(p.producerId, p.layers);
+        break;
+      }
       case 'media:producerPaused': {
         const p = payload as S2CPayload<'media:producerPaused'>;
         if (media?.producerIds().includes(p.producerId)) {

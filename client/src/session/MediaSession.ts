@@ -2,6 +2,7 @@ import type { MediaSource, ProducerInfo } from '@giaoban/shared';
 import type { types as ms } from 'mediasoup-client';
 import { Emitter } from '../lib/Emitter';
 import { siteIdOfPeer } from '../lib/peers';
+import { applyLayersWanted } from './dynacast';
 import type { Requester } from './SignalClient';
 
 /**
@@ -60,6 +61,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   readonly #producing = new Map<MediaSource, Promise<ms.Producer>>();
   /** Producers the hub created paused (a site's mic without the floor). */
   readonly #pausedByServer = new Set<string>();
+  /** Dynacast pushes that arrived before `produce` returned the producer. */
+  readonly #layersWanted = new Map<string, boolean[]>();
+  /** setParameters calls per producer, one after another (each reads the last one's result). */
+  readonly #layerWork = new Map<string, Promise<void>>();
   readonly #consumers = new Map<string, ConsumerEntry>(); // by producerId
   readonly #consuming = new Map<string, Promise<ConsumerEntry | null>>();
   #closed = false;
@@ -248,6 +253,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     }
     this.#producers.set(source, producer);
     if (opts.paused || this.#pausedByServer.delete(producer.id)) producer.pause();
+    const wanted = this.#layersWanted.get(producer.id);
+    this.#layersWanted.delete(producer.id);
+    if (wanted) void this.setLayersWanted(producer.id, wanted);
     producer.on('trackended', () => {
       // Screen share stopped from the browser's own "Stop sharing" bar.
       if (source === 'screen') void this.closeProducer('screen');
@@ -277,6 +285,22 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       this.emit('producerschanged');
       throw err;
     }
+  }
+
+  /** Dynacast (`media:layersWanted`): send only the layers somebody takes (see dynacast.ts). */
+  setLayersWanted(producerId: string, layers: boolean[]): Promise<void> {
+    const p = [...this.#producers.values()].find((x) => x.id === producerId && !x.closed);
+    if (!p) {
+      this.#layersWanted.set(producerId, layers);
+      return Promise.resolve();
+    }
+    const work = (this.#layerWork.get(producerId) ?? Promise.resolve())
+      .then(async () => {
+        if (p.rtpSender && !p.closed) await applyLayersWanted(p.rtpSender, layers);
+      })
+      .catch(() => {}); // a closed sender or a renegotiation in flight: the next push retries
+    this.#layerWork.set(producerId, work);
+    return work;
   }
 
   /** Mirrors a server-side pause (floor enforcement) locally so the track stops sending. */

@@ -312,6 +312,11 @@ export class SignallingServer {
       if (socketId) io.to(socketId).emit('media:consumerClosed', { consumerId });
     });
     r.on('activespeaker', (p) => io.to(room(meetingId)).emit('media:activeSpeaker', p));
+    // Dynacast: only the producer's own socket needs to know which of its layers are taken.
+    r.on('layerswanted', ({ peerId, producerId, layers }) => {
+      const socketId = peerId.split(':').at(-1);
+      if (socketId) io.to(socketId).emit('media:layersWanted', { producerId, layers });
+    });
   }
 
   /** Records a site's media state (from its producers) in the log when it changed. */
