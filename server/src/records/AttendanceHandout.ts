@@ -1,6 +1,7 @@
 import {
   type AttendanceColumn,
   type AttendanceTable,
+  attendanceCounts,
   buildAttendanceTable,
   type Cell,
   localOf,
@@ -50,6 +51,8 @@ const alignOf = (header: string, i: number): HandoutColumn['align'] => {
   return 'left';
 };
 
+export { cellText } from './AttendanceTable.js';
+
 export function buildAttendanceHandout(record: MeetingRecord): AttendanceHandout {
   const table = buildAttendanceTable(record);
   const h = LABELS.attendance.handout;
@@ -82,33 +85,9 @@ export function buildAttendanceHandout(record: MeetingRecord): AttendanceHandout
     ),
     columns,
     rows,
-    summary: h.summary({
-      invited: s.invited,
-      present: s.present,
-      onTime: s.onTime,
-      late: s.late,
-      leftEarly: s.leftEarly,
-      headcount: s.totalHeadcount,
-      absent: s.absent,
-      withReason: s.absentWithReason,
-      withoutReason: s.absentWithoutReason,
-    }),
+    summary: h.summary(attendanceCounts(s)),
     placeDate: `${oneLine(record.place) || m.placePlaceholder}, ${formatVnDate(generated)}`,
     signer: { label: h.signer, hint: m.signHint, name: oneLine(record.secretary.name) },
     table,
   };
-}
-
-/** Plain text of a cell as printed (numbers as digits, times as "26/11/2026 08:05:12"). */
-export function cellText(cell: Cell): string {
-  switch (cell.kind) {
-    case 'text':
-      return cell.value;
-    case 'number':
-      return String(cell.value);
-    case 'datetime':
-      return cell.text;
-    case 'empty':
-      return '';
-  }
 }

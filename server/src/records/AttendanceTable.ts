@@ -1,4 +1,4 @@
-import { LABELS, STATUS_LABELS } from './labels.js';
+import { type AttendanceCounts, LABELS, STATUS_LABELS } from './labels.js';
 import type { AttendanceRow, MeetingRecord } from './MeetingRecord.js';
 import { RecordRenderError } from './RecordRenderError.js';
 import {
@@ -80,6 +80,21 @@ export function summarizeAttendance(record: MeetingRecord): AttendanceSummary {
     absentWithReason: count('absent_with_reason'),
     absentWithoutReason: count('absent_without_reason'),
     totalHeadcount: present.reduce((sum, r) => sum + (r.headcount ?? 0), 0),
+  };
+}
+
+/** The counts the attendance sentence of the minutes and of the handout prints. */
+export function attendanceCounts(s: AttendanceSummary): AttendanceCounts {
+  return {
+    invited: s.invited,
+    present: s.present,
+    onTime: s.onTime,
+    late: s.late,
+    leftEarly: s.leftEarly,
+    headcount: s.totalHeadcount,
+    absent: s.absent,
+    withReason: s.absentWithReason,
+    withoutReason: s.absentWithoutReason,
   };
 }
 
@@ -247,4 +262,18 @@ export function buildAttendanceTable(record: MeetingRecord): AttendanceTable {
     summaryLines,
     generatedAt: toLocal(parseInstant(record.generatedAt, 'generatedAt'), tz),
   };
+}
+
+/** Plain text of a cell as printed (numbers as digits, times as "26/11/2026 08:05:12"). */
+export function cellText(cell: Cell): string {
+  switch (cell.kind) {
+    case 'text':
+      return cell.value;
+    case 'number':
+      return String(cell.value);
+    case 'datetime':
+      return cell.text;
+    case 'empty':
+      return '';
+  }
 }

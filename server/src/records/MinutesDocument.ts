@@ -1,4 +1,10 @@
-import { isPresent, localOf, summarizeAttendance, validateRecord } from './AttendanceTable.js';
+import {
+  attendanceCounts,
+  isPresent,
+  localOf,
+  summarizeAttendance,
+  validateRecord,
+} from './AttendanceTable.js';
 import { LABELS } from './labels.js';
 import type { AgendaRecord, MeetingRecord, PersonRef } from './MeetingRecord.js';
 import {
@@ -133,17 +139,7 @@ function attendanceSection(record: MeetingRecord, day: LocalTime): MinutesParagr
   const m = LABELS.minutes;
   const tz = record.timeZone;
   const s = summarizeAttendance(record);
-  const summary = m.attendanceText({
-    invited: s.invited,
-    present: s.present,
-    onTime: s.onTime,
-    late: s.late,
-    leftEarly: s.leftEarly,
-    headcount: s.totalHeadcount,
-    absent: s.absent,
-    withReason: s.absentWithReason,
-    withoutReason: s.absentWithoutReason,
-  });
+  const summary = m.attendanceText(attendanceCounts(s));
   const participants = (record.participants ?? []).filter((p) => p.name.trim() !== '');
   const out =
     participants.length === 0

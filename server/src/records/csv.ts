@@ -1,22 +1,9 @@
 import { csvDocument, csvLine } from '@giaoban/shared/csv';
-import { buildAttendanceTable, type Cell } from './AttendanceTable.js';
+import { buildAttendanceTable, cellText } from './AttendanceTable.js';
 import { LABELS } from './labels.js';
 import type { MeetingRecord } from './MeetingRecord.js';
 
 export { neutraliseFormula, quoteCsvField } from '@giaoban/shared/csv';
-
-function cellText(cell: Cell): string {
-  switch (cell.kind) {
-    case 'text':
-      return cell.value;
-    case 'number':
-      return String(cell.value);
-    case 'datetime':
-      return cell.text;
-    case 'empty':
-      return '';
-  }
-}
 
 /**
  * Attendance report as CSV for spreadsheets: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting,

@@ -4,19 +4,10 @@ import {
   type MinutesDocument,
   type MinutesParagraph,
 } from './MinutesDocument.js';
-import {
-  appPropsXml,
-  CONTENT_TYPES,
-  contentTypesXml,
-  corePropsXml,
-  packageRelsXml,
-  REL_TYPES,
-  relationshipsXml,
-} from './opc.js';
+import { CONTENT_TYPES, ooxmlPackage, REL_TYPES } from './opc.js';
 import { toW3cdtf } from './time.js';
 import { layoutTable, mmToTwips, NS_R, NS_W, pageNumberField, paragraph, run } from './wml.js';
 import { XML_DECLARATION } from './xml.js';
-import { zipDeterministic } from './zip.js';
 
 /**
  * The minutes (biên bản) as a DOCX laid out per Decree 30/2020/NĐ-CP, Appendix I:
@@ -228,45 +219,40 @@ export function renderMinutesDocx(record: MeetingRecord): Uint8Array {
 }
 
 export function renderMinutesDocxDocument(doc: MinutesDocument): Uint8Array {
-  return zipDeterministic(
-    [
-      [
-        '[Content_Types].xml',
-        contentTypesXml([
-          ['/word/document.xml', CONTENT_TYPES.document],
-          ['/word/styles.xml', CONTENT_TYPES.docStyles],
-          ['/word/settings.xml', CONTENT_TYPES.settings],
-          ['/word/header1.xml', CONTENT_TYPES.header],
-          ['/word/header2.xml', CONTENT_TYPES.header],
-          ['/docProps/core.xml', CONTENT_TYPES.core],
-          ['/docProps/app.xml', CONTENT_TYPES.app],
-        ]),
-      ],
-      ['_rels/.rels', packageRelsXml('word/document.xml')],
-      [
-        'docProps/core.xml',
-        corePropsXml({
-          title: doc.meta.title,
-          subject: doc.meta.subject,
-          createdW3c: toW3cdtf(doc.meta.generatedAt),
-        }),
-      ],
-      ['docProps/app.xml', appPropsXml()],
-      ['word/document.xml', documentXml(doc)],
-      [
-        'word/_rels/document.xml.rels',
-        relationshipsXml([
-          ['rId1', REL_TYPES.styles, 'styles.xml'],
-          ['rId2', REL_TYPES.settings, 'settings.xml'],
-          ['rId3', REL_TYPES.header, 'header1.xml'],
-          ['rId4', REL_TYPES.header, 'header2.xml'],
-        ]),
-      ],
-      ['word/styles.xml', stylesXml()],
-      ['word/settings.xml', settingsXml()],
-      ['word/header1.xml', pageHeaderXml()],
-      ['word/header2.xml', firstPageHeaderXml()],
+  return ooxmlPackage({
+    main: { name: 'word/document.xml', contentType: CONTENT_TYPES.document, xml: documentXml(doc) },
+    // rId1…rId4 in this order: the section properties refer to the headers as rId3 and rId4.
+    related: [
+      {
+        name: 'word/styles.xml',
+        contentType: CONTENT_TYPES.docStyles,
+        relType: REL_TYPES.styles,
+        xml: stylesXml(),
+      },
+      {
+        name: 'word/settings.xml',
+        contentType: CONTENT_TYPES.settings,
+        relType: REL_TYPES.settings,
+        xml: settingsXml(),
+      },
+      {
+        name: 'word/header1.xml',
+        contentType: CONTENT_TYPES.header,
+        relType: REL_TYPES.header,
+        xml: pageHeaderXml(),
+      },
+      {
+        name: 'word/header2.xml',
+        contentType: CONTENT_TYPES.header,
+        relType: REL_TYPES.header,
+        xml: firstPageHeaderXml(),
+      },
     ],
-    doc.meta.generatedLocal,
-  );
+    core: {
+      title: doc.meta.title,
+      subject: doc.meta.subject,
+      createdW3c: toW3cdtf(doc.meta.generatedAt),
+    },
+    stamp: doc.meta.generatedLocal,
+  });
 }

@@ -13,6 +13,27 @@ export const STATUS_LABELS: Readonly<Record<AttendanceStatus, string>> = {
   absent_without_reason: 'Vắng không lý do',
 };
 
+/** The counts the attendance sentences print (minutes and handout alike). */
+export interface AttendanceCounts {
+  invited: number;
+  present: number;
+  onTime: number;
+  late: number;
+  leftEarly: number;
+  headcount: number;
+  absent: number;
+  withReason: number;
+  withoutReason: number;
+}
+
+function attendanceText(s: AttendanceCounts): string {
+  return (
+    `triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ${s.onTime}, ` +
+    `đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} người dự; ` +
+    `vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ${s.withoutReason}).`
+  );
+}
+
 export const LABELS = {
   attendance: {
     reportTitle: 'BÁO CÁO ĐIỂM DANH CÁC ĐIỂM CẦU',
@@ -59,21 +80,7 @@ export const LABELS = {
     handout: {
       no: 'STT',
       when: (time: string, place: string) => `Thời gian: ${time}; địa điểm: ${place}.`,
-      summary: (s: {
-        invited: number;
-        present: number;
-        onTime: number;
-        late: number;
-        leftEarly: number;
-        headcount: number;
-        absent: number;
-        withReason: number;
-        withoutReason: number;
-      }) =>
-        `Tổng hợp: triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ` +
-        `${s.onTime}, đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} ` +
-        `người dự; vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ` +
-        `${s.withoutReason}).`,
+      summary: (s: AttendanceCounts) => `Tổng hợp: ${attendanceText(s)}`,
       signer: 'NGƯỜI LẬP BIỂU',
     },
     /** Header/footer of the printed sheet; "&P"/"&N" are the spreadsheet's page codes. */
@@ -102,20 +109,7 @@ export const LABELS = {
     attendance: 'Thành phần tham dự',
     /** Sub-item heading of the sites' summary when named participants are listed above it. */
     sitesLabel: 'Các điểm cầu',
-    attendanceText: (s: {
-      invited: number;
-      present: number;
-      onTime: number;
-      late: number;
-      leftEarly: number;
-      headcount: number;
-      absent: number;
-      withReason: number;
-      withoutReason: number;
-    }) =>
-      `triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ${s.onTime}, ` +
-      `đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} người dự; ` +
-      `vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ${s.withoutReason}).`,
+    attendanceText,
     absentSites: 'Các điểm cầu vắng mặt:',
     absentWithReason: (reason: string) => `vắng có lý do (${reason})`,
     absentWithReasonUnstated: 'vắng có lý do',

@@ -1,5 +1,7 @@
 import { LABELS } from './labels.js';
+import type { LocalTime } from './time.js';
 import { XML_DECLARATION, xmlAttr, xmlText } from './xml.js';
+import { zipDeterministic } from './zip.js';
 
 /**
  * Open Packaging Conventions parts every OOXML file needs: the content-type map, relationship
@@ -93,5 +95,54 @@ export function appPropsXml(): string {
     'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">' +
     `<Application>${LABELS.app}</Application>` +
     '</Properties>'
+  );
+}
+
+/** A part related to the main part: `rId<n>` in the order given. */
+export interface RelatedPart {
+  /** Path inside the package, e.g. "word/styles.xml". */
+  name: string;
+  contentType: string;
+  relType: string;
+  xml: string;
+}
+
+/**
+ * A whole OOXML package, the same way for DOCX and XLSX: content types, package relationships,
+ * core and app properties, the main part with its relationships, then the related parts in
+ * order. Deterministic bytes: the zip entries carry `stamp`, the parts' order is fixed.
+ */
+export function ooxmlPackage(p: {
+  main: { name: string; contentType: string; xml: string };
+  related: readonly RelatedPart[];
+  core: { title: string; subject?: string; createdW3c: string };
+  stamp: LocalTime;
+}): Uint8Array {
+  const dir = p.main.name.slice(0, p.main.name.lastIndexOf('/') + 1);
+  const file = p.main.name.slice(dir.length);
+  return zipDeterministic(
+    [
+      [
+        '[Content_Types].xml',
+        contentTypesXml([
+          [`/${p.main.name}`, p.main.contentType],
+          ...p.related.map((r) => [`/${r.name}`, r.contentType] as const),
+          ['/docProps/core.xml', CONTENT_TYPES.core],
+          ['/docProps/app.xml', CONTENT_TYPES.app],
+        ]),
+      ],
+      ['_rels/.rels', packageRelsXml(p.main.name)],
+      ['docProps/core.xml', corePropsXml(p.core)],
+      ['docProps/app.xml', appPropsXml()],
+      [p.main.name, p.main.xml],
+      [
+        `${dir}_rels/${file}.rels`,
+        relationshipsXml(
+          p.related.map((r, i) => [`rId${i + 1}`, r.relType, r.name.slice(dir.length)] as const),
+        ),
+      ],
+      ...p.related.map((r) => [r.name, r.xml] as const),
+    ],
+    p.stamp,
   );
 }

@@ -49,9 +49,9 @@ describe('renderAttendanceXlsx', async () => {
       'docProps/app.xml',
       'xl/workbook.xml',
       'xl/_rels/workbook.xml.rels',
-      'xl/styles.xml',
       'xl/worksheets/sheet1.xml',
       'xl/worksheets/sheet2.xml',
+      'xl/styles.xml',
     ]);
     for (const name of pkg.names) await pkg.xml(name);
     const types = await pkg.xml('[Content_Types].xml');

@@ -2,18 +2,9 @@ import { type AttendanceHandout, buildAttendanceHandout } from './AttendanceHand
 import type { AttendanceTable, Cell } from './AttendanceTable.js';
 import { LABELS } from './labels.js';
 import type { MeetingRecord } from './MeetingRecord.js';
-import {
-  appPropsXml,
-  CONTENT_TYPES,
-  contentTypesXml,
-  corePropsXml,
-  packageRelsXml,
-  REL_TYPES,
-  relationshipsXml,
-} from './opc.js';
+import { CONTENT_TYPES, ooxmlPackage, REL_TYPES } from './opc.js';
 import { parseInstant, toSpreadsheetSerial, toW3cdtf } from './time.js';
 import { XML_DECLARATION, xmlAttr, xmlText } from './xml.js';
-import { zipDeterministic } from './zip.js';
 
 /**
  * Attendance report as an OOXML workbook (SpreadsheetML), written by hand.
@@ -415,39 +406,37 @@ function workbookXml(h: AttendanceHandout): string {
 export function renderAttendanceXlsx(record: MeetingRecord): Uint8Array {
   const handout = buildAttendanceHandout(record);
   const table = handout.table;
-  const created = toW3cdtf(parseInstant(record.generatedAt, 'generatedAt'));
-  return zipDeterministic(
-    [
-      [
-        '[Content_Types].xml',
-        contentTypesXml([
-          ['/xl/workbook.xml', CONTENT_TYPES.workbook],
-          ['/xl/worksheets/sheet1.xml', CONTENT_TYPES.worksheet],
-          ['/xl/worksheets/sheet2.xml', CONTENT_TYPES.worksheet],
-          ['/xl/styles.xml', CONTENT_TYPES.sheetStyles],
-          ['/docProps/core.xml', CONTENT_TYPES.core],
-          ['/docProps/app.xml', CONTENT_TYPES.app],
-        ]),
-      ],
-      ['_rels/.rels', packageRelsXml('xl/workbook.xml')],
-      [
-        'docProps/core.xml',
-        corePropsXml({ title: `${table.title} - ${record.title}`, createdW3c: created }),
-      ],
-      ['docProps/app.xml', appPropsXml()],
-      ['xl/workbook.xml', workbookXml(handout)],
-      [
-        'xl/_rels/workbook.xml.rels',
-        relationshipsXml([
-          ['rId1', REL_TYPES.worksheet, 'worksheets/sheet1.xml'],
-          ['rId2', REL_TYPES.worksheet, 'worksheets/sheet2.xml'],
-          ['rId3', REL_TYPES.styles, 'styles.xml'],
-        ]),
-      ],
-      ['xl/styles.xml', stylesXml()],
-      ['xl/worksheets/sheet1.xml', handoutSheetXml(handout)],
-      ['xl/worksheets/sheet2.xml', summarySheetXml(table)],
+  return ooxmlPackage({
+    main: {
+      name: 'xl/workbook.xml',
+      contentType: CONTENT_TYPES.workbook,
+      xml: workbookXml(handout),
+    },
+    // rId1 and rId2 are the sheets the workbook part names.
+    related: [
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        contentType: CONTENT_TYPES.worksheet,
+        relType: REL_TYPES.worksheet,
+        xml: handoutSheetXml(handout),
+      },
+      {
+        name: 'xl/worksheets/sheet2.xml',
+        contentType: CONTENT_TYPES.worksheet,
+        relType: REL_TYPES.worksheet,
+        xml: summarySheetXml(table),
+      },
+      {
+        name: 'xl/styles.xml',
+        contentType: CONTENT_TYPES.sheetStyles,
+        relType: REL_TYPES.styles,
+        xml: stylesXml(),
+      },
     ],
-    table.generatedAt,
-  );
+    core: {
+      title: `${table.title} - ${record.title}`,
+      createdW3c: toW3cdtf(parseInstant(record.generatedAt, 'generatedAt')),
+    },
+    stamp: table.generatedAt,
+  });
 }
