@@ -125,6 +125,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     clock,
     nodeId: config.nodeId,
     rate: { burst: config.socket.burst, refillPerSecond: config.socket.refillPerSecond },
+    cluster: adapterClient !== undefined,
   });
 
   const liveness =

@@ -233,6 +233,11 @@ export const FloorState = z.object({
   spotlight: Spotlight,
   /** Name of the spotlighted site (sites do not get the invitation list to look it up). */
   spotlightSiteName: z.string().optional(),
+  /**
+   * The hub's clock when this state was sent: a client counts the holder's time down from
+   * `holder.endsAt` against it (local clocks of ward PCs are often minutes off).
+   */
+  serverTime: IsoInstant,
 });
 export type FloorState = z.infer<typeof FloorState>;
 
@@ -260,6 +265,42 @@ export const MediaFlags = z.object({
 });
 export type MediaFlags = z.infer<typeof MediaFlags>;
 
+/**
+ * A site's microphone, as the hub enforces it. `allowed` = its audio may flow now
+ * (`mayProduce`). `muted` = the chair muted it (outlasts the floor until the chair grants the
+ * floor again or the site accepts an unmute request). `unmute`: the chair asked the floor holder
+ * to unmute (`requested`) and the site accepted (`accepted`); it ends with the floor.
+ */
+export const UnmuteState = z.enum(['none', 'requested', 'accepted']);
+export type UnmuteState = z.infer<typeof UnmuteState>;
+export const MicStatus = z.object({
+  allowed: z.boolean(),
+  muted: z.boolean(),
+  unmute: UnmuteState,
+});
+export type MicStatus = z.infer<typeof MicStatus>;
+
+/**
+ * Where a site is: `not_joined` (never entered this meeting), `connected`, `dropped` (its
+ * connection ended without a goodbye: network, crash, lost hub node) or `left` (it left, was
+ * removed, or the meeting closed).
+ */
+export const PRESENCE_STATES = ['not_joined', 'connected', 'dropped', 'left'] as const;
+export const PresenceState = z.enum(PRESENCE_STATES);
+export type PresenceState = z.infer<typeof PresenceState>;
+
+/** The board's figures against the invited sites ("đã kết nối 120/126"). */
+export const PresenceCounts = z.object({
+  invited: z.number().int().min(0),
+  connected: z.number().int().min(0),
+  notJoined: z.number().int().min(0),
+  dropped: z.number().int().min(0),
+  left: z.number().int().min(0),
+  /** Removed by the chair (counted in `left` too). */
+  removed: z.number().int().min(0),
+});
+export type PresenceCounts = z.infer<typeof PresenceCounts>;
+
 export const ConnectionInterval = z.object({
   joinAt: IsoInstant,
   leaveAt: IsoInstant.optional(),
@@ -272,6 +313,7 @@ export const AttendanceRow = z.object({
   code: z.string(),
   name: z.string(),
   connected: z.boolean(),
+  presence: PresenceState,
   intervals: z.array(ConnectionInterval),
   minutesConnected: z.number().int().min(0),
   media: MediaFlags,
@@ -286,8 +328,9 @@ export const AttendanceRow = z.object({
   headcountSource: z.enum(['mark', 'rollcall']).optional(),
   siteChair: z.string().optional(),
   note: z.string().optional(),
-  /** Floor permission: the site may open its microphone (holder, or asked to unmute). */
+  /** `mic.allowed`, kept for older clients. */
   micAllowed: z.boolean(),
+  mic: MicStatus,
   removed: z.boolean(),
 });
 export type AttendanceRow = z.infer<typeof AttendanceRow>;
@@ -296,8 +339,10 @@ export type AttendanceRow = z.infer<typeof AttendanceRow>;
 export const SitePresence = z.object({
   siteId: z.string(),
   connected: z.boolean(),
+  presence: PresenceState,
   media: MediaFlags,
   micAllowed: z.boolean(),
+  mic: MicStatus,
   at: IsoInstant,
 });
 export type SitePresence = z.infer<typeof SitePresence>;
@@ -331,15 +376,7 @@ export type RollCall = z.infer<typeof RollCall>;
 export const Actor = z.object({ id: z.string(), role: Role, name: z.string() });
 export type Actor = z.infer<typeof Actor>;
 
-/** One entry of a meeting's append-only event log (also its audit trail). */
-export const MeetingEventEntry = z.object({
-  seq: z.number().int().min(1),
-  at: IsoInstant,
-  actor: Actor,
-  type: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type MeetingEventEntry = z.infer<typeof MeetingEventEntry>;
+// The meeting log's entries: see meetingLog.ts.
 
 /** Directory/account administration audit entry. */
 export const AuditEntry = z.object({
@@ -368,7 +405,10 @@ export const Snapshot = z.object({
     siteId: z.string().optional(),
     /** The media peer id of this socket (for telling own producers apart). */
     peerId: z.string(),
+    /** `mic.allowed`, kept for older clients. */
     micAllowed: z.boolean(),
+    /** This socket's microphone (a site's as the hub enforces it; staff: chair/admin may). */
+    mic: MicStatus,
   }),
   chair: z.object({ id: z.string(), name: z.string(), title: z.string().optional() }),
   secretary: z.object({ id: z.string(), name: z.string(), title: z.string().optional() }),
@@ -380,6 +420,8 @@ export const Snapshot = z.object({
   rollCall: RollCall.nullable(),
   /** Staff only (chair, secretary, admin, observer): live attendance rows; [] for sites. */
   attendance: z.array(AttendanceRow),
+  /** Staff only: presence figures against the invited sites; null for sites. */
+  presence: PresenceCounts.nullable(),
   /** Producers currently in the media room (consume them after `media:createTransport`). */
   producers: z.array(
     z.object({
@@ -395,3 +437,11 @@ export const Snapshot = z.object({
   serverTime: IsoInstant,
 });
 export type Snapshot = z.infer<typeof Snapshot>;
+
+/** The meeting is over (closed): pushed to every socket, which then shows the end screen. */
+export const MeetingEnded = z.object({
+  meetingId: z.string(),
+  state: z.literal('closed'),
+  at: IsoInstant,
+});
+export type MeetingEnded = z.infer<typeof MeetingEnded>;

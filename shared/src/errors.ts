@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CONFLICT', // e.g. username taken, roll-call already running
   'INVALID_STATE', // action not allowed in the meeting's current state
   'MEETING_LOCKED', // chair locked the meeting: no new sites may join
+  'MEETING_CLOSED', // the meeting is over: nothing but reading its record applies any more
+  'NOT_FLOOR_HOLDER', // ask-to-unmute (or accept it) for a site that does not hold the floor
   'NOT_IN_MEETING', // socket must `meeting:join` first
   'REMOVED', // this site was removed from the meeting by the chair
   'MEDIA_UNAVAILABLE', // no media plane on this node
@@ -45,6 +47,8 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   CONFLICT: 409,
   INVALID_STATE: 409,
   MEETING_LOCKED: 423,
+  MEETING_CLOSED: 409,
+  NOT_FLOOR_HOLDER: 409,
   NOT_IN_MEETING: 409,
   REMOVED: 403,
   MEDIA_UNAVAILABLE: 503,

@@ -9,7 +9,6 @@ import {
   ImportRejection,
   IsoInstant,
   type Meeting,
-  type MeetingEventEntry,
   MeetingState,
   type MeetingSummary,
   Role,
@@ -18,6 +17,7 @@ import {
   type UnitGroup,
   UnitTier,
 } from './domain';
+import { type MeetingEventEntry, MeetingEventsQuery } from './meetingLog';
 import { SignedMinutesUploadBody } from './records';
 
 /**
@@ -153,6 +153,8 @@ export interface RouteSpec {
   /** 'public' = no token needed. */
   roles: readonly Role[] | 'public';
   body?: z.ZodType;
+  /** Query string parameters (all optional; validated with this schema). */
+  query?: z.ZodObject;
   response: string;
 }
 
@@ -288,7 +290,9 @@ export const ROUTES = [
     method: 'get',
     path: '/api/meetings/:id/events',
     roles: ['admin', 'chair', 'secretary'],
-    response: 'MeetingEventEntry[]',
+    /** `?after=<seq>&limit=1..1000` (default 0, 500). */
+    query: MeetingEventsQuery,
+    response: 'MeetingEventsPage',
   },
   { method: 'get', path: '/healthz', roles: 'public', response: 'Health' },
   { method: 'get', path: '/metrics', roles: 'public', response: 'text/plain' },

@@ -3,9 +3,11 @@
 
 /** Server→client pushes. */
 export const S2C_EVENTS = [
+  'meeting:ended',
   'meeting:updated',
   'agenda:updated',
   'floor:updated',
+  'floor:declined',
   'floor:warning',
   'presence:updated',
   'attendance:updated',

@@ -5,7 +5,9 @@ import {
   type FloorState,
   Id,
   type Meeting,
+  type MeetingEnded,
   MeetingState,
+  type MicStatus,
   type Role,
   type RollCall,
   RollCallAnswer,
@@ -79,8 +81,11 @@ export const C2S = {
     conclusions: Text(20_000).optional(),
   }),
 
+  /** `itemId` = about that agenda item; absent = a general opinion (not filed under any item). */
   'floor:request': z.object({ itemId: Id.optional() }),
   'floor:cancel': z.object({}),
+  /** The chair declines (removes) a site's request; the site gets `floor:declined`. */
+  'floor:decline': z.object({ siteId: SiteRef, reason: Text(500).optional() }),
   'floor:reorder': z.object({ siteIds: z.array(SiteRef).max(5_000) }),
   'floor:grant': z.object({
     siteId: SiteRef,
@@ -92,7 +97,10 @@ export const C2S = {
 
   'moderation:mute': z.object({ siteId: SiteRef }),
   'moderation:muteAll': z.object({}),
+  /** Only for the floor holder: asks it to unmute; its mic opens once it accepts. */
   'moderation:askUnmute': z.object({ siteId: SiteRef }),
+  /** The floor holder accepts the chair's request to unmute (then resumes its own mic). */
+  'mic:acceptUnmute': z.object({}),
   'moderation:remove': z.object({ siteId: SiteRef, reason: Text(500).optional() }),
   'moderation:lock': z.object({ locked: z.boolean() }),
 
@@ -123,7 +131,7 @@ export const C2S = {
     source: MediaSource,
   }),
   'media:closeProducer': z.object({ producerId: Id }),
-  /** Own producer only. Resuming a mic needs the floor (or `moderation:askUnmute`). */
+  /** Own producer only. Resuming a mic needs `mayProduce` (the floor, not muted). */
   'media:setProducerPaused': z.object({ producerId: Id, paused: z.boolean() }),
   'media:consume': z.object({
     transportId: Id,
@@ -177,6 +185,7 @@ export interface C2SResponses {
   'agenda:note': Meeting;
   'floor:request': FloorState;
   'floor:cancel': FloorState;
+  'floor:decline': FloorState;
   'floor:reorder': FloorState;
   'floor:grant': FloorState;
   'floor:revoke': FloorState;
@@ -185,6 +194,7 @@ export interface C2SResponses {
   'moderation:mute': null;
   'moderation:muteAll': { muted: number };
   'moderation:askUnmute': null;
+  'mic:acceptUnmute': MicStatus;
   'moderation:remove': null;
   'moderation:lock': Meeting;
   'attendance:table': AttendanceRow[];
@@ -212,12 +222,19 @@ export type ClientToServerEvents = {
 export { S2C_EVENTS } from './serverEvents';
 
 export interface ServerToClientEvents {
+  /**
+   * The meeting was closed: show the end screen. Every socket; site sockets are disconnected
+   * right after, staff stay (read-only: records and exports).
+   */
+  'meeting:ended': (p: MeetingEnded) => void;
   /** Meeting changed (state, lock, agenda, current item). Everyone in the meeting. */
   'meeting:updated': (meeting: Meeting) => void;
   /** Agenda changed: items with actual times, current item. Everyone. */
   'agenda:updated': (p: { agenda: Meeting['agenda']; currentItemId: string | null }) => void;
   /** Floor queue / holder / spotlight changed. Everyone. */
   'floor:updated': (floor: FloorState) => void;
+  /** The chair declined this site's request to speak. The site and staff. */
+  'floor:declined': (p: { siteId: string; reason?: string }) => void;
   /** Speaking time running out (60 s and 10 s left; 0 = expired and revoked). Everyone. */
   'floor:warning': (p: { siteId: string; secondsLeft: number }) => void;
   /** A site connected/disconnected or its media state changed. Staff only. */
@@ -232,12 +249,15 @@ export interface ServerToClientEvents {
   'rollcall:closed': (rc: RollCall) => void;
   /** Your microphone (or every site's: siteId null) was muted by the chair. */
   'moderation:muted': (p: { siteId: string | null }) => void;
-  /** The chair asks this site to unmute (mic now allowed). To the site. */
+  /**
+   * The chair asks the floor holder to unmute. Nothing opens by itself: the site shows a prompt
+   * and answers `mic:acceptUnmute`. The site and staff.
+   */
   'moderation:askUnmute': (p: { siteId: string }) => void;
   /** This site was removed from the meeting; the socket is disconnected after this. */
   'moderation:removed': (p: { siteId: string; reason?: string }) => void;
-  /** Whether this site may open its microphone changed. To the site. */
-  'mic:allowed': (p: { siteId: string; allowed: boolean }) => void;
+  /** This site's microphone state changed (`allowed` = its audio may flow now). To the site. */
+  'mic:allowed': (p: { siteId: string } & MicStatus) => void;
   'media:newProducer': (p: ProducerInfo) => void;
   'media:producerClosed': (p: { producerId: string }) => void;
   /** A producer was paused/resumed (server enforcement or its owner). */
@@ -266,6 +286,11 @@ export interface ServerToClientEvents {
 
 export interface InterServerEvents {
   ping: () => void;
+  /**
+   * A hub appended to a meeting's log (up to `seq`): the others that hold the meeting catch up,
+   * so the node hosting its media enforces it at once.
+   */
+  'meeting:advanced': (meetingId: string, seq: number) => void;
 }
 
 /**
@@ -284,6 +309,7 @@ export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
   'agenda:note': ['admin', 'secretary'],
   'floor:request': ['site'],
   'floor:cancel': ['site'],
+  'floor:decline': ['admin', 'chair'],
   'floor:reorder': ['admin', 'chair'],
   'floor:grant': ['admin', 'chair'],
   'floor:revoke': ['admin', 'chair'],
@@ -292,6 +318,7 @@ export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
   'moderation:mute': ['admin', 'chair'],
   'moderation:muteAll': ['admin', 'chair'],
   'moderation:askUnmute': ['admin', 'chair'],
+  'mic:acceptUnmute': ['site'],
   'moderation:remove': ['admin', 'chair'],
   'moderation:lock': ['admin', 'chair'],
   'attendance:table': ['admin', 'chair', 'secretary', 'observer'],
@@ -326,6 +353,14 @@ export const LIMITS = {
   /** Token bucket per socket: burst, refill per second. */
   socketBurst: 200,
   socketRefillPerSecond: 100,
+  /**
+   * What one site can append to the meeting's permanent log (requests, cancels, joins, leaves,
+   * roll-call answers, media changes): a budget of `siteLogBurst` entries refilled at
+   * `siteLogPerMinute` a minute, per hub process. Beyond it the command answers RATE_LIMITED
+   * (a media change is recorded once the budget allows). Leaves are always recorded.
+   */
+  siteLogBurst: 30,
+  siteLogPerMinute: 12,
 } as const;
 
 export { RollCallAnswer, SitePresence };

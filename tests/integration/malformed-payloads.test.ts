@@ -96,6 +96,7 @@ describe('malformed payloads', () => {
         'floor:revoke',
         'floor:next',
         'moderation:muteAll',
+        'mic:acceptUnmute',
         'attendance:table',
         'media:routerCapabilities',
       ].includes(event);
@@ -134,6 +135,23 @@ describe('malformed payloads', () => {
     );
     expect(unknown).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect((await ok(s, 'meeting:snapshot', {})).seq).toBeGreaterThan(0);
+  });
+
+  it('answers BAD_REQUEST through the ack when the payload is missing (issue #8, defect 9)', async () => {
+    const s = await adminSocket();
+    for (const event of C2S_EVENTS) {
+      const r = await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${event}: no answer`)), 3_000);
+        // `socket.emit('meeting:leave', cb)`: the callback is the only argument.
+        (s.emit as (...a: unknown[]) => void)(event, (res: unknown) => {
+          clearTimeout(timer);
+          resolve(res);
+        });
+      });
+      expect(r, event).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    // Nothing was done: still in the meeting.
+    expect((await ok(s, 'meeting:snapshot', {})).meeting.id).toBe(t.seed.meetingId);
   });
 
   it('malformed REST bodies get 400, oversized ones 413', async () => {

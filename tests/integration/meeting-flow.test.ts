@@ -168,7 +168,12 @@ describe('a briefing end to end', () => {
       m2.agenda[1]!.presenterSiteIds,
     );
 
-    // Moderation: ask to unmute then mute a site.
+    // Moderation: ask the floor holder to unmute (only the holder can be asked), then mute it.
+    expect(await req(chair, 'moderation:askUnmute', { siteId: sites[1]!.siteId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FLOOR_HOLDER' },
+    });
+    await ok(chair, 'floor:grant', { siteId: sites[1]!.siteId });
     const ask = waitFor(siteSocks[1]!, 'moderation:askUnmute');
     await ok(chair, 'moderation:askUnmute', { siteId: sites[1]!.siteId });
     await ask;
@@ -250,15 +255,13 @@ describe('a briefing end to end', () => {
     expect(metrics.body).toMatch(/giaoban_worker_cpu_seconds\{pid="\d+"\}/);
 
     // The event log holds every step, in order.
-    const events = await rest<Array<{ seq: number; type: string }>>(
+    const events = await rest<{ events: Array<{ seq: number; type: string }> }>(
       fx.t.url,
       'GET',
-      `/api/meetings/${meetingId}/events`,
-      {
-        token: secTok.accessToken,
-      },
+      `/api/meetings/${meetingId}/events?limit=1000`,
+      { token: secTok.accessToken },
     );
-    const types = events.body.map((e) => e.type);
+    const types = events.body.events.map((e) => e.type);
     for (const ty of [
       'site.join',
       'rollcall.start',
@@ -271,6 +274,6 @@ describe('a briefing end to end', () => {
     ]) {
       expect(types).toContain(ty);
     }
-    expect(events.body.map((e) => e.seq)).toEqual(events.body.map((_, i) => i + 1));
+    expect(events.body.events.map((e) => e.seq)).toEqual(events.body.events.map((_, i) => i + 1));
   });
 });

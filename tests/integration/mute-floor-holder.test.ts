@@ -1,7 +1,7 @@
 // A chair's mute while a site holds the floor (real hub, real mediasoup worker, real Redis): the
 // hub pauses the holder's microphone and tells it it may not talk, the holder cannot reopen it,
-// it keeps the floor, and only the chair (ask to unmute, or a new grant) opens it again. A fresh
-// fold of the Redis log (a restart) agrees.
+// it keeps the floor, and only the chair opens it again (a new grant, or an ask to unmute the
+// holder accepts). A fresh fold of the Redis log (a restart) agrees.
 import { MeetingService } from '@giaoban/server';
 import { describe, expect, it } from 'vitest';
 import { useBriefingHub } from '../harness/briefingHub';
@@ -70,7 +70,7 @@ describe('mute while a site holds the floor', () => {
       (p) => p.siteId === a.siteId && !p.micAllowed,
     );
     await ok(chair, 'moderation:muteAll', {});
-    expect(await denied).toEqual({ siteId: a.siteId, allowed: false });
+    expect(await denied).toEqual({ siteId: a.siteId, allowed: false, muted: true, unmute: 'none' });
     await pausedPush;
     await chairPresence;
     expect(paused(a.producerId)).toBe(true);
@@ -92,9 +92,10 @@ describe('mute while a site holds the floor', () => {
       false,
     ]);
 
-    // The chair asks the holder to unmute: it may talk again and resumes its own mic.
+    // The chair asks the holder to unmute; once it accepts it may talk again and resumes its mic.
     allowed = waitFor(a.s, 'mic:allowed', (p) => p.allowed);
     await ok(chair, 'moderation:askUnmute', { siteId: a.siteId });
+    await ok(a.s, 'mic:acceptUnmute', {});
     await allowed;
     expect(
       await ok(a.s, 'media:setProducerPaused', { producerId: a.producerId, paused: false }),
@@ -107,6 +108,7 @@ describe('mute while a site holds the floor', () => {
     await eventually(() => paused(a.producerId) === true, 30_000, 'holder mic paused by mute');
     expect((await ok(a.s, 'meeting:snapshot', {})).you.micAllowed).toBe(false);
     await ok(chair, 'moderation:askUnmute', { siteId: a.siteId });
+    await ok(a.s, 'mic:acceptUnmute', {});
     await ok(a.s, 'media:setProducerPaused', { producerId: a.producerId, paused: false });
     const aLoses = waitFor(a.s, 'mic:allowed', (p) => !p.allowed);
     await ok(chair, 'moderation:mute', { siteId: a.siteId });
@@ -136,7 +138,7 @@ describe('mute while a site holds the floor', () => {
     await allowed;
     const lost = waitFor(c.s, 'mic:allowed', (p) => !p.allowed);
     await ok(chair, 'floor:grant', { siteId: other });
-    expect(await lost).toEqual({ siteId: c.siteId, allowed: false });
+    expect(await lost).toEqual({ siteId: c.siteId, allowed: false, muted: false, unmute: 'none' });
     allowed = waitFor(c.s, 'mic:allowed', (p) => p.allowed);
     await ok(chair, 'floor:grant', { siteId: c.siteId });
     await allowed;

@@ -2,7 +2,7 @@
 // hub on the same Redis sees the dead node's heartbeat lapse and records the leaves (reason
 // `node_lost`), so the attendance table closes their intervals; a site that reconnected to the
 // surviving hub in the meantime keeps its connection.
-import type { MeetingEventEntry } from '@giaoban/shared';
+import type { LogEntryOf, MeetingEventsPage } from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClientSocket,
@@ -97,13 +97,13 @@ describe('a hub process lost with sites connected', () => {
 
     const eventsOf = async () =>
       (
-        await rest<MeetingEventEntry[]>(b!.url, 'GET', `${path}/events`, {
+        await rest<MeetingEventsPage>(b!.url, 'GET', `${path}/events?limit=1000`, {
           token: secTok.accessToken,
         })
-      ).body;
-    const joinsOnA = (await eventsOf()).filter(
-      (e) => e.type === 'site.join' && e.data.node === 'hub-a',
-    );
+      ).body.events;
+    const joins = (es: Awaited<ReturnType<typeof eventsOf>>) =>
+      es.filter((e): e is LogEntryOf<'site.join'> => e.type === 'site.join');
+    const joinsOnA = joins(await eventsOf()).filter((e) => e.data.node === 'hub-a');
     expect(joinsOnA.map((e) => e.data.siteId)).toEqual([s0, s1, s2]);
     const connIdOf = new Map(joinsOnA.map((e) => [e.data.siteId as string, e.data.connId]));
 
@@ -140,7 +140,7 @@ describe('a hub process lost with sites connected', () => {
     for (const l of leaves) expect(l.actor).toMatchObject({ id: 'system' });
     // Seqs stay contiguous: no lost or duplicated append between the hubs.
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const rejoin = events.filter((e) => e.type === 'site.join' && e.data.siteId === s0);
+    const rejoin = joins(events).filter((e) => e.data.siteId === s0);
     expect(rejoin.map((e) => e.data.node)).toEqual(['hub-a', 'hub-b']);
 
     const table = (

@@ -90,16 +90,16 @@ describe('restart with Redis', () => {
     await ok(sites[2]!, 'meeting:leave', {});
 
     const path = `/api/meetings/${seed.meetingId}`;
-    const eventsBefore = await rest<Array<{ seq: number; type: string }>>(
+    const eventsBefore = await rest<{ events: Array<{ seq: number; type: string }> }>(
       a.url,
       'GET',
-      `${path}/events`,
+      `${path}/events?limit=1000`,
       { token: secTok.accessToken },
     );
     const tableBefore = await rest<Row[]>(a.url, 'GET', `${path}/attendance`, {
       token: secTok.accessToken,
     });
-    expect(eventsBefore.body.map((e) => e.type)).toEqual(
+    expect(eventsBefore.body.events.map((e) => e.type)).toEqual(
       expect.arrayContaining([
         'site.join',
         'site.leave',
@@ -119,16 +119,14 @@ describe('restart with Redis', () => {
       seed.people.secretary.username,
       seed.people.secretary.password,
     );
-    const eventsAfter = await rest<Array<{ seq: number; type: string; data: SweepData }>>(
-      b.url,
-      'GET',
-      `${path}/events`,
-      { token: secTok2.accessToken },
-    );
+    const eventsAfter = await rest<{
+      events: Array<{ seq: number; type: string; data: SweepData }>;
+    }>(b.url, 'GET', `${path}/events?limit=1000`, { token: secTok2.accessToken });
     // Every acknowledged event is there, unchanged. If B took longer than A's heartbeat TTL to
     // come up, its sweeper may already have recorded the leaves of the sites A held: only those.
-    expect(eventsAfter.body.slice(0, eventsBefore.body.length)).toEqual(eventsBefore.body);
-    const swept = eventsAfter.body.slice(eventsBefore.body.length);
+    const before = eventsBefore.body.events;
+    expect(eventsAfter.body.events.slice(0, before.length)).toEqual(before);
+    const swept = eventsAfter.body.events.slice(before.length);
     for (const e of swept)
       expect(e).toMatchObject({ type: 'site.leave', data: { reason: 'node_lost' } });
     const sweptSites = new Set(swept.map((e) => e.data.siteId));
@@ -165,10 +163,12 @@ describe('restart with Redis', () => {
     const answered = waitFor(sec2, 'rollcall:answered', (p) => p.rollCallId === rc2.id);
     await ok(site0, 'rollcall:answer', { rollCallId: rc2.id, headcount: 16 });
     expect((await answered).headcount).toBe(16);
-    const finalEvents = await rest<Array<{ seq: number }>>(b.url, 'GET', `${path}/events`, {
-      token: secTok2.accessToken,
-    });
-    expect(finalEvents.body.map((e) => e.seq)).toEqual(finalEvents.body.map((_, i) => i + 1));
-    expect(finalEvents.body.length).toBeGreaterThan(eventsBefore.body.length);
+    const finalEvents = (
+      await rest<{ events: Array<{ seq: number }> }>(b.url, 'GET', `${path}/events?limit=1000`, {
+        token: secTok2.accessToken,
+      })
+    ).body.events;
+    expect(finalEvents.map((e) => e.seq)).toEqual(finalEvents.map((_, i) => i + 1));
+    expect(finalEvents.length).toBeGreaterThan(before.length);
   });
 });

@@ -21,7 +21,14 @@ const queue = [
 describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
   it('lists the queue in the server order with places and agenda items', () => {
     const fake = fakeSession(
-      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+      meetingState({
+        floor: {
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
     );
     renderWith(<FloorQueuePanel />, { session: fake.session });
     const entries = screen.getAllByTestId(/^queue-entry-/);
@@ -41,7 +48,14 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
 
   it('grants, reorders and passes to the next speaker through the session', async () => {
     const fake = fakeSession(
-      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+      meetingState({
+        floor: {
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
     );
     renderWith(<FloorQueuePanel />, { session: fake.session });
     await clickWhenEnabled('grant-floor-00008');
@@ -69,7 +83,14 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
       endsAt: new Date(Date.parse(grantedAt) + 300_000).toISOString(),
     };
     const fake = fakeSession(
-      meetingState({ floor: { holder, queue: [], spotlight: { kind: 'site', siteId: '00070' } } }),
+      meetingState({
+        floor: {
+          holder,
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00070' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
     );
     renderWith(<FloorQueuePanel />, { session: fake.session });
     expect(screen.getByTestId('floor-holder').textContent).toContain('Phường Hoàn Kiếm');
@@ -84,7 +105,14 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
 
   it('shows a translated error when the hub refuses', async () => {
     const fake = fakeSession(
-      meetingState({ floor: { holder: null, queue, spotlight: { kind: 'chair' } } }),
+      meetingState({
+        floor: {
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
     );
     fake.act.mockRejectedValueOnce(Object.assign(new Error('x'), { code: 'INVALID_STATE' }));
     renderWith(<FloorQueuePanel />, { session: fake.session, lang: 'en' });

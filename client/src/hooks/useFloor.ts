@@ -10,6 +10,7 @@ export function useFloor() {
     holder: null,
     queue: [],
     spotlight: { kind: 'chair' },
+    serverTime: new Date(0).toISOString(),
   };
   const mySiteId = state?.you.siteId ?? null;
   return useMemo(

@@ -19,6 +19,8 @@ function row(
     status,
     derivedStatus: status,
     micAllowed: false,
+    mic: { allowed: false, muted: false, unmute: 'none' },
+    presence: 'not_joined',
     removed: false,
     ...extra,
   };

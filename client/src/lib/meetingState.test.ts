@@ -12,6 +12,7 @@ const site = () =>
       siteId: '00004',
       peerId: 'site:00004:x',
       micAllowed: false,
+      mic: { allowed: false, muted: false, unmute: 'none' },
     },
     micAllowed: false,
   });
@@ -23,6 +24,7 @@ describe('meeting state reducer', () => {
       holder: null,
       queue: [request('00004', 'Ba Đình')],
       spotlight: { kind: 'chair' as const },
+      serverTime: '2026-11-26T01:30:00.000Z',
     };
     const s1 = applyPush(s0, 'floor:updated', floor, 0);
     expect(s1.floor.queue).toHaveLength(1);
@@ -46,13 +48,24 @@ describe('meeting state reducer', () => {
   it('tracks this site’s microphone permission through mute, ask-to-unmute and mic:allowed', () => {
     let s = site();
     s = applyPush(s, 'moderation:askUnmute', { siteId: '00004' }, 0);
-    expect(s).toMatchObject({ askedToUnmute: true, micAllowed: true });
+    // Asked only: the mic is not allowed until the site accepts and the hub says so.
+    expect(s).toMatchObject({ askedToUnmute: true, micAllowed: false });
     s = applyPush(s, 'moderation:muted', { siteId: null }, 1234);
     expect(s).toMatchObject({ askedToUnmute: false, micAllowed: false, mutedAt: 1234 });
-    s = applyPush(s, 'mic:allowed', { siteId: '00004', allowed: true }, 0);
+    s = applyPush(
+      s,
+      'mic:allowed',
+      { siteId: '00004', allowed: true, muted: false, unmute: 'none' },
+      0,
+    );
     expect(s.micAllowed).toBe(true);
     // Another site's events do not touch this one.
-    const other = applyPush(s, 'mic:allowed', { siteId: '00008', allowed: false }, 0);
+    const other = applyPush(
+      s,
+      'mic:allowed',
+      { siteId: '00008', allowed: false, muted: false, unmute: 'none' },
+      0,
+    );
     expect(other).toBe(s);
   });
 
@@ -64,8 +77,10 @@ describe('meeting state reducer', () => {
       {
         siteId: '00004',
         connected: false,
+        presence: 'dropped',
         media: { audio: 'none', video: 'none' },
         micAllowed: false,
+        mic: { allowed: false, muted: false, unmute: 'none' },
         at: '2026-11-26T08:00:00Z',
       },
       0,
@@ -132,13 +147,18 @@ describe('meeting state reducer', () => {
     const prev = { ...site(), askedToUnmute: true, activeSpeakerPeerId: 'user:chair:1' };
     const snap = {
       meeting: prev.meeting,
-      you: { ...prev.you, micAllowed: true },
+      you: {
+        ...prev.you,
+        micAllowed: true,
+        mic: { allowed: true, muted: true, unmute: 'requested' as const },
+      },
       chair: prev.chair,
       secretary: prev.secretary,
       sites: [],
       floor: prev.floor,
       rollCall: null,
       attendance: [],
+      presence: null,
       producers: [],
       seq: 42,
       serverTime: new Date(10_000).toISOString(),

@@ -53,7 +53,7 @@ export function fromSnapshot(
     attendance: snap.attendance,
     producers: snap.producers,
     micAllowed: snap.you.micAllowed,
-    askedToUnmute: prev?.askedToUnmute === true && snap.you.micAllowed,
+    askedToUnmute: snap.you.mic.unmute === 'requested',
     mutedAt: prev?.mutedAt ?? null,
     activeSpeakerPeerId: prev?.activeSpeakerPeerId ?? null,
     serverOffsetMs: Date.parse(snap.serverTime) - localNowMs,
@@ -159,7 +159,8 @@ export function applyPush<E extends keyof ServerToClientEvents>(
     case 'moderation:askUnmute': {
       const p = payload as Payload<'moderation:askUnmute'>;
       if (p.siteId !== state.you.siteId) return state;
-      return { ...state, askedToUnmute: true, micAllowed: true };
+      // Only asked: the mic opens once the site accepts (`mic:acceptUnmute`) and the hub allows it.
+      return { ...state, askedToUnmute: true };
     }
     case 'moderation:removed': {
       const p = payload as Payload<'moderation:removed'>;
@@ -184,7 +185,7 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       return {
         ...state,
         micAllowed: p.allowed,
-        askedToUnmute: p.allowed ? state.askedToUnmute : false,
+        askedToUnmute: p.unmute === 'requested',
       };
     }
     case 'media:newProducer': {

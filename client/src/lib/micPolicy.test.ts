@@ -7,6 +7,7 @@ const holderFloor = (siteId: string) => ({
   holder: { siteId, siteName: siteId, grantedAt, limitSeconds: 0 },
   queue: [],
   spotlight: { kind: 'site' as const, siteId },
+  serverTime: '2026-11-26T01:30:00.000Z',
 });
 const site = (micAllowed: boolean, holder: string | null) =>
   meetingState({
@@ -17,6 +18,7 @@ const site = (micAllowed: boolean, holder: string | null) =>
       siteId: '00004',
       peerId: 'site:00004:x',
       micAllowed,
+      mic: { allowed: micAllowed, muted: false, unmute: 'none' },
     },
     micAllowed,
     ...(holder ? { floor: holderFloor(holder) } : {}),
@@ -34,7 +36,14 @@ describe('microphone policy', () => {
   it('always lets the chair and admins talk, never secretaries or observers', () => {
     const as = (role: 'chair' | 'admin' | 'secretary' | 'observer') =>
       meetingState({
-        you: { role, accountId: 'x', name: 'x', peerId: 'user:x:1', micAllowed: false },
+        you: {
+          role,
+          accountId: 'x',
+          name: 'x',
+          peerId: 'user:x:1',
+          micAllowed: false,
+          mic: { allowed: false, muted: false, unmute: 'none' },
+        },
         micAllowed: false,
       });
     expect(mayOpenMic(as('chair'))).toBe(true);

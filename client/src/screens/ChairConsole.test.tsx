@@ -54,7 +54,12 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     const fake = fakeSession(
       meetingState({
         attendance: rows,
-        floor: { holder: null, queue, spotlight: { kind: 'chair' } },
+        floor: {
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
       }),
     );
     renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
@@ -113,6 +118,7 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
           holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'site', siteId: '00003' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );

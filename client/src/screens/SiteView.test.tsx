@@ -22,6 +22,7 @@ const siteState = (extra: Parameters<typeof meetingState>[0] = {}) =>
       siteId: '00004',
       peerId: 'site:00004:x',
       micAllowed: false,
+      mic: { allowed: false, muted: false, unmute: 'none' },
     },
     micAllowed: false,
     ...extra,
@@ -45,6 +46,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
             request('00004', 'Ba Đình', 'i2'),
           ],
           spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -95,7 +97,12 @@ describe('SiteView', { timeout: 30_000 }, () => {
     };
     const fake = fakeSession(
       siteState({
-        floor: { holder, queue: [], spotlight: { kind: 'site', siteId: '00004' } },
+        floor: {
+          holder,
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
         micAllowed: true,
       }),
     );
@@ -115,6 +122,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: null,
           queue: [],
           spotlight: { kind: 'site', siteId: '00008' },
+          serverTime: '2026-11-26T01:30:00.000Z',
           spotlightSiteName: 'Phường Ngọc Hà',
         },
       }),
@@ -130,6 +138,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'site', siteId: '00025' },
+          serverTime: '2026-11-26T01:30:00.000Z',
           spotlightSiteName: 'Phường Giảng Võ',
         },
       }),

@@ -1,4 +1,4 @@
-import type { Account, Actor, Grant } from '@giaoban/shared';
+import type { Account, Actor, AuditEntry, Grant } from '@giaoban/shared';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { AccountRecord, Store } from '../store/Store';
 import { DuplicateError } from '../store/Store';
@@ -95,5 +95,29 @@ export class AccountService {
     const ok = await verifyPassword(password, rec.passwordHash);
     if (!ok || rec.disabled) throw new HubError('UNAUTHENTICATED', 'wrong username or password');
     return publicAccount(rec);
+  }
+
+  /** Every account without its password hash. */
+  async list(): Promise<Account[]> {
+    return (await this.store.listAccounts()).map(publicAccount);
+  }
+
+  /** Whether an account may still act (exists and is not disabled): refresh checks it. */
+  async isActive(id: string): Promise<boolean> {
+    const a = await this.store.getAccount(id);
+    return a !== undefined && !a.disabled;
+  }
+
+  /** A person as documents and snapshots name them. */
+  async person(id: string): Promise<{ id: string; name: string; title?: string }> {
+    const a = await this.store.getAccount(id);
+    const out: { id: string; name: string; title?: string } = { id, name: a?.displayName ?? id };
+    if (a?.title) out.title = a.title;
+    return out;
+  }
+
+  /** The administration audit trail, newest last. */
+  audit(limit: number): Promise<AuditEntry[]> {
+    return this.store.listAudit(limit);
   }
 }

@@ -130,4 +130,8 @@ export class DirectoryService {
       target: id,
     });
   }
+
+  listGroups(): Promise<UnitGroup[]> {
+    return this.store.listGroups();
+  }
 }

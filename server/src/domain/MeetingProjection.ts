@@ -1,17 +1,26 @@
-import type {
-  AgendaItem,
-  AttendanceMark,
-  AttendanceRow,
-  AttendanceStatus,
-  FloorHolder,
-  FloorRequest,
-  FloorState,
-  MediaFlags,
-  Meeting,
-  MeetingEventEntry,
-  MeetingState,
-  RollCall,
-  Spotlight,
+import {
+  type AgendaItem,
+  type AttendanceMark,
+  type AttendanceRow,
+  type AttendanceStatus,
+  type FloorEndReason,
+  type FloorHolder,
+  type FloorRequest,
+  type FloorState,
+  type LogData,
+  type MayProduceView,
+  type MediaFlags,
+  type Meeting,
+  type MeetingEventEntry,
+  type MeetingState,
+  type MicStatus,
+  micStatusOf,
+  type PresenceCounts,
+  type PresenceState,
+  type ProduceSite,
+  type RollCall,
+  type Spotlight,
+  type UnmuteState,
 } from '@giaoban/shared';
 import type { MeetingDefinition } from '../store/Store';
 
@@ -27,14 +36,16 @@ export interface SiteState {
   /** Hub node (NODE_ID) holding the live connection, from its `site.join`. */
   node?: string;
   intervals: Array<{ joinAt: number; leaveAt?: number }>;
+  /** How the last connection ended (for presence): it left, or it dropped. */
+  lastEnd?: 'left' | 'dropped';
   media: MediaFlags;
-  /** Chair asked this site to unmute (kept until muted). Floor holder is allowed separately. */
-  askedUnmute: boolean;
   /**
    * The chair muted this site: its mic stays closed even while it holds the floor or the meeting
-   * has open mics, until the chair asks it to unmute or grants it the floor again.
+   * has open mics, until the chair grants it the floor again or it accepts an unmute request.
    */
-  forcedMute: boolean;
+  muted: boolean;
+  /** Ask-to-unmute of the floor holder; ends with the floor and with the connection. */
+  unmute: UnmuteState;
   removed: boolean;
   mark?: AttendanceMark;
   absenceReason?: string;
@@ -44,6 +55,8 @@ export interface SiteState {
   rollCallHeadcount?: number;
   siteChair?: string;
   note?: string;
+  /** The MicStatus last reported in effects (to report only changes). */
+  micKey: string;
 }
 
 export interface SpeechState {
@@ -53,46 +66,23 @@ export interface SpeechState {
   endedAt?: number;
 }
 
-/** Event types of the meeting log, with their data. The log is the attendance and audit trail. */
-export interface MeetingEvents {
-  state: { from: MeetingState; to: MeetingState };
-  lock: { locked: boolean };
-  'agenda.start': { itemId: string };
-  'agenda.end': { itemId: string };
-  'agenda.extend': { itemId: string; minutes: number };
-  'agenda.reorder': { itemIds: string[] };
-  'agenda.note': { itemId: string; notes?: string; conclusions?: string };
-  'floor.request': { siteId: string; itemId?: string; presenter?: boolean };
-  'floor.cancel': { siteId: string };
-  'floor.reorder': { siteIds: string[] };
-  'floor.grant': { siteId: string; itemId?: string; limitSeconds: number };
-  'floor.revoke': { siteId: string; reason: 'revoked' | 'expired' | 'next' | 'removed' };
-  'floor.spotlight': { spotlight: Spotlight | null };
-  'site.join': { siteId: string; connId: string; node: string };
-  /**
-   * `reason` (absent in older logs = the socket closed): `node_lost` = recorded by another hub
-   * because the node holding the connection stopped beating (crash, kill, power loss).
-   */
-  'site.leave': { siteId: string; connId: string; reason?: SiteLeaveReason };
-  'site.media': { siteId: string; audio: MediaFlags['audio']; video: MediaFlags['video'] };
-  'mic.allow': { siteId: string; allowed: boolean };
-  'moderation.mute': { siteId: string | null };
-  'moderation.remove': { siteId: string; reason?: string };
-  'attendance.mark': {
-    siteId: string;
-    mark?: AttendanceMark | null;
-    absenceReason?: string;
-    /** null = clear the secretary's headcount. */
-    headcount?: number | null;
-    siteChair?: string;
-    note?: string;
-  };
-  'rollcall.start': { id: string; deadline: string; expectedSiteIds: string[] };
-  'rollcall.answer': { id: string; siteId: string; headcount: number };
-  'rollcall.close': { id: string };
+/** Why a floor ended, beyond the `floor.revoke` reasons. */
+export type FloorEnd = FloorEndReason | 'granted_to_other' | 'adjourned' | 'closed';
+
+/**
+ * What applying one entry did, beyond the state itself: the inputs of the pushes and of the media
+ * enforcer, computed by the fold so that no consumer diffs the projection on its own.
+ */
+export interface ApplyEffects {
+  /** Sites whose MicStatus changed, with the new status. */
+  mic: Array<{ siteId: string; status: MicStatus }>;
+  /** Sites whose presence (connection, media, removal) changed. */
+  presence: string[];
+  /** The floor this entry ended (the holder lost it), if any. */
+  floorEnded: { siteId: string; reason: FloorEnd } | null;
+  /** This entry closed the meeting. */
+  ended: boolean;
 }
-export type MeetingEventType = keyof MeetingEvents;
-export type SiteLeaveReason = 'node_lost';
 
 /** A site's live connection and the hub node holding it. */
 export interface SiteConnection {
@@ -106,12 +96,14 @@ export const LIVE_STATES: readonly MeetingState[] = ['open', 'in_session', 'adjo
 
 const ms = (isoStr: string): number => Date.parse(isoStr);
 const isoOf = (t: number): string => new Date(t).toISOString();
+const micKey = (m: MicStatus) => `${m.allowed ? 1 : 0}${m.muted ? 1 : 0}${m.unmute}`;
 
 /**
  * A meeting folded from its definition and its event log. Pure and deterministic: the same
- * entries give the same state on every hub node and after every restart.
+ * entries give the same state on every hub node and after every restart. `apply` returns what
+ * the entry changed (effects) rather than leaving transient fields on the projection.
  */
-export class MeetingProjection {
+export class MeetingProjection implements MayProduceView {
   seq = 0;
   readonly meeting: Meeting;
   holder: FloorHolder | null = null;
@@ -120,11 +112,9 @@ export class MeetingProjection {
   readonly sites = new Map<string, SiteState>();
   readonly rollCalls: RollCall[] = [];
   readonly speeches: SpeechState[] = [];
-  /**
-   * The site whose floor the last applied event ended (grant to another site, revoke, removal,
-   * adjournment), else null: it lost its floor permission and must be told.
-   */
-  releasedHolderSiteId: string | null = null;
+  /** Sites whose mic inputs the entry being applied touched ('all' = every site). */
+  private touched: Set<string> | 'all' = new Set();
+  private fx: ApplyEffects = MeetingProjection.noEffects();
 
   constructor(
     def: MeetingDefinition,
@@ -142,6 +132,7 @@ export class MeetingProjection {
       transitions: [],
     };
     for (const siteId of def.siteIds) this.sites.set(siteId, MeetingProjection.emptySite(siteId));
+    for (const s of this.sites.values()) s.micKey = micKey(this.micStatus(s.siteId));
   }
 
   private static emptySite(siteId: string): SiteState {
@@ -149,11 +140,30 @@ export class MeetingProjection {
       siteId,
       intervals: [],
       media: { audio: 'none', video: 'none' },
-      askedUnmute: false,
-      forcedMute: false,
+      muted: false,
+      unmute: 'none',
       removed: false,
+      micKey: '',
     };
   }
+
+  private static noEffects(): ApplyEffects {
+    return { mic: [], presence: [], floorEnded: null, ended: false };
+  }
+
+  // --- MayProduceView --------------------------------------------------------------------------
+
+  get holderSiteId(): string | null {
+    return this.holder?.siteId ?? null;
+  }
+
+  site(siteId: string): ProduceSite | undefined {
+    const s = this.sites.get(siteId);
+    if (!s) return undefined;
+    return { removed: s.removed, muted: s.muted, unmute: s.unmute, connId: s.connId };
+  }
+
+  // --- reading -------------------------------------------------------------------------------
 
   siteName(siteId: string): string {
     return this.names.get(siteId)?.name ?? siteId;
@@ -165,6 +175,43 @@ export class MeetingProjection {
 
   isConnected(siteId: string): boolean {
     return this.sites.get(siteId)?.connId !== undefined;
+  }
+
+  /** The site's microphone as the hub enforces it (`mayProduce`). */
+  micStatus(siteId: string): MicStatus {
+    return micStatusOf(siteId, this);
+  }
+
+  micAllowed(siteId: string): boolean {
+    return this.micStatus(siteId).allowed;
+  }
+
+  presenceOf(siteId: string): PresenceState {
+    const s = this.sites.get(siteId);
+    if (!s || s.intervals.length === 0) return s?.removed ? 'left' : 'not_joined';
+    if (s.connId !== undefined) return 'connected';
+    if (s.removed) return 'left';
+    return s.lastEnd === 'left' ? 'left' : 'dropped';
+  }
+
+  presenceCounts(): PresenceCounts {
+    const c: PresenceCounts = {
+      invited: this.sites.size,
+      connected: 0,
+      notJoined: 0,
+      dropped: 0,
+      left: 0,
+      removed: 0,
+    };
+    for (const s of this.sites.values()) {
+      if (s.removed) c.removed++;
+      const p = this.presenceOf(s.siteId);
+      if (p === 'connected') c.connected++;
+      else if (p === 'not_joined') c.notJoined++;
+      else if (p === 'dropped') c.dropped++;
+      else c.left++;
+    }
+    return c;
   }
 
   /** Live site connections with the node holding each (joins recorded without a node: skipped). */
@@ -194,12 +241,6 @@ export class MeetingProjection {
     );
   }
 
-  micAllowed(siteId: string): boolean {
-    const s = this.sites.get(siteId);
-    if (!s || s.removed || s.forcedMute) return false;
-    return this.meeting.openMics || this.holder?.siteId === siteId || s.askedUnmute;
-  }
-
   item(itemId: string): AgendaItem | undefined {
     return this.meeting.agenda.find((a) => a.id === itemId);
   }
@@ -208,7 +249,8 @@ export class MeetingProjection {
     return this.rollCalls.at(-1) ?? null;
   }
 
-  floorState(): FloorState {
+  /** `serverTime`: when this state is sent (the entry's time for pushes, now for acks). */
+  floorState(serverTime: string): FloorState {
     const spotlight: Spotlight =
       this.spotlightOverride ??
       (this.holder ? { kind: 'site', siteId: this.holder.siteId } : { kind: 'chair' });
@@ -216,6 +258,7 @@ export class MeetingProjection {
       holder: this.holder && { ...this.holder },
       queue: this.queue.map((q) => ({ ...q })),
       spotlight,
+      serverTime,
     };
     if (spotlight.kind === 'site') out.spotlightSiteName = this.siteName(spotlight.siteId);
     return out;
@@ -274,11 +317,13 @@ export class MeetingProjection {
     if (s.mark === 'present') {
       status = derived === 'absent_without_reason' ? 'on_time' : derived;
     } else if (s.mark) status = s.mark;
+    const mic = this.micStatus(siteId);
     const row: AttendanceRow = {
       siteId,
       code: this.names.get(siteId)?.code ?? siteId,
       name: this.siteName(siteId),
       connected: s.connId !== undefined,
+      presence: this.presenceOf(siteId),
       intervals: s.intervals.map((iv) =>
         iv.leaveAt === undefined
           ? { joinAt: isoOf(iv.joinAt) }
@@ -288,7 +333,8 @@ export class MeetingProjection {
       media: { ...s.media },
       status,
       derivedStatus: derived,
-      micAllowed: this.micAllowed(siteId),
+      micAllowed: mic.allowed,
+      mic,
       removed: s.removed,
     };
     if (s.mark) row.mark = s.mark;
@@ -312,193 +358,146 @@ export class MeetingProjection {
 
   // --- fold ----------------------------------------------------------------------------------
 
-  apply(e: MeetingEventEntry): void {
+  apply(e: MeetingEventEntry): ApplyEffects {
     if (e.seq !== this.seq + 1) throw new Error(`event ${e.seq} applied after ${this.seq}`);
     this.seq = e.seq;
-    this.releasedHolderSiteId = null;
+    this.fx = MeetingProjection.noEffects();
+    this.touched = new Set();
     const at = ms(e.at);
-    const d = e.data as never;
-    switch (e.type as MeetingEventType) {
+    switch (e.type) {
       case 'state':
-        this.onState(d, e.at, e.actor.id, at);
+        this.onState(e.data, e.at, e.actor.id, at);
         break;
       case 'lock':
-        this.meeting.locked = (d as MeetingEvents['lock']).locked;
+        this.meeting.locked = e.data.locked;
         break;
       case 'agenda.start':
-        this.onAgendaStart((d as MeetingEvents['agenda.start']).itemId, e.at, at);
+        this.onAgendaStart(e.data.itemId, e.at);
         break;
       case 'agenda.end':
         this.endCurrentItem(e.at);
         break;
       case 'agenda.extend': {
-        const x = d as MeetingEvents['agenda.extend'];
-        const it = this.item(x.itemId);
-        if (it) it.extendedMinutes += x.minutes;
+        const it = this.item(e.data.itemId);
+        if (it) it.extendedMinutes += e.data.minutes;
         break;
       }
-      case 'agenda.reorder': {
-        const ids = (d as MeetingEvents['agenda.reorder']).itemIds;
-        ids.forEach((id, i) => {
+      case 'agenda.reorder':
+        e.data.itemIds.forEach((id, i) => {
           const it = this.item(id);
           if (it) it.order = i;
         });
         break;
-      }
       case 'agenda.note': {
-        const x = d as MeetingEvents['agenda.note'];
-        const it = this.item(x.itemId);
-        if (it && x.notes !== undefined) it.notes = x.notes;
-        if (it && x.conclusions !== undefined) it.conclusions = x.conclusions;
+        const it = this.item(e.data.itemId);
+        if (it && e.data.notes !== undefined) it.notes = e.data.notes;
+        if (it && e.data.conclusions !== undefined) it.conclusions = e.data.conclusions;
         break;
       }
-      case 'floor.request': {
-        const x = d as MeetingEvents['floor.request'];
-        if (this.holder?.siteId === x.siteId || this.queue.some((q) => q.siteId === x.siteId))
-          break;
-        const req: FloorRequest = {
-          siteId: x.siteId,
-          siteName: this.siteName(x.siteId),
-          requestedAt: e.at,
-          presenter: x.presenter ?? false,
-        };
-        if (x.itemId) req.itemId = x.itemId;
-        this.queue.push(req);
+      case 'floor.request':
+        this.onRequest(e.data, e.at);
         break;
-      }
       case 'floor.cancel':
-        this.queue = this.queue.filter(
-          (q) => q.siteId !== (d as MeetingEvents['floor.cancel']).siteId,
-        );
+      case 'floor.decline': {
+        const siteId = e.data.siteId;
+        this.queue = this.queue.filter((q) => q.siteId !== siteId);
         break;
+      }
       case 'floor.reorder': {
-        const order = (d as MeetingEvents['floor.reorder']).siteIds;
-        const rank = new Map(order.map((s, i) => [s, i]));
+        const rank = new Map(e.data.siteIds.map((s, i) => [s, i]));
         // Sites missing from the new order keep their relative order after the listed ones.
         this.queue = [...this.queue].sort(
           (a, b) => (rank.get(a.siteId) ?? 1e9) - (rank.get(b.siteId) ?? 1e9),
         );
         break;
       }
-      case 'floor.grant': {
-        const x = d as MeetingEvents['floor.grant'];
-        if (this.holder) {
-          this.endSpeech(at);
-          if (this.holder.siteId !== x.siteId) this.releasedHolderSiteId = this.holder.siteId;
-        }
-        // Granting the floor again is the chair's way of reopening a muted holder's mic.
-        const granted = this.sites.get(x.siteId);
-        if (granted) granted.forcedMute = false;
-        this.queue = this.queue.filter((q) => q.siteId !== x.siteId);
-        this.holder = {
-          siteId: x.siteId,
-          siteName: this.siteName(x.siteId),
-          grantedAt: e.at,
-          limitSeconds: x.limitSeconds,
-        };
-        if (x.itemId) this.holder.itemId = x.itemId;
-        if (x.limitSeconds > 0) this.holder.endsAt = isoOf(at + x.limitSeconds * 1000);
-        const speech: SpeechState = { siteId: x.siteId, startedAt: at };
-        const itemId = x.itemId ?? this.meeting.currentItemId;
-        if (itemId) speech.itemId = itemId;
-        this.speeches.push(speech);
+      case 'floor.grant':
+        this.onGrant(e.data, e.at, at);
         break;
-      }
       case 'floor.revoke':
-        if (this.holder) {
-          this.endSpeech(at);
-          this.releasedHolderSiteId = this.holder.siteId;
-          this.holder = null;
-        }
+        if (this.holder) this.endFloor(e.data.reason, at);
         break;
       case 'floor.spotlight':
-        this.spotlightOverride = (d as MeetingEvents['floor.spotlight']).spotlight;
+        this.spotlightOverride = e.data.spotlight;
         break;
       case 'site.join': {
-        const x = d as MeetingEvents['site.join'];
-        const s = this.sites.get(x.siteId);
+        const s = this.sites.get(e.data.siteId);
         if (!s) break;
-        // A join while already connected (new tab, reconnect, node restart) continues the interval.
+        // A join while already connected (new tab, reconnect, node restart) continues the
+        // interval; a new connection ends any unmute permission of the old one.
         if (s.connId === undefined) s.intervals.push({ joinAt: at });
-        s.connId = x.connId;
-        s.node = x.node;
+        if (s.connId !== e.data.connId) this.endUnmute(s);
+        s.connId = e.data.connId;
+        s.node = e.data.node;
+        this.fx.presence.push(s.siteId);
         break;
       }
       case 'site.leave': {
-        const x = d as MeetingEvents['site.leave'];
-        const s = this.sites.get(x.siteId);
-        if (!s || s.connId !== x.connId) break; // superseded connection: not a leave
-        this.disconnect(s, at);
+        const s = this.sites.get(e.data.siteId);
+        if (!s || s.connId !== e.data.connId) break; // superseded connection: not a leave
+        this.disconnect(s, at, e.data.reason === 'left' ? 'left' : 'dropped');
         break;
       }
       case 'site.media': {
-        const x = d as MeetingEvents['site.media'];
-        const s = this.sites.get(x.siteId);
-        if (s) s.media = { audio: x.audio, video: x.video };
-        break;
-      }
-      case 'mic.allow': {
-        const x = d as MeetingEvents['mic.allow'];
-        const s = this.sites.get(x.siteId);
+        const s = this.sites.get(e.data.siteId);
         if (!s) break;
-        s.askedUnmute = x.allowed;
-        if (x.allowed) s.forcedMute = false;
+        s.media = { audio: e.data.audio, video: e.data.video };
+        this.fx.presence.push(s.siteId);
         break;
       }
-      case 'moderation.mute': {
-        const x = d as MeetingEvents['moderation.mute'];
+      case 'mic.unmuteRequest':
+      case 'mic.allow': {
+        const s = this.sites.get(e.data.siteId);
+        // Only the holder can be asked; a legacy "allowed: false" asked nothing.
+        if (!s || this.holder?.siteId !== s.siteId) break;
+        if (e.type === 'mic.allow' && !e.data.allowed) break;
+        if (s.unmute === 'none') s.unmute = 'requested';
+        this.touch(s.siteId);
+        break;
+      }
+      case 'mic.unmuteAccept': {
+        const s = this.sites.get(e.data.siteId);
+        if (!s || this.holder?.siteId !== s.siteId || s.unmute !== 'requested') break;
+        s.unmute = 'accepted';
+        this.touch(s.siteId);
+        break;
+      }
+      case 'moderation.mute':
         for (const s of this.sites.values()) {
-          if (x.siteId !== null && s.siteId !== x.siteId) continue;
-          s.askedUnmute = false;
-          s.forcedMute = true;
+          if (e.data.siteId !== null && s.siteId !== e.data.siteId) continue;
+          s.muted = true;
+          s.unmute = 'none';
         }
+        if (e.data.siteId === null) this.touched = 'all';
+        else this.touch(e.data.siteId);
         break;
-      }
       case 'moderation.remove': {
-        const x = d as MeetingEvents['moderation.remove'];
-        const s = this.sites.get(x.siteId);
+        const s = this.sites.get(e.data.siteId);
         if (!s) break;
         s.removed = true;
-        s.askedUnmute = false;
-        this.disconnect(s, at);
-        this.queue = this.queue.filter((q) => q.siteId !== x.siteId);
-        if (this.holder?.siteId === x.siteId) {
-          this.endSpeech(at);
-          this.releasedHolderSiteId = x.siteId;
-          this.holder = null;
-        }
+        this.endUnmute(s);
+        this.disconnect(s, at, 'left');
+        this.fx.presence.push(s.siteId);
+        this.queue = this.queue.filter((q) => q.siteId !== s.siteId);
+        if (this.holder?.siteId === s.siteId) this.endFloor('removed', at);
         break;
       }
-      case 'attendance.mark': {
-        const x = d as MeetingEvents['attendance.mark'];
-        const s = this.sites.get(x.siteId);
-        if (!s) break;
-        if (x.mark === null) {
-          s.mark = undefined;
-          s.absenceReason = undefined;
-        } else if (x.mark !== undefined) s.mark = x.mark;
-        if (x.absenceReason !== undefined) s.absenceReason = x.absenceReason;
-        if (x.headcount === null) s.markedHeadcount = undefined;
-        else if (x.headcount !== undefined) s.markedHeadcount = x.headcount;
-        if (x.siteChair !== undefined) s.siteChair = x.siteChair;
-        if (x.note !== undefined) s.note = x.note;
+      case 'attendance.mark':
+        this.onMark(e.data);
         break;
-      }
-      case 'rollcall.start': {
-        const x = d as MeetingEvents['rollcall.start'];
+      case 'rollcall.start':
         this.closeRollCall(e.at);
         this.rollCalls.push({
-          id: x.id,
+          id: e.data.id,
           startedAt: e.at,
           startedBy: e.actor.id,
-          deadline: x.deadline,
-          expectedSiteIds: [...x.expectedSiteIds],
+          deadline: e.data.deadline,
+          expectedSiteIds: [...e.data.expectedSiteIds],
           answers: [],
         });
         break;
-      }
       case 'rollcall.answer': {
-        const x = d as MeetingEvents['rollcall.answer'];
+        const x = e.data;
         const rc = this.rollCalls.find((r) => r.id === x.id);
         if (!rc || rc.closedAt) break;
         rc.answers = rc.answers.filter((a) => a.siteId !== x.siteId);
@@ -509,7 +508,7 @@ export class MeetingProjection {
         break;
       }
       case 'rollcall.close': {
-        const rc = this.rollCalls.find((r) => r.id === (d as MeetingEvents['rollcall.close']).id);
+        const rc = this.rollCalls.find((r) => r.id === e.data.id);
         if (rc && !rc.closedAt) rc.closedAt = e.at;
         break;
       }
@@ -517,15 +516,108 @@ export class MeetingProjection {
         // Unknown types from a newer hub version are kept in the log and ignored here.
         break;
     }
+    this.collectMicChanges();
+    return this.fx;
   }
 
-  private disconnect(s: SiteState, at: number): void {
+  private touch(siteId: string): void {
+    if (this.touched !== 'all') this.touched.add(siteId);
+  }
+
+  private collectMicChanges(): void {
+    const ids = this.touched === 'all' ? [...this.sites.keys()] : [...this.touched];
+    for (const siteId of ids) {
+      const s = this.sites.get(siteId);
+      if (!s) continue;
+      const status = this.micStatus(siteId);
+      const key = micKey(status);
+      if (key === s.micKey) continue;
+      s.micKey = key;
+      this.fx.mic.push({ siteId, status });
+    }
+  }
+
+  /** Ends the holder's floor (and any unmute permission that came with it). */
+  private endFloor(reason: FloorEnd, at: number): void {
+    const h = this.holder;
+    if (!h) return;
+    this.endSpeech(at);
+    const s = this.sites.get(h.siteId);
+    if (s) this.endUnmute(s);
+    this.touch(h.siteId);
+    this.holder = null;
+    this.fx.floorEnded = { siteId: h.siteId, reason };
+  }
+
+  private endUnmute(s: SiteState): void {
+    if (s.unmute !== 'none') {
+      s.unmute = 'none';
+      this.touch(s.siteId);
+    }
+  }
+
+  private onRequest(x: LogData<'floor.request'>, atIso: string): void {
+    if (this.holder?.siteId === x.siteId || this.queue.some((q) => q.siteId === x.siteId)) return;
+    const req: FloorRequest = {
+      siteId: x.siteId,
+      siteName: this.siteName(x.siteId),
+      requestedAt: atIso,
+      presenter: x.presenter ?? false,
+    };
+    if (x.itemId) req.itemId = x.itemId;
+    this.queue.push(req);
+  }
+
+  private onGrant(x: LogData<'floor.grant'>, atIso: string, at: number): void {
+    if (this.holder) this.endFloor('granted_to_other', at);
+    // Granting the floor again is the chair's way of reopening a muted holder's mic.
+    const granted = this.sites.get(x.siteId);
+    if (granted) {
+      granted.muted = false;
+      granted.unmute = 'none';
+    }
+    this.touch(x.siteId);
+    this.queue = this.queue.filter((q) => q.siteId !== x.siteId);
+    this.holder = {
+      siteId: x.siteId,
+      siteName: this.siteName(x.siteId),
+      grantedAt: atIso,
+      limitSeconds: x.limitSeconds,
+    };
+    if (x.itemId) this.holder.itemId = x.itemId;
+    if (x.limitSeconds > 0) this.holder.endsAt = isoOf(at + x.limitSeconds * 1000);
+    // A speech is filed under the item of the grant; none = a general opinion.
+    const speech: SpeechState = { siteId: x.siteId, startedAt: at };
+    if (x.itemId) speech.itemId = x.itemId;
+    this.speeches.push(speech);
+    // A grant to the same site (re-grant) is not the end of its floor.
+    if (this.fx.floorEnded?.siteId === x.siteId) this.fx.floorEnded = null;
+  }
+
+  private onMark(x: LogData<'attendance.mark'>): void {
+    const s = this.sites.get(x.siteId);
+    if (!s) return;
+    if (x.mark === null) {
+      s.mark = undefined;
+      s.absenceReason = undefined;
+    } else if (x.mark !== undefined) s.mark = x.mark;
+    if (x.absenceReason !== undefined) s.absenceReason = x.absenceReason;
+    if (x.headcount === null) s.markedHeadcount = undefined;
+    else if (x.headcount !== undefined) s.markedHeadcount = x.headcount;
+    if (x.siteChair !== undefined) s.siteChair = x.siteChair;
+    if (x.note !== undefined) s.note = x.note;
+  }
+
+  private disconnect(s: SiteState, at: number, how: 'left' | 'dropped'): void {
     if (s.connId === undefined) return;
     s.connId = undefined;
     s.node = undefined;
+    s.lastEnd = how;
     const last = s.intervals.at(-1);
     if (last && last.leaveAt === undefined) last.leaveAt = at;
     s.media = { audio: 'none', video: 'none' };
+    this.endUnmute(s);
+    this.fx.presence.push(s.siteId);
   }
 
   private closeRollCall(atIso: string): void {
@@ -544,42 +636,35 @@ export class MeetingProjection {
     this.meeting.currentItemId = undefined;
   }
 
-  private onAgendaStart(itemId: string, atIso: string, at: number): void {
+  private onAgendaStart(itemId: string, atIso: string): void {
     if (this.meeting.currentItemId !== itemId) this.endCurrentItem(atIso);
     const it = this.item(itemId);
     if (!it) return;
     it.startedAt ??= atIso;
     it.endedAt = undefined;
     this.meeting.currentItemId = itemId;
+    // The item's presenting sites join the queue, filed under the item.
     for (const siteId of it.presenterSiteIds) {
       const s = this.sites.get(siteId);
       if (!s || s.removed) continue;
-      if (this.holder?.siteId === siteId || this.queue.some((q) => q.siteId === siteId)) continue;
-      this.queue.push({
-        siteId,
-        siteName: this.siteName(siteId),
-        itemId,
-        requestedAt: isoOf(at),
-        presenter: true,
-      });
+      this.onRequest({ siteId, itemId, presenter: true }, atIso);
     }
   }
 
-  private onState(d: MeetingEvents['state'], atIso: string, by: string, at: number): void {
+  private onState(d: LogData<'state'>, atIso: string, by: string, at: number): void {
     this.meeting.transitions.push({ from: d.from, to: d.to, at: atIso, by });
     this.meeting.state = d.to;
+    // Whether a site may talk depends on the state (open mics, adjourned, closed).
+    this.touched = 'all';
     if (d.to === 'adjourned' || d.to === 'closed') {
       this.endCurrentItem(atIso);
-      if (this.holder) {
-        this.endSpeech(at);
-        this.releasedHolderSiteId = this.holder.siteId;
-        this.holder = null;
-      }
+      this.endFloor(d.to, at);
       this.queue = [];
       this.closeRollCall(atIso);
     }
     if (d.to === 'closed') {
-      for (const s of this.sites.values()) this.disconnect(s, at);
+      for (const s of this.sites.values()) this.disconnect(s, at, 'left');
+      this.fx.ended = true;
     }
   }
 }

@@ -157,7 +157,7 @@ describe('floor, agenda and moderation', () => {
     m = await svc.agendaNext('m1', chair);
     expect(m.currentItemId).toBe('i2');
     expect(m.agenda[0]!.endedAt).toBe(new Date(now).toISOString());
-    const q = await svc.read('m1', (p) => p.floorState().queue);
+    const q = await svc.read('m1', (p) => p.floorState('').queue);
     expect(q.map((x) => [x.siteId, x.presenter])).toEqual([
       ['B', true],
       ['C', true],
@@ -173,7 +173,17 @@ describe('floor, agenda and moderation', () => {
 
   it('mutes, asks to unmute, removes (a removed site cannot come back), locks', async () => {
     await openAndStart();
+    // Ask-to-unmute is for the floor holder only.
+    expect(await codeOf(svc.askUnmute('m1', chair, 'A'))).toBe('NOT_FLOOR_HOLDER');
+    await svc.floorGrant('m1', chair, 'A');
+    await svc.mute('m1', chair, null);
     await svc.askUnmute('m1', chair, 'A');
+    expect(await svc.read('m1', (p) => p.micStatus('A'))).toEqual({
+      allowed: false,
+      muted: true,
+      unmute: 'requested',
+    });
+    await svc.acceptUnmute('m1', site('A'), 'A');
     expect(await svc.read('m1', (p) => p.micAllowed('A'))).toBe(true);
     await svc.mute('m1', chair, null);
     expect(await svc.read('m1', (p) => p.micAllowed('A'))).toBe(false);
@@ -193,19 +203,28 @@ describe("a chair's mute outlasts the floor", () => {
   const allowed = () =>
     svc.read('m1', (p) => Object.fromEntries(['A', 'B'].map((x) => [x, p.micAllowed(x)])));
 
-  it('closes the holder mic on mute all; it keeps the floor until asked to unmute', async () => {
+  it('closes the holder mic on mute all; it keeps the floor until it accepts an unmute', async () => {
     await openAndStart();
     await svc.floorGrant('m1', chair, 'A');
     expect(await allowed()).toEqual({ A: true, B: false });
     await svc.mute('m1', chair, null);
     expect(await allowed()).toEqual({ A: false, B: false });
     // Still the holder and on the big screen: only the microphone is closed.
-    const f = await svc.read('m1', (p) => p.floorState());
+    const f = await svc.read('m1', (p) => p.floorState(''));
     expect(f.holder?.siteId).toBe('A');
     expect(f.spotlight).toEqual({ kind: 'site', siteId: 'A' });
     expect(await svc.read('m1', (p) => p.attendanceRow('A', now).micAllowed)).toBe(false);
     await svc.askUnmute('m1', chair, 'A');
+    expect(await allowed()).toEqual({ A: false, B: false }); // asking opens nothing
+    await svc.acceptUnmute('m1', site('A'), 'A');
     expect(await allowed()).toEqual({ A: true, B: false });
+    // The permission ends with the floor: the mute is back.
+    await svc.floorRevoke('m1', chair);
+    expect(await svc.read('m1', (p) => p.micStatus('A'))).toEqual({
+      allowed: false,
+      muted: true,
+      unmute: 'none',
+    });
   });
 
   it('closes the holder mic on an individual mute; granting the floor again reopens it', async () => {
@@ -217,31 +236,40 @@ describe("a chair's mute outlasts the floor", () => {
     expect(await allowed()).toEqual({ A: false, B: false });
     // A grant to someone else does not lift A's mute; a new grant to A does.
     await svc.floorGrant('m1', chair, 'B');
-    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBe('A');
     expect(await allowed()).toEqual({ A: false, B: true });
     await svc.floorGrant('m1', chair, 'A');
     expect(await allowed()).toEqual({ A: true, B: false });
   });
 
-  it('keeps an open-mic meeting muted after mute all until each site is asked', async () => {
+  it('keeps an open-mic meeting muted after mute all until the chair gives a site the floor', async () => {
     await store.putMeeting({ ...def, openMics: true });
     svc.invalidate('m1');
     await openAndStart();
     expect(await allowed()).toEqual({ A: true, B: true });
     await svc.mute('m1', chair, null);
     expect(await allowed()).toEqual({ A: false, B: false });
-    await svc.askUnmute('m1', chair, 'B');
+    expect(await codeOf(svc.askUnmute('m1', chair, 'B'))).toBe('NOT_FLOOR_HOLDER');
+    await svc.floorGrant('m1', chair, 'B');
+    await svc.floorRevoke('m1', chair);
     expect(await allowed()).toEqual({ A: false, B: true });
   });
 
-  it('names the site whose floor an event ended, for the mic push', async () => {
+  it('reports in its effects the floor an entry ended and every changed microphone', async () => {
     await openAndStart();
+    const seen: Array<{ type: string; ended: unknown; mic: unknown }> = [];
+    svc.on('applied', (_m, e, _p, fx) =>
+      seen.push({ type: e.type, ended: fx.floorEnded, mic: fx.mic.map((x) => x.siteId) }),
+    );
     await svc.floorGrant('m1', chair, 'A');
-    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBeNull();
+    await svc.floorGrant('m1', chair, 'B');
     await svc.floorRevoke('m1', chair);
-    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBe('A');
-    await svc.rollCallStart('m1', sec, 60); // any other event clears it
-    expect(await svc.read('m1', (p) => p.releasedHolderSiteId)).toBeNull();
+    await svc.rollCallStart('m1', sec, 60);
+    expect(seen).toEqual([
+      { type: 'floor.grant', ended: null, mic: ['A'] },
+      { type: 'floor.grant', ended: { siteId: 'A', reason: 'granted_to_other' }, mic: ['A', 'B'] },
+      { type: 'floor.revoke', ended: { siteId: 'B', reason: 'revoked' }, mic: ['B'] },
+      { type: 'rollcall.start', ended: null, mic: [] },
+    ]);
   });
 });
 
@@ -348,7 +376,7 @@ describe('attendance and roll-call', () => {
     await svc.mark('m1', sec, { siteId: 'A', headcount: 9 });
     const before = await svc.read('m1', (p) => ({
       m: p.meetingView(),
-      f: p.floorState(),
+      f: p.floorState(''),
       t: p.attendanceTable(now),
       r: p.currentRollCall(),
     }));
@@ -364,7 +392,7 @@ describe('attendance and roll-call', () => {
     for (const e of await store.readEvents('m1', 0)) fresh.apply(e);
     expect({
       m: fresh.meetingView(),
-      f: fresh.floorState(),
+      f: fresh.floorState(''),
       t: fresh.attendanceTable(now),
       r: fresh.currentRollCall(),
     }).toEqual(before);
@@ -387,9 +415,14 @@ describe('buildMeetingRecord', () => {
   it('derives a document record from the log', async () => {
     await openAndStart();
     await svc.agendaNext('m1', chair);
-    await svc.floorRequest('m1', site('A'), 'A');
+    await svc.floorRequest('m1', site('A'), 'A', 'i1');
     await svc.floorGrant('m1', chair, 'A');
     now += 90_000;
+    await svc.floorRevoke('m1', chair);
+    // A general opinion is not filed under the current item.
+    await svc.floorRequest('m1', site('B'), 'B');
+    await svc.floorGrant('m1', chair, 'B');
+    now += 30_000;
     await svc.floorRevoke('m1', chair);
     await svc.agendaNote('m1', sec, { itemId: 'i1', conclusions: 'Thống nhất.' });
     const rc = await svc.rollCallStart('m1', sec, 60);
@@ -434,6 +467,9 @@ describe('buildMeetingRecord', () => {
     expect(i1.conclusions).toBe('Thống nhất.');
     expect(i1.speeches).toEqual([
       expect.objectContaining({ siteId: 'A', siteName: 'Phường A', seconds: 90 }),
+    ]);
+    expect(record.generalSpeeches).toEqual([
+      expect.objectContaining({ siteId: 'B', siteName: 'Phường B', seconds: 30 }),
     ]);
     expect(i1.endedAt).toBe(record.adjournedAt);
   });

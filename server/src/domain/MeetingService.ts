@@ -1,23 +1,20 @@
 import { EventEmitter } from 'node:events';
 import {
   type Actor,
-  MEETING_TRANSITIONS,
-  type MeetingEventEntry,
+  type LogData,
+  type LogDecision,
+  MeetingEventEntry,
   type MeetingState,
   type Spotlight,
 } from '@giaoban/shared';
 import type { MeetingDefinition, Store } from '../store/Store';
 import { SeqConflictError } from '../store/Store';
-import type { Clock } from '../util/Clock';
+import { type Clock, iso } from '../util/Clock';
 import { HubError } from '../util/HubError';
 import { newId } from '../util/ids';
-import {
-  type MeetingEvents,
-  type MeetingEventType,
-  MeetingProjection,
-  type SiteLeaveReason,
-  type SiteName,
-} from './MeetingProjection';
+import * as rules from './decisions';
+import { LogBudget } from './LogBudget';
+import { type ApplyEffects, MeetingProjection, type SiteName } from './MeetingProjection';
 
 interface Entry {
   proj: MeetingProjection;
@@ -25,21 +22,35 @@ interface Entry {
   tail: Promise<unknown>;
 }
 
-type Emit = <T extends MeetingEventType>(type: T, data: MeetingEvents[T]) => void;
-
 export interface MeetingServiceEvents {
-  /** An entry was folded in; `local` = written by this process (false = caught up from the store). */
-  applied: [meetingId: string, entry: MeetingEventEntry, proj: MeetingProjection, local: boolean];
+  /**
+   * An entry was folded in, with what it changed; `local` = written by this process (false =
+   * caught up from the store, written by another hub).
+   */
+  applied: [
+    meetingId: string,
+    entry: MeetingEventEntry,
+    proj: MeetingProjection,
+    effects: ApplyEffects,
+    local: boolean,
+  ];
   /** A meeting was folded from the store into this process (first use, or after a restart). */
   loaded: [meetingId: string, proj: MeetingProjection];
+}
+
+export interface CommandOptions {
+  /** The site whose log budget the entry spends (commands a site causes). */
+  budget?: string;
+  /** The site whose budget the entry is charged to without being refused (leaves). */
+  charge?: string;
 }
 
 const MAX_RETRIES = 8;
 
 /**
- * Commands on meetings. Each command validates against the current projection and appends at
- * most one event; the append is optimistic (seq = last + 1) so hub processes sharing one Redis
- * never interleave conflicting decisions: the loser catches up and re-validates.
+ * Commands on meetings. Each command asks its rule (decisions.ts) for at most one log entry on
+ * the current projection; the append is optimistic (seq = last + 1) so hub processes sharing one
+ * Redis never interleave conflicting decisions: the loser catches up and decides again.
  */
 /** Definition fields that may change after the meeting opened (until it is closed). */
 const LIVE_EDITABLE: ReadonlySet<string> = new Set([
@@ -54,12 +65,15 @@ const LIVE_EDITABLE: ReadonlySet<string> = new Set([
 export class MeetingService extends EventEmitter<MeetingServiceEvents> {
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly budget: LogBudget;
 
   constructor(
     readonly store: Store,
     private readonly clock: Clock,
+    budget?: LogBudget,
   ) {
     super();
+    this.budget = budget ?? new LogBudget(clock);
   }
 
   // --- loading -------------------------------------------------------------------------------
@@ -70,11 +84,7 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     let p = this.loading.get(meetingId);
     if (!p) {
       p = (async () => {
-        const def = await this.store.getMeeting(meetingId);
-        if (!def) throw new HubError('NOT_FOUND', `meeting ${meetingId} not found`);
-        const proj = new MeetingProjection(def, await this.namesOf(def.siteIds));
-        // Fold the whole log once (after a restart this is where state comes back from).
-        for (const entry of await this.store.readEvents(meetingId, 0)) proj.apply(entry);
+        const proj = await this.fold(meetingId);
         const e: Entry = { proj, tail: Promise.resolve() };
         this.cache.set(meetingId, e);
         this.emit('loaded', meetingId, proj);
@@ -83,6 +93,21 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
       this.loading.set(meetingId, p);
     }
     return p;
+  }
+
+  /** The meeting folded from the store (definition + whole log), not cached. */
+  async fold(meetingId: string): Promise<MeetingProjection> {
+    const def = await this.store.getMeeting(meetingId);
+    if (!def) throw new HubError('NOT_FOUND', `meeting ${meetingId} not found`);
+    const proj = new MeetingProjection(def, await this.namesOf(def.siteIds));
+    // Fold the whole log once (after a restart this is where state comes back from).
+    for (const entry of await this.store.readEvents(meetingId, 0)) proj.apply(entry);
+    return proj;
+  }
+
+  /** Whether this process holds the meeting folded in memory. */
+  isLoaded(meetingId: string): boolean {
+    return this.cache.has(meetingId);
   }
 
   private async namesOf(siteIds: readonly string[]): Promise<Map<string, SiteName>> {
@@ -99,8 +124,8 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
   private async sync(meetingId: string, e: Entry): Promise<void> {
     const entries = await this.store.readEvents(meetingId, e.proj.seq);
     for (const entry of entries) {
-      e.proj.apply(entry);
-      this.emit('applied', meetingId, entry, e.proj, false);
+      const fx = e.proj.apply(entry);
+      this.emit('applied', meetingId, entry, e.proj, fx, false);
     }
   }
 
@@ -135,14 +160,15 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
   }
 
   /**
-   * Runs `decide` on the current projection; it may `emit` one event (or none) and returns a
-   * result computed *after* the event is applied by `after`.
+   * Runs `decide` on the current projection; it returns the one entry to append (or null: no
+   * change) and `after` computes the result once the entry is applied.
    */
   async command<R>(
     meetingId: string,
     actor: Actor,
-    decide: (p: MeetingProjection, emit: Emit) => void,
+    decide: (p: MeetingProjection) => LogDecision | null,
     after: (p: MeetingProjection) => R,
+    opts: CommandOptions = {},
   ): Promise<R> {
     const e = await this.entry(meetingId);
     return this.serialise(e, async () => {
@@ -150,43 +176,50 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
       // stale, the append fails its seq check and we catch up and decide again. A refusal or a
       // no-op decided on possibly stale state is only trusted after catching up.
       let synced = false;
+      let spent = false;
       for (let attempt = 0; ; attempt++) {
         if (attempt > 0 || this.store.kind === 'memory') {
           await this.sync(meetingId, e);
           synced = true;
         }
-        let pending: { type: MeetingEventType; data: unknown } | undefined;
+        let decision: LogDecision | null;
         try {
-          decide(e.proj, (type, data) => {
-            if (pending) throw new Error('a command appends at most one event');
-            pending = { type, data };
-          });
+          decision = decide(e.proj);
         } catch (err) {
           if (!synced) continue;
           throw err;
         }
-        if (!pending) {
+        if (!decision) {
           if (!synced) continue;
           return after(e.proj);
         }
-        const entry: MeetingEventEntry = {
+        if (!spent) {
+          if (opts.budget) this.budget.spend(meetingId, opts.budget);
+          if (opts.charge) this.budget.charge(meetingId, opts.charge);
+          spent = true;
+        }
+        // The vocabulary is checked on the way in: nothing malformed reaches the permanent log.
+        const entry = MeetingEventEntry.parse({
           seq: e.proj.seq + 1,
-          at: new Date(this.clock.now()).toISOString(),
+          at: iso(this.clock.now()),
           actor,
-          type: pending.type,
-          data: pending.data as Record<string, unknown>,
-        };
+          ...decision,
+        });
         try {
           await this.store.appendEvent(meetingId, entry);
         } catch (err) {
           if (err instanceof SeqConflictError && attempt < MAX_RETRIES) continue;
           throw err;
         }
-        e.proj.apply(entry);
-        this.emit('applied', meetingId, entry, e.proj, true);
+        const fx = e.proj.apply(entry);
+        this.emit('applied', meetingId, entry, e.proj, fx, true);
         return after(e.proj);
       }
     });
+  }
+
+  private now(): string {
+    return iso(this.clock.now());
   }
 
   // --- definitions ---------------------------------------------------------------------------
@@ -222,19 +255,13 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     this.invalidate(meetingId);
   }
 
-  // --- state machine -------------------------------------------------------------------------
+  // --- state machine and agenda --------------------------------------------------------------
 
   transition(meetingId: string, actor: Actor, to: MeetingState) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        const from = p.meeting.state;
-        if (!MEETING_TRANSITIONS[from].includes(to)) {
-          throw new HubError('INVALID_STATE', `cannot go from ${from} to ${to}`);
-        }
-        emit('state', { from, to });
-      },
+      (p) => rules.decideTransition(p, to),
       (p) => p.meetingView(),
     );
   }
@@ -243,57 +270,29 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (p.meeting.locked !== locked) emit('lock', { locked });
-      },
+      (p) => rules.decideLock(p, locked),
       (p) => p.meetingView(),
     );
   }
-
-  // --- agenda --------------------------------------------------------------------------------
 
   agendaStart(meetingId: string, actor: Actor, itemId: string) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['in_session']);
-        if (!p.item(itemId)) throw new HubError('NOT_FOUND', `agenda item ${itemId} not found`);
-        if (p.meeting.currentItemId !== itemId) emit('agenda.start', { itemId });
-      },
+      (p) => rules.decideAgendaStart(p, itemId),
       (p) => p.meetingView(),
     );
   }
 
   agendaNext(meetingId: string, actor: Actor) {
-    return this.command(
-      meetingId,
-      actor,
-      (p, emit) => {
-        requireState(p, ['in_session']);
-        const items = p.meetingView().agenda;
-        const cur = items.findIndex((i) => i.id === p.meeting.currentItemId);
-        // The next item in order that has not been dealt with (reordering can put finished
-        // items after the current one; they are skipped).
-        const next = (cur >= 0 ? items.slice(cur + 1) : items).find((i) => !i.endedAt);
-        if (next) emit('agenda.start', { itemId: next.id });
-        else if (cur >= 0) emit('agenda.end', { itemId: items[cur]!.id });
-        else throw new HubError('INVALID_STATE', 'no agenda item left');
-      },
-      (p) => p.meetingView(),
-    );
+    return this.command(meetingId, actor, rules.decideAgendaNext, (p) => p.meetingView());
   }
 
   agendaExtend(meetingId: string, actor: Actor, minutes: number) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['in_session']);
-        const itemId = p.meeting.currentItemId;
-        if (!itemId) throw new HubError('INVALID_STATE', 'no agenda item in progress');
-        emit('agenda.extend', { itemId, minutes });
-      },
+      (p) => rules.decideAgendaExtend(p, minutes),
       (p) => p.meetingView(),
     );
   }
@@ -302,32 +301,16 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['draft', 'scheduled', 'open', 'in_session', 'adjourned']);
-        const known = new Set(p.meeting.agenda.map((a) => a.id));
-        if (
-          itemIds.length !== known.size ||
-          new Set(itemIds).size !== itemIds.length ||
-          !itemIds.every((i) => known.has(i))
-        ) {
-          throw new HubError('BAD_REQUEST', 'itemIds must list every agenda item exactly once');
-        }
-        emit('agenda.reorder', { itemIds });
-      },
+      (p) => rules.decideAgendaReorder(p, itemIds),
       (p) => p.meetingView(),
     );
   }
 
-  agendaNote(meetingId: string, actor: Actor, data: MeetingEvents['agenda.note']) {
+  agendaNote(meetingId: string, actor: Actor, data: LogData<'agenda.note'>) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (!p.item(data.itemId))
-          throw new HubError('NOT_FOUND', `agenda item ${data.itemId} not found`);
-        if (p.meeting.state === 'closed') throw new HubError('INVALID_STATE', 'meeting is closed');
-        emit('agenda.note', data);
-      },
+      (p) => rules.decideAgendaNote(p, data),
       (p) => p.meetingView(),
     );
   }
@@ -338,15 +321,9 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['open', 'in_session']);
-        requireConnected(p, siteId);
-        if (itemId && !p.item(itemId))
-          throw new HubError('NOT_FOUND', `agenda item ${itemId} not found`);
-        if (p.holder?.siteId === siteId || p.queue.some((q) => q.siteId === siteId)) return;
-        emit('floor.request', itemId ? { siteId, itemId } : { siteId });
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideFloorRequest(p, siteId, itemId),
+      (p) => p.floorState(this.now()),
+      { budget: siteId },
     );
   }
 
@@ -354,10 +331,18 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (p.queue.some((q) => q.siteId === siteId)) emit('floor.cancel', { siteId });
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideFloorCancel(p, siteId),
+      (p) => p.floorState(this.now()),
+      { budget: siteId },
+    );
+  }
+
+  floorDecline(meetingId: string, actor: Actor, siteId: string, reason?: string) {
+    return this.command(
+      meetingId,
+      actor,
+      (p) => rules.decideFloorDecline(p, siteId, reason),
+      (p) => p.floorState(this.now()),
     );
   }
 
@@ -365,11 +350,8 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['open', 'in_session']);
-        emit('floor.reorder', { siteIds });
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideFloorReorder(p, siteIds),
+      (p) => p.floorState(this.now()),
     );
   }
 
@@ -377,45 +359,13 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['in_session']);
-        requireConnected(p, siteId);
-        if (p.holder?.siteId === siteId) return;
-        const req = p.queue.find((q) => q.siteId === siteId);
-        const data: MeetingEvents['floor.grant'] = {
-          siteId,
-          limitSeconds: limitSeconds ?? p.meeting.speakingLimitSeconds,
-        };
-        const itemId = req?.itemId ?? p.meeting.currentItemId;
-        if (itemId) data.itemId = itemId;
-        emit('floor.grant', data);
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideFloorGrant(p, siteId, limitSeconds),
+      (p) => p.floorState(this.now()),
     );
   }
 
   floorNext(meetingId: string, actor: Actor) {
-    return this.command(
-      meetingId,
-      actor,
-      (p, emit) => {
-        requireState(p, ['in_session']);
-        // Skip requests of sites that dropped off; they stay queued for when they return.
-        const head = p.queue.find((q) => p.isConnected(q.siteId));
-        if (!head) {
-          if (p.holder) emit('floor.revoke', { siteId: p.holder.siteId, reason: 'revoked' });
-          return;
-        }
-        const data: MeetingEvents['floor.grant'] = {
-          siteId: head.siteId,
-          limitSeconds: p.meeting.speakingLimitSeconds,
-        };
-        const itemId = head.itemId ?? p.meeting.currentItemId;
-        if (itemId) data.itemId = itemId;
-        emit('floor.grant', data);
-      },
-      (p) => p.floorState(),
-    );
+    return this.command(meetingId, actor, rules.decideFloorNext, (p) => p.floorState(this.now()));
   }
 
   floorRevoke(
@@ -427,16 +377,8 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (!p.holder) {
-          if (onlyIfGrantedAt) return;
-          throw new HubError('INVALID_STATE', 'nobody holds the floor');
-        }
-        // Timers pass the grant they were armed for: a newer grant must not be cut short.
-        if (onlyIfGrantedAt && p.holder.grantedAt !== onlyIfGrantedAt) return;
-        emit('floor.revoke', { siteId: p.holder.siteId, reason });
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideFloorRevoke(p, reason, onlyIfGrantedAt),
+      (p) => p.floorState(this.now()),
     );
   }
 
@@ -444,72 +386,62 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (spotlight?.kind === 'site' && !p.isInvited(spotlight.siteId)) {
-          throw new HubError('NOT_FOUND', `site ${spotlight.siteId} is not in this meeting`);
-        }
-        emit('floor.spotlight', { spotlight });
-      },
-      (p) => p.floorState(),
+      (p) => rules.decideSpotlight(p, spotlight),
+      (p) => p.floorState(this.now()),
     );
   }
 
-  // --- presence & moderation -----------------------------------------------------------------
+  // --- presence, microphones, moderation -----------------------------------------------------
 
   siteJoin(meetingId: string, actor: Actor, siteId: string, connId: string, node: string) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        assertSiteMayJoin(p, siteId);
-        if (p.sites.get(siteId)?.connId === connId) return;
-        emit('site.join', { siteId, connId, node });
-      },
+      (p) => rules.decideSiteJoin(p, siteId, connId, node),
       (p) => p,
+      { budget: siteId },
     );
   }
 
   /** The checks of a join without the join (a site's lobby: no attendance yet). */
   checkSiteJoin(meetingId: string, siteId: string): Promise<void> {
-    return this.read(meetingId, (p) => assertSiteMayJoin(p, siteId));
+    return this.read(meetingId, (p) => rules.assertSiteMayJoin(p, siteId));
   }
 
   /**
    * Records that connection `connId` of a site ended; a no-op when the site has a newer
    * connection (or none), so a late or repeated leave (another hub sweeping too) changes nothing.
-   * Resolves to whether a leave was recorded.
+   * Never refused (an interval must always close), but charged to the site's log budget, so
+   * join/leave cycles stay bounded. Resolves to whether a leave was recorded.
    */
   siteLeave(
     meetingId: string,
     actor: Actor,
     siteId: string,
     connId: string,
-    reason?: SiteLeaveReason,
+    reason?: LogData<'site.leave'>['reason'],
   ) {
     let recorded = false;
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        recorded = false;
-        if (p.sites.get(siteId)?.connId !== connId) return;
-        emit('site.leave', reason ? { siteId, connId, reason } : { siteId, connId });
-        recorded = true;
+      (p) => {
+        const dcn = rules.decideSiteLeave(p, siteId, connId, reason);
+        recorded = dcn !== null;
+        return dcn;
       },
       () => recorded,
+      { charge: siteId },
     );
   }
 
-  siteMedia(meetingId: string, actor: Actor, data: MeetingEvents['site.media']) {
+  siteMedia(meetingId: string, actor: Actor, data: LogData<'site.media'>) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        const s = p.sites.get(data.siteId);
-        if (!s || s.connId === undefined) return;
-        if (s.media.audio !== data.audio || s.media.video !== data.video) emit('site.media', data);
-      },
+      (p) => rules.decideSiteMedia(p, data),
       () => null,
+      { budget: data.siteId },
     );
   }
 
@@ -517,12 +449,17 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['open', 'in_session']);
-        requireConnected(p, siteId);
-        emit('mic.allow', { siteId, allowed: true });
-      },
+      (p) => rules.decideAskUnmute(p, siteId),
       () => null,
+    );
+  }
+
+  acceptUnmute(meetingId: string, actor: Actor, siteId: string) {
+    return this.command(
+      meetingId,
+      actor,
+      (p) => rules.decideAcceptUnmute(p, siteId),
+      (p) => p.micStatus(siteId),
     );
   }
 
@@ -530,12 +467,7 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (siteId !== null && !p.isInvited(siteId)) {
-          throw new HubError('NOT_FOUND', `site ${siteId} is not in this meeting`);
-        }
-        emit('moderation.mute', { siteId });
-      },
+      (p) => rules.decideMute(p, siteId),
       () => null,
     );
   }
@@ -544,49 +476,28 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        const s = p.sites.get(siteId);
-        if (!s) throw new HubError('NOT_FOUND', `site ${siteId} is not in this meeting`);
-        if (!s.removed) emit('moderation.remove', reason ? { siteId, reason } : { siteId });
-      },
+      (p) => rules.decideRemove(p, siteId, reason),
       () => null,
     );
   }
 
   // --- attendance & roll-call ----------------------------------------------------------------
 
-  mark(meetingId: string, actor: Actor, data: MeetingEvents['attendance.mark']) {
+  mark(meetingId: string, actor: Actor, data: LogData<'attendance.mark'>) {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        if (!p.isInvited(data.siteId))
-          throw new HubError('NOT_FOUND', `site ${data.siteId} is not in this meeting`);
-        emit('attendance.mark', data);
-      },
+      (p) => rules.decideMark(p, data),
       (p) => p.attendanceRow(data.siteId, this.clock.now()),
     );
   }
 
   rollCallStart(meetingId: string, actor: Actor, deadlineSeconds: number) {
+    const id = newId('rc_');
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        requireState(p, ['open', 'in_session']);
-        const cur = p.currentRollCall();
-        if (cur && !cur.closedAt && Date.parse(cur.deadline) > this.clock.now()) {
-          throw new HubError('CONFLICT', 'a roll-call is already running');
-        }
-        const expectedSiteIds = [...p.sites.values()]
-          .filter((s) => s.connId !== undefined)
-          .map((s) => s.siteId);
-        emit('rollcall.start', {
-          id: newId('rc_'),
-          deadline: new Date(this.clock.now() + deadlineSeconds * 1000).toISOString(),
-          expectedSiteIds,
-        });
-      },
+      (p) => rules.decideRollCallStart(p, id, deadlineSeconds, this.clock.now()),
       (p) => structuredClone(p.currentRollCall()!),
     );
   }
@@ -601,21 +512,14 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        const rc = p.rollCalls.find((r) => r.id === rollCallId);
-        if (!rc) throw new HubError('NOT_FOUND', `roll-call ${rollCallId} not found`);
-        if (rc.closedAt || Date.parse(rc.deadline) < this.clock.now()) {
-          throw new HubError('INVALID_STATE', 'roll-call is closed');
-        }
-        requireConnected(p, siteId);
-        emit('rollcall.answer', { id: rollCallId, siteId, headcount });
-      },
+      (p) => rules.decideRollCallAnswer(p, siteId, rollCallId, headcount, this.clock.now()),
       (p) => {
         const a = p.rollCalls
           .find((r) => r.id === rollCallId)!
           .answers.find((x) => x.siteId === siteId)!;
         return { ...a };
       },
+      { budget: siteId },
     );
   }
 
@@ -623,42 +527,8 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
     return this.command(
       meetingId,
       actor,
-      (p, emit) => {
-        const rc = p.rollCalls.find((r) => r.id === rollCallId);
-        if (!rc) throw new HubError('NOT_FOUND', `roll-call ${rollCallId} not found`);
-        if (!rc.closedAt) emit('rollcall.close', { id: rollCallId });
-      },
+      (p) => rules.decideRollCallClose(p, rollCallId),
       (p) => structuredClone(p.rollCalls.find((r) => r.id === rollCallId)!),
     );
   }
-}
-
-function assertSiteMayJoin(p: MeetingProjection, siteId: string): void {
-  const s = p.sites.get(siteId);
-  if (!s) throw new HubError('FORBIDDEN', 'this site is not invited to the meeting');
-  if (s.removed) throw new HubError('REMOVED', 'this site was removed from the meeting');
-  if (
-    p.meeting.state !== 'open' &&
-    p.meeting.state !== 'in_session' &&
-    p.meeting.state !== 'adjourned'
-  ) {
-    throw new HubError('INVALID_STATE', `meeting is ${p.meeting.state}: sites cannot join yet`);
-  }
-  if (p.meeting.locked && s.intervals.length === 0) {
-    throw new HubError('MEETING_LOCKED', 'the meeting is locked');
-  }
-}
-
-function requireState(p: MeetingProjection, states: MeetingState[]): void {
-  if (!states.includes(p.meeting.state)) {
-    throw new HubError('INVALID_STATE', `not allowed while the meeting is ${p.meeting.state}`);
-  }
-}
-
-function requireConnected(p: MeetingProjection, siteId: string): void {
-  const s = p.sites.get(siteId);
-  if (!s) throw new HubError('NOT_FOUND', `site ${siteId} is not in this meeting`);
-  if (s.removed) throw new HubError('REMOVED', `site ${siteId} was removed`);
-  if (s.connId === undefined)
-    throw new HubError('INVALID_STATE', `site ${siteId} is not connected`);
 }

@@ -60,24 +60,23 @@ export function buildMeetingRecord(p: MeetingProjection, ctx: RecordContext): Me
     return out;
   });
 
+  const speech = (s: (typeof p.speeches)[number]) => {
+    const end = s.endedAt ?? ctx.generatedAt;
+    return {
+      siteId: s.siteId,
+      siteName: p.siteName(s.siteId),
+      startedAt: isoOf(s.startedAt),
+      endedAt: isoOf(end),
+      seconds: Math.max(0, Math.round((end - s.startedAt) / 1000)),
+    };
+  };
   const agenda: AgendaRecord[] = m.agenda.map((it) => {
     const rec: AgendaRecord = {
       id: it.id,
       order: it.order,
       title: it.title,
       plannedMinutes: it.plannedMinutes + it.extendedMinutes,
-      speeches: p.speeches
-        .filter((s) => s.itemId === it.id)
-        .map((s) => {
-          const end = s.endedAt ?? ctx.generatedAt;
-          return {
-            siteId: s.siteId,
-            siteName: p.siteName(s.siteId),
-            startedAt: isoOf(s.startedAt),
-            endedAt: isoOf(end),
-            seconds: Math.max(0, Math.round((end - s.startedAt) / 1000)),
-          };
-        }),
+      speeches: p.speeches.filter((s) => s.itemId === it.id).map(speech),
     };
     const presenter =
       it.presenterName ??
@@ -106,6 +105,8 @@ export function buildMeetingRecord(p: MeetingProjection, ctx: RecordContext): Me
     lateGraceMinutes: m.lateGraceMinutes,
     generatedAt: isoOf(ctx.generatedAt),
   };
+  const general = p.speeches.filter((s) => s.itemId === undefined).map(speech);
+  if (general.length) record.generalSpeeches = general;
   if (m.parentBody) record.parentBody = m.parentBody;
   if (m.documentNumber) record.documentNumber = m.documentNumber;
   if (m.hostLocation) record.hostLocation = m.hostLocation;

@@ -118,6 +118,14 @@ export async function redefineMeeting(
     siteIds,
     agenda: patch.agenda ? agendaOf(patch.agenda, siteIds) : current.agenda,
   };
+  // Presenters are invited sites: an invitation list that drops one is refused, not half-applied.
+  for (const item of next.agenda) {
+    for (const s of item.presenterSiteIds) {
+      if (!siteIds.includes(s)) {
+        throw new HubError('BAD_REQUEST', `presenter site ${s} of "${item.title}" is not invited`);
+      }
+    }
+  }
   if (patch.scheduledStart) next.scheduledStart = new Date(patch.scheduledStart).toISOString();
   return next;
 }

@@ -25,7 +25,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   Meeting: shared.Meeting,
   'Invitation[]': z.array(shared.Invitation),
   'AttendanceRow[]': z.array(shared.AttendanceRow),
-  'MeetingEventEntry[]': z.array(shared.MeetingEventEntry),
+  MeetingEventsPage: shared.MeetingEventsPage,
   Health: shared.Health,
   SignedMinutesResult: shared.SignedMinutesResult,
   SignedMinutesStatus: shared.SignedMinutesStatus,
@@ -48,8 +48,11 @@ export function buildOpenApi(): Record<string, unknown> {
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: { type: 'string' } as unknown,
     }));
+    for (const [name, q] of Object.entries(r.query?.shape ?? {})) {
+      params.push({ name, in: 'query', required: false, schema: schema(q as z.ZodType) });
+    }
     const ok =
       r.response === 'null'
         ? { description: 'done' }

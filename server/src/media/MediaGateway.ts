@@ -19,6 +19,8 @@ export type MediaRoomPort = Pick<
   | 'setPreferredLayers'
   | 'listProducers'
   | 'closePeer'
+  | 'hasPeer'
+  | 'describe'
   | 'on'
   | 'off'
 >;

@@ -101,6 +101,8 @@ export interface MeetingRecord {
   closingText?: string;
   attendance: AttendanceRow[];
   agenda: AgendaRecord[];
+  /** Speeches asked for as a general opinion (not about an agenda item); absent when none. */
+  generalSpeeches?: Speech[];
   /** Late grace used to derive statuses, for the report's footnote. */
   lateGraceMinutes: number;
   /** The moment the record was generated, printed on the documents; fixed in tests. */

@@ -5,8 +5,10 @@ import {
   DuplicateError,
   liveIndexChange,
   type MeetingDefinition,
+  type MeetingStatus,
   SeqConflictError,
   type Store,
+  statusChange,
 } from './Store';
 
 /** The embedded default: everything in process memory, lost on exit. */
@@ -19,6 +21,7 @@ export class MemoryStore implements Store {
   private readonly usernames = new Map<string, string>();
   private readonly meetings = new Map<string, MeetingDefinition>();
   private readonly events = new Map<string, MeetingEventEntry[]>();
+  private readonly status = new Map<string, MeetingStatus>();
   private readonly audit: AuditEntry[] = [];
   private readonly mediaNodes = new Map<string, string>();
   private readonly docs = new Map<string, string>();
@@ -104,13 +107,25 @@ export class MemoryStore implements Store {
     }
     if (entry.seq !== log.length + 1) throw new SeqConflictError(meetingId, entry.seq);
     log.push(MemoryStore.clone(entry));
+    const status = statusChange(entry);
+    if (status)
+      this.status.set(meetingId, { ...this.status.get(meetingId), [status.field]: status.value });
     const change = liveIndexChange(entry);
     if (change === 'add') this.liveMeetings.add(meetingId);
     else if (change === 'remove') this.liveMeetings.delete(meetingId);
   }
-  async readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]> {
+  async readEvents(
+    meetingId: string,
+    afterSeq: number,
+    limit?: number,
+  ): Promise<MeetingEventEntry[]> {
     const log = this.events.get(meetingId) ?? [];
-    return log.slice(Math.max(0, afterSeq)).map(MemoryStore.clone);
+    const from = Math.max(0, afterSeq);
+    return log.slice(from, limit === undefined ? undefined : from + limit).map(MemoryStore.clone);
+  }
+  async meetingStatus(meetingId: string): Promise<MeetingStatus | undefined> {
+    const s = this.status.get(meetingId);
+    return s && { ...s };
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {

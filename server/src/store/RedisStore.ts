@@ -1,4 +1,4 @@
-import type { AuditEntry, MeetingEventEntry, Unit, UnitGroup } from '@giaoban/shared';
+import type { AuditEntry, MeetingEventEntry, MeetingState, Unit, UnitGroup } from '@giaoban/shared';
 import { createClient } from 'redis';
 import { RedisAccessStore } from './RedisAccessStore';
 import {
@@ -6,15 +6,18 @@ import {
   DuplicateError,
   liveIndexChange,
   type MeetingDefinition,
+  type MeetingStatus,
   SeqConflictError,
   type Store,
+  statusChange,
 } from './Store';
 
 type Client = ReturnType<typeof createClient>;
 
 /**
  * Appends `ARGV[2]` as entry id `<seq>-0` only when seq = last + 1, and in the same step adds
- * meeting `ARGV[4]` to (`ARGV[3]` = add) or removes it from (remove) the live-meeting set `KEYS[2]`. The stream id *is* the event
+ * meeting `ARGV[4]` to (`ARGV[3]` = add) or removes it from (remove) the live-meeting set `KEYS[2]`
+ * and sets field `ARGV[5]` (state / locked) of the status hash `KEYS[3]` to `ARGV[6]`. The stream id *is* the event
  * sequence number, so readers resume with `XRANGE key (<seq>-0 +` and a lost race is detected
  * atomically inside Redis.
  */
@@ -26,6 +29,7 @@ if lastSeq + 1 ~= tonumber(ARGV[1]) then return 0 end
 redis.call('XADD', KEYS[1], ARGV[1] .. '-0', 'e', ARGV[2])
 if ARGV[3] == 'add' then redis.call('SADD', KEYS[2], ARGV[4]) end
 if ARGV[3] == 'remove' then redis.call('SREM', KEYS[2], ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], ARGV[6]) end
 return 1
 `;
 
@@ -148,23 +152,44 @@ export class RedisStore implements Store {
   }
 
   async appendEvent(meetingId: string, entry: MeetingEventEntry): Promise<void> {
+    const status = statusChange(entry);
     const ok = await this.client.sendCommand<number>([
       'EVAL',
       APPEND_SCRIPT,
-      '2',
+      '3',
       this.k(`events:${meetingId}`),
       this.k('live'),
+      this.k(`status:${meetingId}`),
       String(entry.seq),
       JSON.stringify(entry),
       liveIndexChange(entry) ?? '',
       meetingId,
+      status?.field ?? '',
+      status === undefined ? '' : JSON.stringify(status.value),
     ]);
     if (ok !== 1) throw new SeqConflictError(meetingId, entry.seq);
   }
-  async readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]> {
+  async readEvents(
+    meetingId: string,
+    afterSeq: number,
+    limit?: number,
+  ): Promise<MeetingEventEntry[]> {
     const start = afterSeq > 0 ? `(${afterSeq}-0` : '-';
-    const rows = await this.client.xRange(this.k(`events:${meetingId}`), start, '+');
+    const rows = await this.client.xRange(
+      this.k(`events:${meetingId}`),
+      start,
+      '+',
+      limit === undefined ? undefined : { COUNT: limit },
+    );
     return rows.map((r) => JSON.parse(String(r.message.e)) as MeetingEventEntry);
+  }
+  async meetingStatus(meetingId: string): Promise<MeetingStatus | undefined> {
+    const h = await this.client.hGetAll(this.k(`status:${meetingId}`));
+    if (!h.state && !h.locked) return undefined;
+    const out: MeetingStatus = {};
+    if (h.state) out.state = JSON.parse(h.state) as MeetingState;
+    if (h.locked) out.locked = JSON.parse(h.locked) as boolean;
+    return out;
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {

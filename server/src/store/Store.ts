@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   Meeting,
   MeetingEventEntry,
+  MeetingState,
   Unit,
   UnitGroup,
 } from '@giaoban/shared';
@@ -85,8 +86,14 @@ export interface Store {
    * optimistic concurrency so several hub processes can write one meeting's log safely.
    */
   appendEvent(meetingId: string, entry: MeetingEventEntry): Promise<void>;
-  /** Entries with seq > afterSeq, in order. */
-  readEvents(meetingId: string, afterSeq: number): Promise<MeetingEventEntry[]>;
+  /** Entries with seq > afterSeq, in order; at most `limit` when given (a page). */
+  readEvents(meetingId: string, afterSeq: number, limit?: number): Promise<MeetingEventEntry[]>;
+  /**
+   * The meeting's state and lock as its latest `state` / `lock` entries set them, kept by
+   * appendEvent so listings need not fold logs; undefined when neither was recorded yet (or the
+   * log predates this index).
+   */
+  meetingStatus(meetingId: string): Promise<MeetingStatus | undefined>;
 
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest last; at most `limit`. */
@@ -122,11 +129,25 @@ export interface Store {
   getMediaNode(meetingId: string): Promise<string | undefined>;
 }
 
+export interface MeetingStatus {
+  state?: MeetingState;
+  locked?: boolean;
+}
+
+/** How an appended entry changes the meeting's status (see Store.meetingStatus). */
+export function statusChange(
+  entry: MeetingEventEntry,
+): { field: 'state'; value: MeetingState } | { field: 'locked'; value: boolean } | undefined {
+  if (entry.type === 'state') return { field: 'state', value: entry.data.to };
+  if (entry.type === 'lock') return { field: 'locked', value: entry.data.locked };
+  return undefined;
+}
+
 const LIVE = new Set(['open', 'in_session', 'adjourned']);
 
 /** How an appended entry changes the live-meeting index (see Store.listLiveMeetingIds). */
 export function liveIndexChange(entry: MeetingEventEntry): 'add' | 'remove' | undefined {
   if (entry.type === 'site.join') return 'add';
   if (entry.type !== 'state') return undefined;
-  return LIVE.has(String(entry.data.to)) ? 'add' : 'remove';
+  return LIVE.has(entry.data.to) ? 'add' : 'remove';
 }

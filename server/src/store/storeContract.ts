@@ -1,6 +1,6 @@
 // The behavioural suite every Store implementation must pass (run by MemoryStore.test.ts and
 // RedisStore.test.ts). Kept out of *.test.ts so vitest does not run it on its own.
-import type { MeetingEventEntry, Unit } from '@giaoban/shared';
+import type { MeetingEventEntry, MeetingState, Unit } from '@giaoban/shared';
 import { expect, it } from 'vitest';
 import {
   type AccountRecord,
@@ -45,11 +45,11 @@ const def = (id: string): MeetingDefinition => ({
   createdAt: '2026-11-26T01:00:00.000Z',
 });
 
-const ev = (seq: number, type = 'site.join'): MeetingEventEntry => ({
+const ev = (seq: number): MeetingEventEntry => ({
   seq,
   at: new Date(Date.UTC(2026, 10, 26, 1, 30, seq)).toISOString(),
   actor: { id: 'site:00004', role: 'site', name: 'Phường Ba Đình' },
-  type,
+  type: 'site.join',
   data: { siteId: '00004', connId: `c${seq}`, node: 'n1' },
 });
 
@@ -109,14 +109,22 @@ export function storeContract(make: () => Promise<Store>): void {
 
   it('appends events only at last seq + 1 and reads after a seq', async () => {
     const s = await make();
+    const leave3: MeetingEventEntry = {
+      ...ev(3),
+      type: 'site.leave',
+      data: { siteId: '00004', connId: 'c2' },
+    };
     await s.appendEvent('m1', ev(1));
     await s.appendEvent('m1', ev(2));
     await expect(s.appendEvent('m1', ev(2))).rejects.toBeInstanceOf(SeqConflictError);
     await expect(s.appendEvent('m1', ev(4))).rejects.toBeInstanceOf(SeqConflictError);
-    await s.appendEvent('m1', ev(3, 'site.leave'));
+    await s.appendEvent('m1', leave3);
     expect((await s.readEvents('m1', 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
-    expect(await s.readEvents('m1', 1)).toEqual([ev(2), ev(3, 'site.leave')]);
+    expect(await s.readEvents('m1', 1)).toEqual([ev(2), leave3]);
     expect(await s.readEvents('m1', 3)).toEqual([]);
+    // Pages.
+    expect((await s.readEvents('m1', 0, 2)).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await s.readEvents('m1', 2, 2)).map((e) => e.seq)).toEqual([3]);
     expect(await s.readEvents('other', 0)).toEqual([]);
   });
 
@@ -177,8 +185,9 @@ export function storeContract(make: () => Promise<Store>): void {
 
   it('indexes live meetings from the appended events', async () => {
     const s = await make();
-    const state = (seq: number, from: string, to: string): MeetingEventEntry => ({
-      ...ev(seq, 'state'),
+    const state = (seq: number, from: MeetingState, to: MeetingState): MeetingEventEntry => ({
+      ...ev(seq),
+      type: 'state',
       data: { from, to },
     });
     await s.putMeeting(def('m1'));
@@ -188,6 +197,8 @@ export function storeContract(make: () => Promise<Store>): void {
     await s.appendEvent('m1', state(2, 'scheduled', 'open'));
     await s.appendEvent('m2', ev(1)); // a join (as in logs of hubs that kept no index)
     expect((await s.listLiveMeetingIds()).sort()).toEqual(['m1', 'm2']);
+    expect(await s.meetingStatus('m1')).toEqual({ state: 'open' });
+    expect(await s.meetingStatus('m2')).toBeUndefined();
     await s.appendEvent('m1', state(3, 'open', 'adjourned'));
     await s.appendEvent('m1', state(4, 'adjourned', 'closed'));
     expect(await s.listLiveMeetingIds()).toEqual(['m2']);
@@ -195,6 +206,8 @@ export function storeContract(make: () => Promise<Store>): void {
     await expect(s.appendEvent('m1', state(4, 'closed', 'open'))).rejects.toBeInstanceOf(
       SeqConflictError,
     );
+    await s.appendEvent('m1', { ...ev(5), type: 'lock', data: { locked: true } });
+    expect(await s.meetingStatus('m1')).toEqual({ state: 'closed', locked: true });
     await s.forgetLiveMeeting('m2');
     expect(await s.listLiveMeetingIds()).toEqual([]);
   });
