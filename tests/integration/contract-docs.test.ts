@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildOpenApi, repoRoot, toOpenApiPath } from '@giaoban/server';
-import { C2S_EVENTS, EVENT_ROLES, ROUTES, S2C_EVENTS } from '@giaoban/shared';
+import { C2S_EVENTS, ERROR_CODES, EVENT_ROLES, LIMITS, ROUTES, S2C_EVENTS } from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../harness/hub';
 
@@ -30,6 +30,15 @@ describe('docs/socket-events.md', () => {
   });
   it('documents exactly the server→client events of the contract', () => {
     expect(tableEvents(md, 'Server → client').sort()).toEqual([...S2C_EVENTS].sort());
+  });
+  it('names every error code a socket request can answer (frames too large close instead)', () => {
+    for (const code of ERROR_CODES.filter((c) => c !== 'PAYLOAD_TOO_LARGE')) {
+      expect(md, code).toContain(`\`${code}\``);
+    }
+  });
+  it('states the log budget the hub enforces', () => {
+    expect(md).toContain(`\`LIMITS.siteLogBurst\` (${LIMITS.siteLogBurst})`);
+    expect(md).toContain(`\`LIMITS.siteLogPerMinute\` (${LIMITS.siteLogPerMinute})`);
   });
   it('lists the same roles as EVENT_ROLES for every request', () => {
     const section = md.split(/^## /m).find((s) => s.startsWith('Client → server'))!;

@@ -15,13 +15,20 @@ function state() {
         name: 'Chủ trì',
         peerId: 'user:acc_chair:1',
         micAllowed: true,
+        mic: { allowed: true, muted: false, unmute: 'none' },
       },
       chair: { id: 'acc_chair', name: 'Chủ trì' },
       secretary: { id: 'acc_sec', name: 'Thư ký' },
       sites: [],
-      floor: { holder: null, queue: [], spotlight: { kind: 'chair' } },
+      floor: {
+        holder: null,
+        queue: [],
+        spotlight: { kind: 'chair' },
+        serverTime: '2026-11-26T01:30:00.000Z',
+      },
       rollCall: null,
       attendance: [row('00004', 'Ba Đình', 'on_time')],
+      presence: null,
       producers: [],
       seq: 1,
       serverTime: new Date(0).toISOString(),
@@ -40,6 +47,7 @@ describe('the ack-to-push table', () => {
       holder: null,
       queue: [request('00004', 'Ba Đình')],
       spotlight: { kind: 'chair' },
+      serverTime: '2026-11-26T01:30:00.000Z',
     };
     for (const event of ['floor:request', 'floor:grant', 'floor:next'] as const) {
       expect(pushesForAck(event, {} as never, floor)).toEqual([

@@ -40,6 +40,7 @@ export const ACK_PUSHES: AckPushTable = {
   'agenda:note': meetingUpdated,
   'floor:request': floorUpdated,
   'floor:cancel': floorUpdated,
+  'floor:decline': floorUpdated,
   'floor:reorder': floorUpdated,
   'floor:grant': floorUpdated,
   'floor:revoke': floorUpdated,
@@ -49,6 +50,8 @@ export const ACK_PUSHES: AckPushTable = {
   'moderation:mute': null,
   'moderation:muteAll': null,
   'moderation:askUnmute': null,
+  // The hub's `mic:allowed` follows (it names the site; the ack does not).
+  'mic:acceptUnmute': null,
   'moderation:remove': null,
   'moderation:lock': meetingUpdated,
   'attendance:table': (rows) => rows.map((row) => ({ event: 'attendance:updated', payload: row })),

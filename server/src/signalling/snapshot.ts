@@ -33,7 +33,9 @@ export interface SnapshotContext {
 export function snapshotFor(v: Viewer, p: MeetingProjection, ctx: SnapshotContext): Snapshot {
   const staff = STAFF_ROLES.includes(v.role);
   const siteId = v.role === 'site' ? v.siteId : undefined;
-  const meeting = staff ? p.meetingView() : p.meetingView(siteId ? [siteId] : []);
+  // Sites get no invitation list, in snapshots as in `meeting:updated` (a broadcast cannot be
+  // personalised), so the state the pushes build equals the snapshot.
+  const meeting = staff ? p.meetingView() : p.meetingView([]);
   if (ctx.mediaNode) meeting.mediaNode = ctx.mediaNode;
   const mic = siteId
     ? p.micStatus(siteId)
