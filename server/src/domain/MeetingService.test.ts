@@ -104,7 +104,7 @@ describe('MeetingService state machine', () => {
     );
     await svc.transition('m1', sec, 'closed');
     expect(await codeOf(svc.updateDefinition('m1', { ...numbered, place: 'Huế' }))).toBe(
-      'INVALID_STATE',
+      'MEETING_CLOSED',
     );
   });
 

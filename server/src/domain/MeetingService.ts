@@ -231,7 +231,7 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
   async updateDefinition(meetingId: string, def: MeetingDefinition): Promise<void> {
     const state = await this.read(meetingId, (p) => p.meeting.state);
     if (state === 'closed') {
-      throw new HubError('INVALID_STATE', 'a closed meeting can no longer be edited');
+      throw new HubError('MEETING_CLOSED', 'a closed meeting can no longer be edited');
     }
     if (state !== 'draft' && state !== 'scheduled') {
       // Once sites may be connected, only what the minutes print may still change: the invited
