@@ -127,7 +127,12 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
     const fake = fakeSession(
       meetingState({
         meeting: meeting({ currentItemId: 'i2' }),
-        floor: { holder: null, queue, spotlight: { kind: 'chair' } },
+        floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+        },
       }),
     );
     renderWith(<FloorQueuePanel />, { session: fake.session });

@@ -47,17 +47,34 @@ describe('presence', () => {
       attendance: [row('9', 'E', 'absent_without_reason', { connected: false })],
     });
     const media = { audio: 'none', video: 'none' } as const;
+    const mic = { allowed: false, muted: false, unmute: 'none' } as const;
     const on = applyPush(
       s,
       'presence:updated',
-      { siteId: '9', connected: true, media, micAllowed: false, at: '2026-11-26T08:02:00.000Z' },
+      {
+        siteId: '9',
+        connected: true,
+        presence: 'connected',
+        media,
+        micAllowed: false,
+        mic,
+        at: '2026-11-26T08:02:00.000Z',
+      },
       0,
     );
     expect(presenceOf(on.attendance[0]!)).toBe('connected');
     const off = applyPush(
       on,
       'presence:updated',
-      { siteId: '9', connected: false, media, micAllowed: false, at: '2026-11-26T08:09:00.000Z' },
+      {
+        siteId: '9',
+        connected: false,
+        presence: 'dropped',
+        media,
+        micAllowed: false,
+        mic,
+        at: '2026-11-26T08:09:00.000Z',
+      },
       0,
     );
     expect(off.attendance[0]!.intervals).toEqual([

@@ -230,6 +230,7 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
       meetingState({
         attendance: rows,
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'chair' },

@@ -162,6 +162,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
       siteState({
         micAllowed: true,
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: holderAt(60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
@@ -175,6 +176,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
     act(() =>
       fake.push({
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: holderAt(255_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
@@ -193,6 +195,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
         // The local clock is 2 minutes behind the hub: 4:00 left by the hub, not 6:00.
         serverOffsetMs: 120_000,
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: holderAt(-60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
@@ -209,6 +212,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
         micAllowed: false,
         mutedAt: Date.now(),
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
@@ -226,6 +230,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
       siteState({
         micAllowed: false,
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
@@ -287,6 +292,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
     const fake = fakeSession(
       siteState({
         floor: {
+          serverTime: '2026-11-26T01:30:00.000Z',
           holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'site', siteId: '00025' },

@@ -186,7 +186,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   }
 
   /** The site accepts the chair's ask-to-unmute (one click): its mic opens when the hub allows. */
-  acceptUnmute(): Promise<void> {
+  async acceptUnmute(): Promise<void> {
+    // The hub lifts the mute only on the site's own word (`mic:acceptUnmute`), then allows it.
+    await this.act('mic:acceptUnmute', {});
     return this.#engine.acceptUnmute();
   }
 
