@@ -22,19 +22,23 @@ export function row(
   status: AttendanceStatus,
   extra: Partial<AttendanceRow> = {},
 ): AttendanceRow {
+  const connected =
+    extra.connected ?? (status !== 'absent_with_reason' && status !== 'absent_without_reason');
+  const intervals = extra.intervals ?? [];
   return {
     siteId: code,
     code,
     name,
-    connected: status !== 'absent_with_reason' && status !== 'absent_without_reason',
-    intervals: [],
+    connected,
+    intervals,
     minutesConnected: 0,
     media: { audio: 'paused', video: 'live' },
     status,
     derivedStatus: status,
     micAllowed: false,
     mic: { allowed: false, muted: false, unmute: 'none' },
-    presence: 'not_joined',
+    // As the hub says it: connected, or else joined before (dropped) or never (not joined).
+    presence: connected ? 'connected' : intervals.length > 0 ? 'dropped' : 'not_joined',
     removed: false,
     ...extra,
   };
