@@ -132,7 +132,10 @@ describe('a briefing end to end', () => {
         paused: true,
       }),
     ]);
-    expect(snapWithProducer.meeting.mediaNode).toBe(fx.t.hub.config.nodeId);
+    // The media node is an operator's fact (GET /api/meetings/:id), not part of the snapshot:
+    // no push could keep it current in the clients' state.
+    expect(snapWithProducer.meeting.mediaNode).toBeUndefined();
+    expect(await fx.t.hub.store.getMediaNode(meetingId)).toBe(fx.t.hub.config.nodeId);
 
     // Floor: request, grant (server resumes the mic), revoke (server pauses it again).
     const floorReq = await ok(s0, 'floor:request', {});

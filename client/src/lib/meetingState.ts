@@ -125,6 +125,7 @@ export function applyPush<E extends keyof ServerToClientEvents>(
         connected: p.connected,
         media: p.media,
         micAllowed: p.micAllowed,
+        mic: p.mic,
         intervals: presenceIntervals(row.intervals, row.connected, p.connected, p.at),
         ...('presence' in p ? { presence: p.presence } : {}),
       };

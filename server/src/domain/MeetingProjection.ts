@@ -82,6 +82,8 @@ export interface ApplyEffects {
   floorEnded: { siteId: string; reason: FloorEnd } | null;
   /** This entry closed the meeting. */
   ended: boolean;
+  /** The roll-call this entry closed (its own close, the deadline, adjournment), if any. */
+  rollCallClosed: RollCall | null;
 }
 
 /** A site's live connection and the hub node holding it. */
@@ -148,7 +150,7 @@ export class MeetingProjection implements MayProduceView {
   }
 
   private static noEffects(): ApplyEffects {
-    return { mic: [], presence: [], floorEnded: null, ended: false };
+    return { mic: [], presence: [], floorEnded: null, ended: false, rollCallClosed: null };
   }
 
   // --- MayProduceView --------------------------------------------------------------------------
@@ -509,7 +511,10 @@ export class MeetingProjection implements MayProduceView {
       }
       case 'rollcall.close': {
         const rc = this.rollCalls.find((r) => r.id === e.data.id);
-        if (rc && !rc.closedAt) rc.closedAt = e.at;
+        if (rc && !rc.closedAt) {
+          rc.closedAt = e.at;
+          this.fx.rollCallClosed = rc;
+        }
         break;
       }
       default:
@@ -622,7 +627,10 @@ export class MeetingProjection implements MayProduceView {
 
   private closeRollCall(atIso: string): void {
     const rc = this.rollCalls.at(-1);
-    if (rc && !rc.closedAt) rc.closedAt = atIso;
+    if (rc && !rc.closedAt) {
+      rc.closedAt = atIso;
+      this.fx.rollCallClosed = rc;
+    }
   }
 
   private endSpeech(at: number): void {

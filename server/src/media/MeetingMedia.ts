@@ -138,6 +138,12 @@ export class MeetingMedia {
 
   /** The meeting ended: its media room (every transport, producer, consumer) goes. */
   closeMeeting(meetingId: string): void {
-    if (this.getRoom(meetingId)) this.d.media?.closeRoom(meetingId);
+    const r = this.getRoom(meetingId);
+    if (!r) return;
+    // A closing room tells nothing of its producers: the staff who stay must hear they are gone.
+    const gone = r.listProducers();
+    this.d.media?.closeRoom(meetingId);
+    for (const p of gone)
+      this.d.notify.toMeeting(meetingId, 'media:producerClosed', { producerId: p.id });
   }
 }

@@ -36,10 +36,10 @@ export class Membership {
     const view = fresh ? d.meetings.read.bind(d.meetings) : d.meetings.peek.bind(d.meetings);
     const p = await view(meetingId, (x) => x);
     const { chairId, secretaryId } = p.meeting;
-    const [chair, secretary, mediaNode] = await Promise.all([
+    // (The meeting's media node is not in it: no push would keep it current. REST has it.)
+    const [chair, secretary] = await Promise.all([
       d.store.getAccount(chairId),
       d.store.getAccount(secretaryId),
-      d.store.getMediaNode(meetingId),
     ]);
     const person = (a: typeof chair, id: string) => {
       const out: Snapshot['chair'] = { id, name: a?.displayName ?? id };
@@ -67,7 +67,6 @@ export class Membership {
         chair: person(chair, chairId),
         secretary: person(secretary, secretaryId),
         producers,
-        mediaNode,
         now: d.clock.now(),
       },
     );

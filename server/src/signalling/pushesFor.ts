@@ -5,6 +5,7 @@ import type {
   SitePresence,
 } from '@giaoban/shared';
 import type { ApplyEffects, MeetingProjection } from '../domain/MeetingProjection';
+import { siteRollCall } from './snapshot';
 
 /** Who a push goes to, in one meeting (rooms.ts maps each to Socket.IO rooms). */
 export type Audience =
@@ -30,6 +31,7 @@ const ALL: Audience = { to: 'all' };
 const STAFF: Audience = { to: 'staff' };
 const NON_STAFF: Audience = { to: 'nonStaff' };
 const site = (siteId: string): Audience => ({ to: 'site', siteId });
+const siteSockets = (siteId: string): Audience => ({ to: 'siteSockets', siteId });
 
 function push<E extends S2CEvent>(audience: Audience, event: E, payload: S2CPayload<E>): Push {
   return { audience, event, payload } as Push;
@@ -73,9 +75,12 @@ export function pushesFor(
       push(ALL, 'agenda:updated', { agenda: m.agenda, currentItemId: m.currentItemId ?? null }),
     );
   };
+  // Each site sees only its own entry (as in its snapshot): one small push per invited site,
+  // to all its sockets, so an expected site knows it is asked (a roll-call is rare).
   const rollCall = (event: 'rollcall:started' | 'rollcall:closed', rc: RollCall) => {
     out.push(push(STAFF, event, structuredClone(rc)));
-    out.push(push(NON_STAFF, event, { ...rc, expectedSiteIds: [], answers: [] }));
+    for (const siteId of p.sites.keys())
+      out.push(push(siteSockets(siteId), event, siteRollCall(rc, siteId)));
   };
 
   switch (entry.type) {
@@ -143,9 +148,7 @@ export function pushesFor(
       const payload = entry.data.reason
         ? { siteId: entry.data.siteId, reason: entry.data.reason }
         : { siteId: entry.data.siteId };
-      out.push(
-        push({ to: 'siteSockets', siteId: entry.data.siteId }, 'moderation:removed', payload),
-      );
+      out.push(push(siteSockets(entry.data.siteId), 'moderation:removed', payload));
       out.push(push(STAFF, 'moderation:removed', payload));
       out.push(floor());
       break;
@@ -163,16 +166,17 @@ export function pushesFor(
     case 'rollcall.answer': {
       const { id, siteId } = entry.data;
       const a = p.rollCalls.find((r) => r.id === id)?.answers.find((x) => x.siteId === siteId);
-      if (a) out.push(push(STAFF, 'rollcall:answered', { rollCallId: id, ...a }));
+      if (a) {
+        out.push(push(STAFF, 'rollcall:answered', { rollCallId: id, ...a }));
+        out.push(push(siteSockets(siteId), 'rollcall:answered', { rollCallId: id, ...a }));
+      }
       // The answer is the site's headcount on the board unless the secretary recorded one.
       out.push(push(STAFF, 'attendance:updated', p.attendanceRow(siteId, Date.parse(at))));
       break;
     }
-    case 'rollcall.close': {
-      const rc = p.rollCalls.find((r) => r.id === entry.data.id);
-      if (rc) rollCall('rollcall:closed', rc);
+    case 'rollcall.close':
+      // Told below, with every other way a roll-call closes.
       break;
-    }
     case 'site.join':
     case 'site.leave':
     case 'site.media':
@@ -180,6 +184,11 @@ export function pushesFor(
       // Presence and microphone pushes below.
       break;
   }
+
+  // A roll-call closed by its deadline, its close or the end of the session (a new one that
+  // replaces it is told by its own `rollcall:started`).
+  if (fx.rollCallClosed && entry.type !== 'rollcall.start')
+    rollCall('rollcall:closed', fx.rollCallClosed);
 
   // A changed microphone is told to its site (whose client then agrees with what the hub
   // enforces), and with every presence change to staff.

@@ -2,8 +2,10 @@ import {
   mayProduce,
   type ProducerInfo,
   type Role,
+  type RollCall,
   type Snapshot,
   STAFF_ROLES,
+  socketOfPeer,
 } from '@giaoban/shared';
 import type { MeetingProjection } from '../domain/MeetingProjection';
 
@@ -20,8 +22,16 @@ export interface SnapshotContext {
   chair: Snapshot['chair'];
   secretary: Snapshot['secretary'];
   producers: ProducerInfo[];
-  mediaNode?: string | undefined;
   now: number;
+}
+
+/** A roll-call as one site sees it: only its own entry and answer (snapshots and pushes). */
+export function siteRollCall(rc: RollCall, siteId: string | undefined): RollCall {
+  return {
+    ...rc,
+    expectedSiteIds: rc.expectedSiteIds.filter((x) => x === siteId),
+    answers: rc.answers.filter((a) => a.siteId === siteId).map((a) => ({ ...a })),
+  };
 }
 
 /**
@@ -36,10 +46,14 @@ export function snapshotFor(v: Viewer, p: MeetingProjection, ctx: SnapshotContex
   // Sites get no invitation list, in snapshots as in `meeting:updated` (a broadcast cannot be
   // personalised), so the state the pushes build equals the snapshot.
   const meeting = staff ? p.meetingView() : p.meetingView([]);
-  if (ctx.mediaNode) meeting.mediaNode = ctx.mediaNode;
-  const mic = siteId
-    ? p.micStatus(siteId)
-    : { allowed: mayProduce(v.role, undefined, p).mic, muted: false, unmute: 'none' as const };
+  // This connection's mic: a site's lobby tab (not its live connection) may not talk nor is asked
+  // to, and gets no `mic:allowed` or `moderation:askUnmute` (those go to the live connection).
+  const live = siteId !== undefined && p.sites.get(siteId)?.connId === socketOfPeer(v.peerId);
+  const mic = !siteId
+    ? { allowed: mayProduce(v.role, undefined, p).mic, muted: false, unmute: 'none' as const }
+    : live
+      ? p.micStatus(siteId)
+      : { allowed: false, muted: p.micStatus(siteId).muted, unmute: 'none' as const };
   const rc = p.currentRollCall();
   const serverTime = new Date(ctx.now).toISOString();
   return {
@@ -61,14 +75,7 @@ export function snapshotFor(v: Viewer, p: MeetingProjection, ctx: SnapshotContex
       name: p.siteName(id),
     })),
     floor: p.floorState(serverTime),
-    rollCall:
-      !rc || staff
-        ? structuredClone(rc)
-        : {
-            ...rc,
-            expectedSiteIds: rc.expectedSiteIds.filter((x) => x === siteId),
-            answers: rc.answers.filter((a) => a.siteId === siteId).map((a) => ({ ...a })),
-          },
+    rollCall: !rc || staff ? structuredClone(rc) : siteRollCall(rc, siteId),
     attendance: staff ? p.attendanceTable(ctx.now) : [],
     presence: staff ? p.presenceCounts() : null,
     producers: ctx.producers.map((x) => ({ ...x })),
