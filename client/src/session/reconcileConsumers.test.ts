@@ -43,6 +43,7 @@ const site = (producers: ProducerInfo[], holderSiteId: string | null) =>
       siteId: '003',
       peerId: 'site:003:c',
       micAllowed: false,
+      mic: { allowed: false, muted: false, unmute: 'none' },
     },
     meeting: { ...meetingState().meeting, chairId: 'chair1' },
     floor: {
