@@ -15,6 +15,11 @@ export interface BriefingHub {
   readonly redis: RedisServer;
   /** A client socket on this hub, closed after the file. */
   sock(token: string): Promise<ClientSocket>;
+  /**
+   * The hub process stops and a new one starts on the same redis-server (state from the log),
+   * with a fresh media worker when the fixture has media. Sockets must connect again (t.url).
+   */
+  restart(): Promise<void>;
 }
 
 export function useBriefingHub(opts: {
@@ -26,23 +31,30 @@ export function useBriefingHub(opts: {
   let t: TestHub | undefined;
   const sockets: ClientSocket[] = [];
 
-  beforeAll(async () => {
-    redis = await RedisServer.start();
+  const boot = async (seed: Parameters<typeof seedDemo>[1] | false) => {
     const media = opts.media
       ? new SfuMediaGateway(await MediaPlane.create(await testSfuConfig({ numWorkers: 1 })))
       : undefined;
-    t = await startTestHub({
-      env: { REDIS_URL: redis.url, ...opts.env },
+    return startTestHub({
+      env: { REDIS_URL: redis!.url, ...opts.env },
       ...(media ? { hub: { media } } : {}),
-      seed: opts.seed,
+      seed,
     });
+  };
+  const stop = async () => {
+    await t?.close();
+    // A gateway passed in is not owned by the hub: close it here.
+    if (opts.media) await t?.hub.media?.close();
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    t = await boot(opts.seed);
   });
 
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await t?.close();
-    // A gateway passed in is not owned by the hub: close it here.
-    if (opts.media) await t?.hub.media?.close();
+    await stop();
     await redis?.stop();
   });
 
@@ -56,6 +68,11 @@ export function useBriefingHub(opts: {
     },
     get redis() {
       return started(redis, 'redis-server');
+    },
+    async restart() {
+      const seed = started(t, 'the hub').seed;
+      await stop();
+      t = { ...(await boot(false)), seed };
     },
     async sock(token) {
       const s = await connect(started(t, 'the hub').url, token);

@@ -16,6 +16,7 @@ import {
 import fc from 'fast-check';
 import { applyPush, fromSnapshot, type MeetingState } from '../../client/src/lib/meetingState';
 import type { MeetingProjection } from '../../server/src/domain/MeetingProjection';
+import { opusRtpParameters } from '../harness/hub';
 
 export const SITES = 4;
 export type Staff = 'chair' | 'secretary' | 'observer';
@@ -161,11 +162,26 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
 );
 
-/** A briefing: in session most of the time, so the floor and the microphones get exercised. */
-export const briefingArb = (maxLength: number) =>
+/**
+ * A briefing: opened into session, then random steps. `warm`: every site first joins and sends
+ * its microphone (paused), so the floor and the mutes have producers to open and close.
+ */
+export const briefingArb = (maxLength: number, warm: boolean | 'sometimes' = 'sometimes') =>
   fc
-    .array(stepArb, { minLength: Math.min(8, maxLength), maxLength })
-    .map((steps): Step[] => [{ t: 'transition', as: 'chair', to: 'in_session' }, ...steps]);
+    .tuple(
+      warm === 'sometimes' ? fc.boolean() : fc.constant(warm),
+      fc.array(stepArb, { minLength: Math.min(8, maxLength), maxLength }),
+    )
+    .map(([w, steps]): Step[] => [
+      { t: 'transition', as: 'chair', to: 'in_session' },
+      ...(w
+        ? Array.from({ length: SITES }, (_, site): Step[] => [
+            { t: 'join', site, lobby: false },
+            { t: 'produceMic', site },
+          ]).flat()
+        : []),
+      ...steps,
+    ]);
 
 // ---------------------------------------------------------------------------------------------
 // The world a briefing runs in
@@ -202,7 +218,8 @@ export interface World {
   advance(ms: number): Promise<void>;
   /** Waits until the hub is quiet (pending enforcement, evictions, pushes). */
   settle(): Promise<void>;
-  observe(): Promise<Observation>;
+  /** What the world looks like; `snapshots: false` leaves the tabs' states alone. */
+  observe(opts?: { snapshots?: boolean }): Promise<Observation>;
   /** The hub's live projection of the meeting. */
   projection(): Promise<MeetingProjection>;
   /** Violations seen between steps (e.g. a producer resumed while it may not flow). */
@@ -272,7 +289,7 @@ export async function runStep(world: World, step: Step): Promise<void> {
         transportId: c.sendTransport,
         kind: 'audio',
         source: 'mic',
-        rtpParameters: opusParameters(1000 + step.site),
+        rtpParameters: opusRtpParameters(1000 + step.site),
       });
       if (r.ok) c.producers.set((r.data as { id: string }).id, 'mic');
       break;
@@ -376,23 +393,6 @@ export async function runStep(world: World, step: Step): Promise<void> {
       break;
   }
   await world.settle();
-}
-
-export function opusParameters(ssrc: number) {
-  return {
-    codecs: [
-      {
-        mimeType: 'audio/opus',
-        payloadType: 100,
-        clockRate: 48000,
-        channels: 2,
-        parameters: { useinbandfec: 1 },
-      },
-    ],
-    encodings: [{ ssrc }],
-    headerExtensions: [],
-    rtcp: { cname: `c${ssrc}`, reducedSize: true },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

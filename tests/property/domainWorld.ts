@@ -96,6 +96,8 @@ class FakeClient implements Client {
   socket: FakeSocket | null = null;
   state: ReturnType<typeof fromSnapshot> | null = null;
   lobby = false;
+  /** The state the pushes had built when the last ack arrived (before a snapshot replaced it). */
+  beforeAck: ReturnType<typeof fromSnapshot> | null = null;
   readonly producers = new Map<string, string>();
   sendTransport?: string | undefined;
 
@@ -131,6 +133,7 @@ class FakeClient implements Client {
     return new Promise((resolve) =>
       s.request(event as never, payload, (r) => {
         // Delivered in order with the pushes: a join's snapshot replaces the state at once.
+        this.beforeAck = this.state;
         if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot') && s.connected) {
           this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
           if (event === 'meeting:join') this.lobby = lobby;
@@ -333,7 +336,7 @@ export class DomainWorld implements World {
     return this.hub.meetings.peek(this.meetingId, (p) => p);
   }
 
-  async observe(): Promise<Observation> {
+  async observe(opts: { snapshots?: boolean } = {}): Promise<Observation> {
     const { hub } = this;
     const projection = await hub.meetings.peek(this.meetingId, (p) => p);
     const replayed = await new MeetingService(this.dir.store, systemClock).fold(this.meetingId);
@@ -350,10 +353,11 @@ export class DomainWorld implements World {
       };
     });
     const clients: Observation['clients'] = [];
-    for (const c of this.clients.values()) {
+    for (const c of opts.snapshots === false ? [] : this.clients.values()) {
       if (!c.connected || !c.state) continue;
-      const state = c.state;
       const r = await c.request('meeting:snapshot', {});
+      const state = c.beforeAck;
+      if (!state) continue;
       // (the request replaced c.state with the snapshot: compare with the one the pushes built)
       clients.push({
         name: c.name,

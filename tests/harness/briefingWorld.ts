@@ -1,0 +1,227 @@
+// The real world of the property suite: a hub on a real redis-server with a real mediasoup
+// worker (useBriefingHub), a fresh briefing made through REST, and every tab a real Socket.IO
+// client whose state is built from its join snapshot and the pushes, as the browser's is.
+
+import { MeetingService } from '@giaoban/server';
+import type { AckResult, C2SEventName, C2SPayload, Role, Snapshot } from '@giaoban/shared';
+import type { MeetingProjection } from '../../server/src/domain/MeetingProjection';
+import {
+  type Client,
+  fromSnapshot,
+  type Observation,
+  pushInto,
+  type ServerSocketView,
+  SITES,
+  type Who,
+  type World,
+  whoName,
+} from '../property/briefingModel';
+import type { BriefingHub } from './briefingHub';
+import { newBriefing } from './briefings';
+import { type ClientSocket, connect, exchangeInvite, login } from './hub';
+
+class RealClient implements Client {
+  socket: ClientSocket | null = null;
+  state: ReturnType<typeof fromSnapshot> | null = null;
+  lobby = false;
+  /** The state the pushes had built when the last ack arrived (before a snapshot replaced it). */
+  beforeAck: ReturnType<typeof fromSnapshot> | null = null;
+  readonly producers = new Map<string, string>();
+  sendTransport?: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly role: Role,
+    readonly token: string,
+    readonly siteId?: string,
+  ) {}
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  reset(): void {
+    this.state = null;
+    this.lobby = false;
+    this.producers.clear();
+    this.sendTransport = undefined;
+  }
+
+  async open(url: string): Promise<void> {
+    this.socket?.close();
+    this.reset();
+    let s: ClientSocket;
+    try {
+      s = await connect(url, this.token, 10_000);
+    } catch {
+      return;
+    }
+    this.socket = s;
+    s.onAny((event: string, payload: unknown) => {
+      if (this.socket === s) this.state = pushInto(this.state, event, payload);
+    });
+    s.on('disconnect', () => {
+      if (this.socket === s) this.reset();
+    });
+  }
+
+  request<E extends C2SEventName>(event: E, payload: C2SPayload<E>): Promise<AckResult<unknown>> {
+    const s = this.socket;
+    if (!s?.connected) {
+      return Promise.resolve({ ok: false, error: { code: 'NOT_IN_MEETING', message: 'closed' } });
+    }
+    const lobby = (payload as { lobby?: boolean }).lobby ?? false;
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ ok: false, error: { code: 'INTERNAL', message: `${event}: no ack` } }),
+        15_000,
+      );
+      (s.emit as (e: string, p: unknown, cb: (r: AckResult<unknown>) => void) => void)(
+        event,
+        payload,
+        (r) => {
+          clearTimeout(timer);
+          // Acks and pushes arrive in order on one socket: a snapshot replaces the state now.
+          this.beforeAck = this.state;
+          if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot')) {
+            this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
+            if (event === 'meeting:join') this.lobby = lobby;
+          }
+          if (r.ok && event === 'meeting:leave') this.reset();
+          resolve(r);
+        },
+      );
+    });
+  }
+
+  async drop(): Promise<void> {
+    this.socket?.close();
+    this.socket = null;
+    this.reset();
+  }
+}
+
+export class RealWorld implements World {
+  readonly transient: string[] = [];
+  private readonly clients = new Map<string, RealClient>();
+
+  private constructor(
+    private readonly fx: BriefingHub,
+    readonly meetingId: string,
+    readonly siteIds: readonly string[],
+    readonly itemIds: readonly string[],
+    private readonly tokens: Map<string, string>,
+  ) {}
+
+  static async start(fx: BriefingHub): Promise<RealWorld> {
+    const t = fx.t;
+    const b = await newBriefing(t, { sites: SITES, state: 'open' });
+    const tokens = new Map<string, string>();
+    for (const who of ['chair', 'secretary', 'observer'] as const) {
+      const p = t.seed.people[who];
+      tokens.set(who, (await login(t.url, p.username, p.password)).accessToken);
+    }
+    for (const [i, s] of b.sites.entries())
+      tokens.set(`site${i}`, (await exchangeInvite(t.url, s.inviteToken)).accessToken);
+    const world = new RealWorld(
+      fx,
+      b.meetingId,
+      b.sites.map((s) => s.siteId),
+      b.meeting.agenda.map((a) => a.id),
+      tokens,
+    );
+    for (const who of ['chair', 'secretary', 'observer'] as const) {
+      const c = await world.open(who);
+      await c.request('meeting:join', { meetingId: b.meetingId });
+    }
+    return world;
+  }
+
+  client(who: Who): Client | undefined {
+    return this.clients.get(whoName(who));
+  }
+
+  async open(who: Who): Promise<Client> {
+    const name = whoName(who);
+    const base = typeof who === 'string' ? who : `site${who.site}`;
+    let c = this.clients.get(name);
+    if (!c) {
+      const role: Role = typeof who === 'string' ? who : 'site';
+      const siteId = typeof who === 'string' ? undefined : this.siteIds[who.site];
+      c = new RealClient(name, role, this.tokens.get(base)!, siteId);
+      this.clients.set(name, c);
+    }
+    await c.open(this.fx.t.url);
+    return c;
+  }
+
+  async restart(): Promise<void> {
+    const joined = [...this.clients.values()].map((c) => ({
+      c,
+      was: c.state !== null,
+      lobby: c.lobby,
+    }));
+    await this.fx.restart();
+    for (const { c, was, lobby } of joined) {
+      await c.open(this.fx.t.url);
+      if (was && c.connected) await c.request('meeting:join', { meetingId: this.meetingId, lobby });
+    }
+  }
+
+  async advance(ms: number): Promise<void> {
+    // Real time: only short waits (a 1 s speaking limit); longer deadlines are left running.
+    await new Promise((r) => setTimeout(r, Math.min(ms, 1_500)));
+  }
+
+  async settle(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  projection(): Promise<MeetingProjection> {
+    return this.fx.t.hub.meetings.peek(this.meetingId, (p) => p);
+  }
+
+  async observe(opts: { snapshots?: boolean } = {}): Promise<Observation> {
+    const hub = this.fx.t.hub;
+    const projection = await hub.meetings.read(this.meetingId, (p) => p);
+    const replayed = await new MeetingService(hub.store, { now: () => Date.now() }).fold(
+      this.meetingId,
+    );
+    const room = hub.media?.getRoom(this.meetingId);
+    const open = room && !room.closed;
+    const sockets: ServerSocketView[] = [...hub.io.sockets.sockets.values()].map((s) => ({
+      id: s.id,
+      role: s.data.grant.role,
+      siteId: s.data.grant.siteId,
+      meetingId: s.data.meetingId,
+      lobby: s.data.lobby === true,
+      rooms: [...s.rooms].filter((r) => r.startsWith(`m:${this.meetingId}`)),
+    }));
+    const clients: Observation['clients'] = [];
+    for (const c of opts.snapshots === false ? [] : this.clients.values()) {
+      if (!c.connected || !c.state) continue;
+      const r = await c.request('meeting:snapshot', {});
+      const state = c.beforeAck;
+      if (!state) continue;
+      clients.push({
+        name: c.name,
+        state,
+        snapshot: r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null,
+      });
+    }
+    return {
+      meetingId: this.meetingId,
+      projection,
+      replayed,
+      roomClosed: !open,
+      producers: open ? room.listProducers() : [],
+      transports: open ? room.describe().transports : [],
+      sockets,
+      clients,
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values()) await c.drop();
+  }
+}
