@@ -3,15 +3,15 @@
 // client whose state is built from its join snapshot and the pushes, as the browser's is.
 
 import { MeetingService } from '@giaoban/server';
-import type { AckResult, C2SEventName, C2SPayload, Role, Snapshot } from '@giaoban/shared';
+import type { AckResult, C2SEventName, Role } from '@giaoban/shared';
 import type { MeetingProjection } from '../../server/src/domain/MeetingProjection';
 import {
   type Client,
-  fromSnapshot,
   type Observation,
-  pushInto,
   type ServerSocketView,
   SITES,
+  Tab,
+  tabSnapshots,
   type Who,
   type World,
   whoName,
@@ -20,31 +20,11 @@ import type { BriefingHub } from './briefingHub';
 import { newBriefing } from './briefings';
 import { type ClientSocket, connect, exchangeInvite, login } from './hub';
 
-class RealClient implements Client {
+class RealClient extends Tab {
   socket: ClientSocket | null = null;
-  state: ReturnType<typeof fromSnapshot> | null = null;
-  lobby = false;
-  /** The state the pushes had built when the last ack arrived (before a snapshot replaced it). */
-  beforeAck: ReturnType<typeof fromSnapshot> | null = null;
-  readonly producers = new Map<string, string>();
-  sendTransport?: string | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly role: Role,
-    readonly token: string,
-    readonly siteId?: string,
-  ) {}
 
   get connected(): boolean {
     return this.socket?.connected ?? false;
-  }
-
-  reset(): void {
-    this.state = null;
-    this.lobby = false;
-    this.producers.clear();
-    this.sendTransport = undefined;
   }
 
   async open(url: string): Promise<void> {
@@ -58,40 +38,26 @@ class RealClient implements Client {
     }
     this.socket = s;
     s.onAny((event: string, payload: unknown) => {
-      if (this.socket === s) this.state = pushInto(this.state, event, payload);
+      if (this.socket === s) this.onPush(event, payload);
     });
     s.on('disconnect', () => {
       if (this.socket === s) this.reset();
     });
   }
 
-  request<E extends C2SEventName>(event: E, payload: C2SPayload<E>): Promise<AckResult<unknown>> {
-    const s = this.socket;
-    if (!s?.connected) {
-      return Promise.resolve({ ok: false, error: { code: 'NOT_IN_MEETING', message: 'closed' } });
-    }
-    const lobby = (payload as { lobby?: boolean }).lobby ?? false;
-    return new Promise((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ ok: false, error: { code: 'INTERNAL', message: `${event}: no ack` } }),
-        15_000,
-      );
-      (s.emit as (e: string, p: unknown, cb: (r: AckResult<unknown>) => void) => void)(
-        event,
-        payload,
-        (r) => {
-          clearTimeout(timer);
-          // Acks and pushes arrive in order on one socket: a snapshot replaces the state now.
-          this.beforeAck = this.state;
-          if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot')) {
-            this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
-            if (event === 'meeting:join') this.lobby = lobby;
-          }
-          if (r.ok && event === 'meeting:leave') this.reset();
-          resolve(r);
-        },
-      );
-    });
+  protected send(event: C2SEventName, payload: unknown, ack: (r: AckResult<unknown>) => void) {
+    const timer = setTimeout(
+      () => ack({ ok: false, error: { code: 'INTERNAL', message: `${event}: no ack` } }),
+      15_000,
+    );
+    (this.socket?.emit as (e: string, p: unknown, cb: (r: AckResult<unknown>) => void) => void)(
+      event,
+      payload,
+      (r) => {
+        clearTimeout(timer);
+        ack(r);
+      },
+    );
   }
 
   async drop(): Promise<void> {
@@ -197,18 +163,7 @@ export class RealWorld implements World {
       lobby: s.data.lobby === true,
       rooms: [...s.rooms].filter((r) => r.startsWith(`m:${this.meetingId}`)),
     }));
-    const clients: Observation['clients'] = [];
-    for (const c of opts.snapshots === false ? [] : this.clients.values()) {
-      if (!c.connected || !c.state) continue;
-      const r = await c.request('meeting:snapshot', {});
-      const state = c.beforeAck;
-      if (!state) continue;
-      clients.push({
-        name: c.name,
-        state,
-        snapshot: r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null,
-      });
-    }
+    const clients = opts.snapshots === false ? [] : await tabSnapshots(this.clients.values());
     return {
       meetingId: this.meetingId,
       projection,

@@ -10,6 +10,7 @@ import {
   mayProduce,
   parsePeerId,
   type Role,
+  type Snapshot,
   STAFF_ROLES,
   siteOfPeer,
 } from '@giaoban/shared';
@@ -202,6 +203,84 @@ export interface Client {
   request<E extends C2SEventName>(event: E, payload: C2SPayload<E>): Promise<AckResult<unknown>>;
   /** Closes the socket (the tab dies or loses its network). */
   drop(): Promise<void>;
+}
+
+const CLOSED: AckResult<unknown> = {
+  ok: false,
+  error: { code: 'NOT_IN_MEETING', message: 'socket closed' },
+};
+
+/**
+ * What every tab does with what it receives, whatever carries it: pushes are applied to its
+ * state; an ack arrives in order with the pushes, and a join's (or resync's) snapshot replaces
+ * the state then. `send` carries one request to the hub (fake or real socket).
+ */
+export abstract class Tab implements Client {
+  state: MeetingState | null = null;
+  lobby = false;
+  /** The state the pushes had built when the last ack arrived (before a snapshot replaced it). */
+  beforeAck: MeetingState | null = null;
+  readonly producers = new Map<string, string>();
+  sendTransport?: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly role: Role,
+    readonly token: string,
+    readonly siteId?: string,
+  ) {}
+
+  abstract get connected(): boolean;
+  abstract drop(): Promise<void>;
+  protected abstract send(
+    event: C2SEventName,
+    payload: unknown,
+    ack: (r: AckResult<unknown>) => void,
+  ): void;
+
+  onPush(event: string, payload: unknown): void {
+    this.state = pushInto(this.state, event, payload);
+  }
+
+  reset(): void {
+    this.state = null;
+    this.lobby = false;
+    this.producers.clear();
+    this.sendTransport = undefined;
+  }
+
+  request<E extends C2SEventName>(event: E, payload: C2SPayload<E>): Promise<AckResult<unknown>> {
+    if (!this.connected) return Promise.resolve(CLOSED);
+    const lobby = (payload as { lobby?: boolean }).lobby ?? false;
+    return new Promise((resolve) =>
+      this.send(event, payload, (r) => {
+        this.beforeAck = this.state;
+        if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot') && this.connected) {
+          this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
+          if (event === 'meeting:join') this.lobby = lobby;
+        }
+        if (r.ok && event === 'meeting:leave') this.reset();
+        resolve(r);
+      }),
+    );
+  }
+}
+
+/** Every joined tab's state as its pushes built it, beside the snapshot it gets now. */
+export async function tabSnapshots(tabs: Iterable<Tab>): Promise<Observation['clients']> {
+  const out: Observation['clients'] = [];
+  for (const c of tabs) {
+    if (!c.connected || !c.state) continue;
+    const r = await c.request('meeting:snapshot', {});
+    const state = c.beforeAck;
+    if (!state) continue;
+    out.push({
+      name: c.name,
+      state,
+      snapshot: r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null,
+    });
+  }
+  return out;
 }
 
 export interface World {

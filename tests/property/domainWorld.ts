@@ -2,7 +2,7 @@
 // handlers, Membership, pushesFor, MediaEnforcer, MeetingTimers, NodeLiveness) on a MemoryStore,
 // with fake edges: an in-memory Socket.IO (FakeIo), a fake media plane (FakeSfu) and fake timers.
 
-import type { AckResult, Role, Snapshot } from '@giaoban/shared';
+import type { AckResult, C2SEventName, Role } from '@giaoban/shared';
 import { peerIdOf } from '@giaoban/shared';
 import { vi } from 'vitest';
 import { TokenService } from '../../server/src/auth/TokenService';
@@ -20,14 +20,14 @@ import { systemClock } from '../../server/src/util/Clock';
 import { Logger } from '../../server/src/util/logger';
 import {
   type Client,
-  fromSnapshot,
   mayFlow,
   type Observation,
-  pushInto,
   runStep,
   type ServerSocketView,
   SITES,
   type Step,
+  Tab,
+  tabSnapshots,
   violations,
   type Who,
   type World,
@@ -92,58 +92,18 @@ export async function makeDirectory(): Promise<Directory> {
   };
 }
 
-class FakeClient implements Client {
+class FakeClient extends Tab {
   socket: FakeSocket | null = null;
-  state: ReturnType<typeof fromSnapshot> | null = null;
-  lobby = false;
-  /** The state the pushes had built when the last ack arrived (before a snapshot replaced it). */
-  beforeAck: ReturnType<typeof fromSnapshot> | null = null;
-  readonly producers = new Map<string, string>();
-  sendTransport?: string | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly role: Role,
-    readonly token: string,
-    readonly siteId?: string,
-  ) {}
 
   get connected(): boolean {
     return this.socket?.connected ?? false;
   }
-
-  onPush(event: string, payload: unknown): void {
-    this.state = pushInto(this.state, event, payload);
-  }
   onDisconnect(): void {
-    this.state = null;
-    this.lobby = false;
-    this.producers.clear();
-    this.sendTransport = undefined;
+    this.reset();
   }
-
-  request(event: string, payload: unknown): Promise<AckResult<unknown>> {
-    const s = this.socket;
-    if (!s?.connected)
-      return Promise.resolve({
-        ok: false,
-        error: { code: 'NOT_IN_MEETING', message: 'closed' },
-      } as AckResult<unknown>);
-    const lobby = (payload as { lobby?: boolean }).lobby ?? false;
-    return new Promise((resolve) =>
-      s.request(event as never, payload, (r) => {
-        // Delivered in order with the pushes: a join's snapshot replaces the state at once.
-        this.beforeAck = this.state;
-        if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot') && s.connected) {
-          this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
-          if (event === 'meeting:join') this.lobby = lobby;
-        }
-        if (r.ok && event === 'meeting:leave') this.onDisconnect();
-        resolve(r);
-      }),
-    );
+  protected send(event: C2SEventName, payload: unknown, ack: (r: AckResult<unknown>) => void) {
+    this.socket?.request(event, payload, ack);
   }
-
   async drop(): Promise<void> {
     this.socket?.drop();
   }
@@ -352,19 +312,7 @@ export class DomainWorld implements World {
         rooms: [...s.rooms].filter((r) => r.startsWith(`m:${this.meetingId}`)),
       };
     });
-    const clients: Observation['clients'] = [];
-    for (const c of opts.snapshots === false ? [] : this.clients.values()) {
-      if (!c.connected || !c.state) continue;
-      const r = await c.request('meeting:snapshot', {});
-      const state = c.beforeAck;
-      if (!state) continue;
-      // (the request replaced c.state with the snapshot: compare with the one the pushes built)
-      clients.push({
-        name: c.name,
-        state,
-        snapshot: r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null,
-      });
-    }
+    const clients = opts.snapshots === false ? [] : await tabSnapshots(this.clients.values());
     return {
       meetingId: this.meetingId,
       projection,
