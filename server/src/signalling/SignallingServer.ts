@@ -59,7 +59,8 @@ export class SignallingServer {
     const notify: MediaNotifier = {
       toMeeting: (meetingId: string, event: string, p: unknown) =>
         (io.to(rooms.all(meetingId)).emit as (e: string, p: unknown) => void)(event, p),
-      toSocket: (socketId, event, p) => io.to(socketId).emit(event, p),
+      toSocket: (socketId: string, event: string, p: unknown) =>
+        (io.to(socketId).emit as (e: string, p: unknown) => void)(event, p),
     };
     this.media = new MeetingMedia({ ...d, notify, logger: d.logger });
     this.enforcer = new MediaEnforcer({
