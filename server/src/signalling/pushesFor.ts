@@ -183,6 +183,11 @@ export function pushesFor(
     case 'mic.unmuteAccept':
       // Presence and microphone pushes below.
       break;
+    default: {
+      // A new log entry type does not compile until it says what it pushes.
+      const unhandled: never = entry;
+      return unhandled;
+    }
   }
 
   // A roll-call closed by its deadline, its close or the end of the session (a new one that
