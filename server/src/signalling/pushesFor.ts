@@ -83,6 +83,17 @@ export function pushesFor(
       out.push(push(siteSockets(siteId), event, siteRollCall(rc, siteId)));
   };
 
+  // A site is told (with the chair's reason, if any), and staff with it.
+  const notice = (
+    to: Audience,
+    event: 'floor:declined' | 'moderation:removed',
+    x: { siteId: string; reason?: string | undefined },
+  ) => {
+    const payload = x.reason ? { siteId: x.siteId, reason: x.reason } : { siteId: x.siteId };
+    out.push(push(to, event, payload));
+    out.push(push(STAFF, event, payload));
+  };
+
   switch (entry.type) {
     case 'state':
       meeting();
@@ -111,15 +122,10 @@ export function pushesFor(
     case 'floor.grant':
       out.push(floor());
       break;
-    case 'floor.decline': {
-      const payload = entry.data.reason
-        ? { siteId: entry.data.siteId, reason: entry.data.reason }
-        : { siteId: entry.data.siteId };
-      out.push(push(site(entry.data.siteId), 'floor:declined', payload));
-      out.push(push(STAFF, 'floor:declined', payload));
+    case 'floor.decline':
+      notice(site(entry.data.siteId), 'floor:declined', entry.data);
       out.push(floor());
       break;
-    }
     case 'floor.revoke':
       out.push(floor());
       if (entry.data.reason === 'expired') {
@@ -144,15 +150,10 @@ export function pushesFor(
       }
       break;
     }
-    case 'moderation.remove': {
-      const payload = entry.data.reason
-        ? { siteId: entry.data.siteId, reason: entry.data.reason }
-        : { siteId: entry.data.siteId };
-      out.push(push(siteSockets(entry.data.siteId), 'moderation:removed', payload));
-      out.push(push(STAFF, 'moderation:removed', payload));
+    case 'moderation.remove':
+      notice(siteSockets(entry.data.siteId), 'moderation:removed', entry.data);
       out.push(floor());
       break;
-    }
     case 'attendance.mark':
       out.push(
         push(STAFF, 'attendance:updated', p.attendanceRow(entry.data.siteId, Date.parse(at))),
