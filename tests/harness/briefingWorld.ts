@@ -46,11 +46,13 @@ class RealClient extends Tab {
   }
 
   protected send(event: C2SEventName, payload: unknown, ack: (r: AckResult<unknown>) => void) {
+    const s = this.socket;
+    if (!s) return ack({ ok: false, error: { code: 'NOT_IN_MEETING', message: 'no socket' } });
     const timer = setTimeout(
       () => ack({ ok: false, error: { code: 'INTERNAL', message: `${event}: no ack` } }),
       15_000,
     );
-    (this.socket?.emit as (e: string, p: unknown, cb: (r: AckResult<unknown>) => void) => void)(
+    (s.emit as (e: string, p: unknown, cb: (r: AckResult<unknown>) => void) => void)(
       event,
       payload,
       (r) => {
