@@ -206,6 +206,24 @@ export class ApiClient {
     return { blob: await res.blob(), filename: named ?? `${meetingId}-${file}` };
   }
 
+  // --- briefing (issue #14: reports, documents) ---------------------------------------------
+  /** A JSON route under /api (the briefing panels build their paths). */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#json(method, path, body);
+  }
+  /** Raw bytes as the body (the hub checks size and type by content). */
+  upload<T>(path: string, file: Blob): Promise<T> {
+    return this.#json('POST', path, file, { timeoutMs: 120_000 });
+  }
+  /** A file with the name the hub gives it (Content-Disposition). */
+  async file(path: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.#fetch('GET', path, undefined, { timeoutMs: 120_000 });
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const named = utf8 ? decodeURIComponent(utf8) : /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+    return { blob: await res.blob(), filename: named ?? 'file' };
+  }
+
   // --- plumbing -------------------------------------------------------------------------------
   async #json<T>(
     method: string,
@@ -226,7 +244,9 @@ export class ApiClient {
     retried = false,
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (raw) headers['Content-Type'] = 'application/octet-stream';
+    else if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = opts.auth === false ? null : (this.#tokens?.accessToken() ?? null);
     if (token) headers.Authorization = `Bearer ${token}`;
     const ctrl = new AbortController();
@@ -236,7 +256,7 @@ export class ApiClient {
       res = await fetch(this.#base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: raw ? (body as Blob) : body === undefined ? undefined : JSON.stringify(body),
         signal: ctrl.signal,
       });
     } catch (err) {

@@ -6,9 +6,13 @@ import { Server } from 'socket.io';
 import { TokenService } from './auth/TokenService';
 import { type HubConfig, loadConfig } from './config/Config';
 import { AccountService } from './domain/AccountService';
+import { BriefingService } from './domain/briefing/BriefingService';
+import { dispatchReminders, WebhookReminderGateway } from './domain/briefing/ReminderGateway';
+import { VoteTimers } from './domain/briefing/VoteTimers';
 import { DirectoryService } from './domain/DirectoryService';
 import { MeetingService } from './domain/MeetingService';
 import { type LivenessOptions, NodeLiveness } from './domain/NodeLiveness';
+import { DiskFileStore, type FileStore } from './files/index';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
@@ -32,6 +36,8 @@ export interface HubOptions {
    * shorten the timers here; defaults: beat every 5 s, TTL 15 s, sweep every 5 s.
    */
   liveness?: LivenessOptions;
+  /** Use this file store instead of a DiskFileStore on FILES_DIR. */
+  files?: FileStore;
 }
 
 export interface Hub {
@@ -41,6 +47,8 @@ export interface Hub {
   readonly accounts: AccountService;
   readonly directory: DirectoryService;
   readonly meetings: MeetingService;
+  readonly briefing: BriefingService;
+  readonly files: FileStore;
   /** Heartbeat + sweeper; undefined when off (memory store: one process, nothing to sweep). */
   readonly liveness: NodeLiveness | undefined;
   readonly media: MediaGateway | undefined;
@@ -75,6 +83,13 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
 
   const tokens = new TokenService(config.jwt);
   const meetings = new MeetingService(store, clock);
+  const files = opts.files ?? (await new DiskFileStore(config.files.dir).init());
+  const briefing = new BriefingService(meetings, clock, config.jwt.secret);
+  const voteTimers = new VoteTimers(meetings, briefing, clock, logger.child('votes'));
+  if (config.notifyWebhook) {
+    const { url, secret } = config.notifyWebhook;
+    dispatchReminders(meetings, new WebhookReminderGateway(url, secret), logger.child('reminders'));
+  }
   const accounts = new AccountService(store);
   const directory = new DirectoryService(store);
   const metrics = new HubMetrics(media);
@@ -87,6 +102,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     accounts,
     directory,
     meetings,
+    briefing,
+    files,
     media,
     metrics,
     logger,
@@ -118,6 +135,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     io,
     tokens,
     meetings,
+    briefing,
     store,
     media,
     metrics,
@@ -150,6 +168,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     accounts,
     directory,
     meetings,
+    briefing,
+    files,
     liveness,
     media,
     io,
@@ -170,6 +190,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       if (closed) return;
       closed = true;
       signalling.close();
+      voteTimers.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Leaves of the sockets just closed that do not reach the store are swept by other hubs.

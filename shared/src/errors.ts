@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'NOT_FLOOR_HOLDER', // ask-to-unmute (or accept it) for a site that does not hold the floor
   'NOT_IN_MEETING', // socket must `meeting:join` first
   'REMOVED', // this site was removed from the meeting by the chair
+  'UNSUPPORTED_FILE', // an upload whose content is not an accepted type, or not what its name says
   'MEDIA_UNAVAILABLE', // no media plane on this node
   'MEDIA_ERROR', // the SFU refused (unknown transport, cannot consume, ...)
   'INTERNAL',
@@ -51,6 +52,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   NOT_FLOOR_HOLDER: 409,
   NOT_IN_MEETING: 409,
   REMOVED: 403,
+  UNSUPPORTED_FILE: 415,
   MEDIA_UNAVAILABLE: 503,
   MEDIA_ERROR: 502,
   INTERNAL: 500,

@@ -1,3 +1,4 @@
+export * from './briefing';
 export * from './domain';
 export * from './errors';
 export * from './mayProduce';

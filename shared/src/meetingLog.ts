@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BriefingEntryData } from './briefing';
 import { Actor, AttendanceMark, IsoInstant, MediaFlags, MeetingState, Spotlight } from './domain';
 
 /**
@@ -112,6 +113,22 @@ export const LOG_ENTRIES = [
     headcount: z.number().int().min(0).max(100_000),
   }),
   entry('rollcall.close', { id: z.string().min(1).max(64) }),
+
+  // Issue #14, the briefing beyond video: reports, documents, votes, opinions, the notice
+  // (their data shapes and limits are in briefing.ts).
+  entry('report.request', BriefingEntryData['report.request']),
+  entry('report.submit', BriefingEntryData['report.submit']),
+  entry('report.remind', BriefingEntryData['report.remind']),
+  entry('document.attach', BriefingEntryData['document.attach']),
+  entry('document.remove', BriefingEntryData['document.remove']),
+  entry('document.open', BriefingEntryData['document.open']),
+  entry('document.present', BriefingEntryData['document.present']),
+  entry('vote.open', BriefingEntryData['vote.open']),
+  entry('vote.answer', BriefingEntryData['vote.answer']),
+  entry('vote.close', BriefingEntryData['vote.close']),
+  entry('opinion.send', BriefingEntryData['opinion.send']),
+  entry('opinion.read', BriefingEntryData['opinion.read']),
+  entry('notice.set', BriefingEntryData['notice.set']),
 ] as const;
 
 /** One entry of a meeting's log. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRIEFING_ROUTES } from './briefing';
 import {
   Account,
   type AgendaItem,
@@ -294,6 +295,8 @@ export const ROUTES = [
     query: MeetingEventsQuery,
     response: 'MeetingEventsPage',
   },
+  // Issue #14: ward reports, meeting documents (briefing.ts).
+  ...BRIEFING_ROUTES,
   { method: 'get', path: '/healthz', roles: 'public', response: 'Health' },
   { method: 'get', path: '/metrics', roles: 'public', response: 'text/plain' },
 ] as const satisfies readonly RouteSpec[];

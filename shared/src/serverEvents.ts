@@ -25,6 +25,13 @@ export const S2C_EVENTS = [
   'media:activeSpeaker',
   'media:layersWanted',
   'media:reset',
+  'vote:updated',
+  'opinion:updated',
+  'notice:updated',
+  'documents:updated',
+  'document:presented',
+  'report:board',
+  'report:updated',
   'session:expiring',
   'session:expired',
 ] as const;

@@ -1,5 +1,22 @@
 import { z } from 'zod';
 import {
+  type BriefingView,
+  DocumentPresentInput,
+  type MeetingDocumentView,
+  NoticeSetInput,
+  type NoticeView,
+  OpinionReadInput,
+  OpinionSendInput,
+  type OpinionView,
+  type PresentationView,
+  type ReportBoard,
+  type SiteReportView,
+  VoteAnswerInput,
+  VoteCloseInput,
+  VoteOpenInput,
+  type VoteView,
+} from './briefing';
+import {
   AttendanceMark,
   type AttendanceRow,
   type FloorState,
@@ -120,6 +137,16 @@ export const C2S = {
   'rollcall:answer': z.object({ rollCallId: Id, headcount: z.number().int().min(0).max(100_000) }),
   'rollcall:close': z.object({ rollCallId: Id }),
 
+  // Issue #14: votes, written opinions, the chair's notice, presenting a document.
+  'briefing:get': z.object({}),
+  'vote:open': VoteOpenInput,
+  'vote:answer': VoteAnswerInput,
+  'vote:close': VoteCloseInput,
+  'opinion:send': OpinionSendInput,
+  'opinion:read': OpinionReadInput,
+  'notice:set': NoticeSetInput,
+  'document:present': DocumentPresentInput,
+
   'media:routerCapabilities': z.object({}),
   'media:createTransport': z.object({ direction: z.enum(['send', 'recv']) }),
   'media:connectTransport': z.object({ transportId: Id, dtlsParameters: DtlsParameters }),
@@ -202,6 +229,14 @@ export interface C2SResponses {
   'rollcall:start': RollCall;
   'rollcall:answer': RollCallAnswer;
   'rollcall:close': RollCall;
+  'briefing:get': BriefingView;
+  'vote:open': VoteView;
+  'vote:answer': VoteView;
+  'vote:close': VoteView;
+  'opinion:send': OpinionView;
+  'opinion:read': OpinionView;
+  'notice:set': NoticeView | null;
+  'document:present': PresentationView | null;
   'media:routerCapabilities': { rtpCapabilities: unknown };
   'media:createTransport': TransportInfo;
   'media:connectTransport': null;
@@ -275,6 +310,20 @@ export interface ServerToClientEvents {
    * every transport and negotiate again from `media:routerCapabilities`. Everyone.
    */
   'media:reset': (p: { reason: 'workerdied' }) => void;
+  /** A vote opened, changed (staff: every ballot) or closed (sites: open and close, with the result once closed). */
+  'vote:updated': (vote: VoteView) => void;
+  /** A written opinion arrived or was marked as read out. Staff and the site that sent it. */
+  'opinion:updated': (opinion: OpinionView) => void;
+  /** The chair's one-line notice to every site (null = cleared). Everyone. */
+  'notice:updated': (p: { notice: NoticeView | null }) => void;
+  /** The meeting's documents changed (staff also get who opened which). Everyone. */
+  'documents:updated': (p: { documents: MeetingDocumentView[] }) => void;
+  /** The chair presents a document page (null = stopped). Everyone. */
+  'document:presented': (p: { presentation: PresentationView | null }) => void;
+  /** Staff: the report board changed. */
+  'report:board': (board: ReportBoard) => void;
+  /** A site: its report's status changed, or the secretary reminded it (lastRemindedAt). */
+  'report:updated': (report: SiteReportView) => void;
   /** Access token expires soon: refresh it over REST and reconnect with the new one. */
   'session:expiring': (p: { expiresAt: string }) => void;
   /**
@@ -326,6 +375,14 @@ export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
   'rollcall:start': ['admin', 'chair', 'secretary'],
   'rollcall:answer': ['site'],
   'rollcall:close': ['admin', 'chair', 'secretary'],
+  'briefing:get': ['admin', 'chair', 'secretary', 'site', 'observer'],
+  'vote:open': ['admin', 'chair'],
+  'vote:answer': ['site'],
+  'vote:close': ['admin', 'chair'],
+  'opinion:send': ['site'],
+  'opinion:read': ['admin', 'chair', 'secretary'],
+  'notice:set': ['admin', 'chair'],
+  'document:present': ['admin', 'chair', 'secretary'],
   'media:routerCapabilities': ['admin', 'chair', 'secretary', 'site', 'observer'],
   'media:createTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],
   'media:connectTransport': ['admin', 'chair', 'secretary', 'site', 'observer'],

@@ -1,5 +1,6 @@
 import type { AttendanceRow } from '@giaoban/shared';
 import { useCallback } from 'react';
+import { ChairBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { ChairToolbar } from '../components/ChairToolbar';
 import { FloorQueuePanel } from '../components/FloorQueuePanel';
@@ -143,6 +144,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
         <aside className="side">
           <FloorQueuePanel />
           <AgendaPanel controls={!ended} reorder={!ended} />
+          <ChairBriefing />
         </aside>
       </main>
       {confirm.dialog}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { LobbyBriefing } from '../briefing/BriefingPanels';
 import { Header } from '../components/Header';
 import { MicMeter } from '../components/MicMeter';
 import { VideoView } from '../components/VideoView';
@@ -134,6 +135,7 @@ export function Lobby({
               <MicMeter track={devices.audioTrack} />
             </section>
           )}
+          <LobbyBriefing />
           <section className="panel" aria-labelledby="conn-title">
             <h2 id="conn-title">{t('lobby.connectivity')}</h2>
             <p

@@ -2,6 +2,7 @@ import type { AttendanceRow } from '@giaoban/shared';
 import { useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
+import { SecretaryBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { AttendanceTable } from '../components/AttendanceTable';
 import { Header } from '../components/Header';
@@ -170,6 +171,7 @@ export default function SecretaryConsole() {
           <RollCallPanel locale={locale} canRun={canEdit} />
           {canEdit && <NotesPanel />}
           <AgendaPanel reorder={canEdit} />
+          <SecretaryBriefing />
         </aside>
       </main>
     </div>

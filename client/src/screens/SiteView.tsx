@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SiteBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { Header } from '../components/Header';
 import { MeetingEnded } from '../components/MeetingEnded';
@@ -210,6 +211,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
             </div>
           </section>
           <AgendaPanel />
+          <SiteBriefing />
         </aside>
       </main>
     </div>

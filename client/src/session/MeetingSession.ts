@@ -35,7 +35,13 @@ export type {
  * reconnects.
  */
 
-export type MeetingSessionEvents = { change: [] };
+export type MeetingSessionEvents = {
+  change: [];
+  /** Every push as it came (panels with their own state listen: the briefing, issue #14). */
+  push: [event: S2CEventName, payload: unknown];
+  /** Joined (again): the snapshot was applied; panels with their own state reload. */
+  joined: [];
+};
 
 const FATAL_CODES = new Set(['REMOVED', 'FORBIDDEN', 'UNAUTHENTICATED']);
 const JOIN_TIMEOUT_MS = 20_000;
@@ -257,6 +263,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       replaced: false,
     });
     this.#ready.open();
+    this.emit('joined');
     if (this.#state.meeting.state === 'closed' && prev?.meeting.state !== 'closed')
       this.#onMeetingClosed();
   }
@@ -361,6 +368,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     if (!state) return;
     const next = applyPush(state, event, payload, Date.now());
     this.#setState(next);
+    this.emit('push', event, payload);
     if (next.meeting.state === 'closed' && state.meeting.state !== 'closed') {
       this.#onMeetingClosed();
       return;

@@ -61,6 +61,17 @@ export const ACK_PUSHES: AckPushTable = {
     { event: 'rollcall:answered', payload: { ...answer, rollCallId: sent.rollCallId } },
   ],
   'rollcall:close': (rc) => [{ event: 'rollcall:closed', payload: rc }],
+  // Issue #14: the briefing panels keep their own state (useBriefing) from these acks and pushes.
+  'briefing:get': null,
+  'vote:open': (vote) => [{ event: 'vote:updated', payload: vote }],
+  'vote:answer': (vote) => [{ event: 'vote:updated', payload: vote }],
+  'vote:close': (vote) => [{ event: 'vote:updated', payload: vote }],
+  'opinion:send': (opinion) => [{ event: 'opinion:updated', payload: opinion }],
+  'opinion:read': (opinion) => [{ event: 'opinion:updated', payload: opinion }],
+  'notice:set': (notice) => [{ event: 'notice:updated', payload: { notice } }],
+  'document:present': (presentation) => [
+    { event: 'document:presented', payload: { presentation } },
+  ],
   'media:routerCapabilities': null,
   'media:createTransport': null,
   'media:connectTransport': null,

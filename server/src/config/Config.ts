@@ -42,6 +42,13 @@ export interface HubConfig {
   clientDist: string;
   /** Reference data for the demo directory. */
   unitsDataPath: string;
+  /** Ward reports' attachments and meeting documents (issue #14): the file store. */
+  files: { dir: string; maxBytes: number };
+  /**
+   * The city's e-mail/SMS gateway for report reminders: a webhook that receives a signed JSON
+   * POST per reminder. Off (undefined) by default: reminders stay in the app.
+   */
+  notifyWebhook?: { url: string; secret?: string };
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -192,5 +199,25 @@ export function loadConfig(env: Env = process.env): HubConfig {
     clientDist: env.CLIENT_DIST?.trim() || path.join(repoRoot, 'client/dist'),
     unitsDataPath:
       env.UNITS_DATA?.trim() || path.resolve(repoRoot, '../shared/data/vn-admin-units-2025.json'),
+    files: {
+      // Tests without FILES_DIR get a private directory, never the repository's.
+      dir: path.resolve(
+        env.FILES_DIR?.trim() ||
+          (nodeEnv === 'test'
+            ? path.join(os.tmpdir(), `giaoban-files-${process.pid}`)
+            : path.join(repoRoot, '.data/files')),
+      ),
+      maxBytes: int(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1024, 20 * 1024 * 1024),
+    },
+    ...(env.NOTIFY_WEBHOOK_URL?.trim()
+      ? {
+          notifyWebhook: {
+            url: url(env, 'NOTIFY_WEBHOOK_URL', '', ['http:', 'https:']),
+            ...(env.NOTIFY_WEBHOOK_SECRET?.trim()
+              ? { secret: env.NOTIFY_WEBHOOK_SECRET.trim() }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

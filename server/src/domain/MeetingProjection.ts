@@ -23,6 +23,7 @@ import {
   type UnmuteState,
 } from '@giaoban/shared';
 import type { MeetingDefinition } from '../store/Store';
+import { type BriefingEffects, BriefingState } from './briefing/BriefingState';
 
 export interface SiteName {
   code: string;
@@ -84,6 +85,8 @@ export interface ApplyEffects {
   ended: boolean;
   /** The roll-call this entry closed (its own close, the deadline, adjournment), if any. */
   rollCallClosed: RollCall | null;
+  /** What a briefing entry (reports, documents, votes, opinions, notice) changed. */
+  briefing?: BriefingEffects;
 }
 
 /** A site's live connection and the hub node holding it. */
@@ -114,6 +117,8 @@ export class MeetingProjection implements MayProduceView {
   readonly sites = new Map<string, SiteState>();
   readonly rollCalls: RollCall[] = [];
   readonly speeches: SpeechState[] = [];
+  /** Reports, documents, votes, opinions, notice (issue #14). */
+  readonly briefing = new BriefingState();
   /** Sites whose mic inputs the entry being applied touched ('all' = every site). */
   private touched: Set<string> | 'all' = new Set();
   private fx: ApplyEffects = MeetingProjection.noEffects();
@@ -166,6 +171,10 @@ export class MeetingProjection implements MayProduceView {
   }
 
   // --- reading -------------------------------------------------------------------------------
+
+  siteCode(siteId: string): string {
+    return this.names.get(siteId)?.code ?? siteId;
+  }
 
   siteName(siteId: string): string {
     return this.names.get(siteId)?.name ?? siteId;
@@ -517,6 +526,21 @@ export class MeetingProjection implements MayProduceView {
         }
         break;
       }
+      case 'report.request':
+      case 'report.submit':
+      case 'report.remind':
+      case 'document.attach':
+      case 'document.remove':
+      case 'document.open':
+      case 'document.present':
+      case 'vote.open':
+      case 'vote.answer':
+      case 'vote.close':
+      case 'opinion.send':
+      case 'opinion.read':
+      case 'notice.set':
+        this.fx.briefing = this.briefing.apply(e);
+        break;
       default:
         // Unknown types from a newer hub version are kept in the log and ignored here.
         break;

@@ -4,6 +4,7 @@ import type {
   PersonRef,
   RollCallAnswer,
 } from '../records/MeetingRecord';
+import { briefingRecord } from './briefing/briefingRecord';
 import type { MeetingProjection } from './MeetingProjection';
 
 export interface RecordContext {
@@ -107,6 +108,8 @@ export function buildMeetingRecord(p: MeetingProjection, ctx: RecordContext): Me
   };
   const general = p.speeches.filter((s) => s.itemId === undefined).map(speech);
   if (general.length) record.generalSpeeches = general;
+  const briefing = briefingRecord(p);
+  if (briefing) record.briefing = briefing;
   if (m.parentBody) record.parentBody = m.parentBody;
   if (m.documentNumber) record.documentNumber = m.documentNumber;
   if (m.hostLocation) record.hostLocation = m.hostLocation;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -29,10 +29,18 @@ export class DiskFileStore implements FileStore {
     this.tmpDir = path.join(root, 'tmp');
   }
 
-  /** Creates the directories and removes temporary files a previous process left (crash). */
-  async init(): Promise<this> {
-    await rm(this.tmpDir, { recursive: true, force: true });
+  /**
+   * Creates the directories and removes temporary files a crashed process left: those older
+   * than `staleMs` (other hubs sharing the directory may be writing the younger ones).
+   */
+  async init(staleMs = 60 * 60_000): Promise<this> {
     await mkdir(this.tmpDir, { recursive: true });
+    const now = Date.now();
+    for (const name of await readdir(this.tmpDir)) {
+      const p = path.join(this.tmpDir, name);
+      const s = await stat(p).catch(() => null);
+      if (s && now - s.mtimeMs >= staleMs) await rm(p, { force: true });
+    }
     return this;
   }
 
@@ -109,7 +117,6 @@ export class DiskFileStore implements FileStore {
 
   /** Files currently being written (tests check that nothing stays behind). */
   async pendingTemporaryFiles(): Promise<number> {
-    const { readdir } = await import('node:fs/promises');
     return (await readdir(this.tmpDir).catch(() => [])).length;
   }
 }

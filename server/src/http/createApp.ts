@@ -7,10 +7,12 @@ import helmet from 'helmet';
 import type { TokenService } from '../auth/TokenService';
 import type { HubConfig } from '../config/Config';
 import type { AccountService } from '../domain/AccountService';
+import type { BriefingService } from '../domain/briefing/BriefingService';
 import type { DirectoryService } from '../domain/DirectoryService';
 import { MeetingCatalog } from '../domain/MeetingCatalog';
 import { MeetingDocuments } from '../domain/MeetingDocuments';
 import type { MeetingService } from '../domain/MeetingService';
+import type { FileStore } from '../files/FileStore';
 import type { MediaGateway } from '../media/MediaGateway';
 import type { HubMetrics } from '../observability/HubMetrics';
 import type { Store } from '../store/Store';
@@ -19,6 +21,7 @@ import { HubError, toErrorBody } from '../util/HubError';
 import type { Logger } from '../util/logger';
 import { accountRoutes } from './routes/accountRoutes';
 import { authRoutes } from './routes/authRoutes';
+import { briefingRoutes } from './routes/briefingRoutes';
 import { directoryRoutes } from './routes/directoryRoutes';
 import type { Ctx, RouteDeps, RouteTable } from './routes/kit';
 import { meetingRoutes } from './routes/meetingRoutes';
@@ -32,6 +35,8 @@ export interface AppDeps {
   accounts: AccountService;
   directory: DirectoryService;
   meetings: MeetingService;
+  briefing: BriefingService;
+  files: FileStore;
   media?: MediaGateway | undefined;
   metrics: HubMetrics;
   logger: Logger;
@@ -85,6 +90,7 @@ export function createApp(d: AppDeps): express.Express {
     ...accountRoutes(deps),
     ...meetingRoutes(deps),
     ...recordRoutes(deps),
+    ...briefingRoutes(deps),
     ...opsRoutes(deps),
   };
 

@@ -29,7 +29,16 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   Health: shared.Health,
   SignedMinutesResult: shared.SignedMinutesResult,
   SignedMinutesStatus: shared.SignedMinutesStatus,
+  FileRef: shared.FileRef,
 };
+
+/** JSON responses typed in TypeScript only (issue #14 views; see shared/src/briefing.ts). */
+const JSON_VIEWS = new Set([
+  'BriefingView',
+  'ReportBoard',
+  'SiteReportView',
+  'MeetingDocumentView',
+]);
 
 const MEDIA: Record<string, string> = {
   'text/csv': 'text/csv; charset=utf-8',
@@ -62,6 +71,11 @@ export function buildOpenApi(): Record<string, unknown> {
               return {
                 description: r.response,
                 content: { 'application/json': { schema: schema(zs) } },
+              };
+            if (JSON_VIEWS.has(r.response))
+              return {
+                description: r.response,
+                content: { 'application/json': { schema: { type: 'object' } } },
               };
             const media = MEDIA[r.response] ?? 'application/octet-stream';
             return {

@@ -103,8 +103,47 @@ export interface MeetingRecord {
   agenda: AgendaRecord[];
   /** Speeches asked for as a general opinion (not about an agenda item); absent when none. */
   generalSpeeches?: Speech[];
+  /** Ward reports, votes, written opinions, documents (issue #14); absent when none. */
+  briefing?: BriefingRecord;
   /** Late grace used to derive statuses, for the report's footnote. */
   lateGraceMinutes: number;
   /** The moment the record was generated, printed on the documents; fixed in tests. */
   generatedAt: IsoInstant;
+}
+
+/** What the briefing beyond video adds to the record (issue #14). */
+export interface BriefingRecord {
+  /** Present when the meeting asked for reports. */
+  reports?: {
+    deadline: IsoInstant;
+    rows: Array<{
+      siteId: string;
+      name: string;
+      status: 'submitted' | 'late' | 'missing';
+      /** First submission (the one that counts for lateness). */
+      submittedAt?: IsoInstant;
+      /** Latest amendment. */
+      amendedAt?: IsoInstant;
+    }>;
+  };
+  votes?: Array<{
+    itemId?: string;
+    question: string;
+    options: string[];
+    secret: boolean;
+    openedAt: IsoInstant;
+    closedAt?: IsoInstant;
+    expected: number;
+    tally: number[];
+    /** Who voted what: open votes only. */
+    ballots?: Array<{ siteName: string; option: number }>;
+  }>;
+  opinions?: Array<{
+    itemId?: string;
+    siteName: string;
+    at: IsoInstant;
+    text: string;
+    readOut: boolean;
+  }>;
+  documents?: Array<{ itemId?: string; name: string; sha256: string; openedBySites: number }>;
 }

@@ -5,6 +5,7 @@ import {
   summarizeAttendance,
   validateRecord,
 } from './AttendanceTable.js';
+import { generalBriefingSection, itemBriefingSection, reportsSection } from './briefingSections.js';
 import { LABELS } from './labels.js';
 import type { AgendaRecord, MeetingRecord, PersonRef } from './MeetingRecord.js';
 import {
@@ -103,11 +104,11 @@ function person(p: PersonRef): string {
 }
 
 /** "08 giờ 05 phút" on the meeting day, otherwise with the date appended. */
-function clockOn(t: LocalTime, day: LocalTime): string {
+export function clockOn(t: LocalTime, day: LocalTime): string {
   return sameLocalDay(t, day) ? formatVnClock(t) : `${formatVnClock(t)}, ${formatVnDate(t)}`;
 }
 
-const para = (
+export const para = (
   runs: TextRun[] | string,
   opts: Partial<Omit<MinutesParagraph, 'runs'>> = {},
 ): MinutesParagraph => ({
@@ -119,13 +120,13 @@ const para = (
 });
 
 /** "- Label: text" with the label in bold, as the decree's template lists the particulars. */
-const item = (label: string, text: string): MinutesParagraph =>
+export const item = (label: string, text: string): MinutesParagraph =>
   para([{ text: `- ${label}: `, bold: true }, { text }]);
 
-const heading = (text: string): MinutesParagraph =>
+export const heading = (text: string): MinutesParagraph =>
   para([{ text, bold: true }], { keepNext: true });
 
-const subItem = (text: string): MinutesParagraph => para(`+ ${text}`, { indent: 2 });
+export const subItem = (text: string): MinutesParagraph => para(`+ ${text}`, { indent: 2 });
 
 function textParagraphs(text: string | undefined): MinutesParagraph[] {
   return (text ?? '')
@@ -258,6 +259,7 @@ export function buildMinutesDocument(record: MeetingRecord): MinutesDocument {
     item(m.chair, `${person(record.chair)}.`),
     item(m.secretary, `${person(record.secretary)}.`),
     ...attendanceSection(record, day),
+    ...reportsSection(record, day),
     para([{ text: m.content, bold: true }], {
       align: 'center',
       indent: 0,
@@ -265,7 +267,11 @@ export function buildMinutesDocument(record: MeetingRecord): MinutesDocument {
       spaceBefore: 'section',
     }),
     // Items are numbered by their place in the agenda, from 1, whatever their stored order.
-    ...agenda.flatMap((a, i) => agendaSection(record, a, i + 1, day)),
+    ...agenda.flatMap((a, i) => [
+      ...agendaSection(record, a, i + 1, day),
+      ...itemBriefingSection(record, a.id, day),
+    ]),
+    ...generalBriefingSection(record, day),
   ];
 
   const closingText = record.closingText?.trim()

@@ -1,5 +1,6 @@
 import { C2S_EVENTS, type C2SEventName, peerIdOf } from '@giaoban/shared';
 import type { TokenService } from '../auth/TokenService';
+import type { BriefingService } from '../domain/briefing/BriefingService';
 import type { MeetingService } from '../domain/MeetingService';
 import { MeetingTimers } from '../domain/MeetingTimers';
 import { MediaEnforcer } from '../media/MediaEnforcer';
@@ -25,6 +26,7 @@ export interface SignallingDeps {
   io: HubServer;
   tokens: TokenService;
   meetings: MeetingService;
+  briefing: BriefingService;
   store: Store;
   media?: MediaGateway | undefined;
   metrics: HubMetrics;
@@ -90,6 +92,7 @@ export class SignallingServer {
     this.pipeline = {
       handlers: buildHandlers({
         meetings: d.meetings,
+        briefing: d.briefing,
         membership: this.membership,
         media: this.media,
         enforcer: this.enforcer,

@@ -6,6 +6,7 @@ import type {
 } from '@giaoban/shared';
 import type { ApplyEffects, MeetingProjection } from '../domain/MeetingProjection';
 import { siteRollCall } from './snapshot';
+import { briefingPushes } from './briefingPushes';
 
 /** Who a push goes to, in one meeting (rooms.ts maps each to Socket.IO rooms). */
 export type Audience =
@@ -177,6 +178,21 @@ export function pushesFor(
     }
     case 'rollcall.close':
       // Told below, with every other way a roll-call closes.
+      break;
+    case 'report.request':
+    case 'report.submit':
+    case 'report.remind':
+    case 'document.attach':
+    case 'document.remove':
+    case 'document.open':
+    case 'document.present':
+    case 'vote.open':
+    case 'vote.answer':
+    case 'vote.close':
+    case 'opinion.send':
+    case 'opinion.read':
+    case 'notice.set':
+      out.push(...briefingPushes(entry, p, fx.briefing));
       break;
     case 'site.join':
     case 'site.leave':

@@ -1,5 +1,6 @@
 import type { Actor } from '@giaoban/shared';
 import { actorOf } from '../../domain/access';
+import type { BriefingService } from '../../domain/briefing/BriefingService';
 import type { MeetingService } from '../../domain/MeetingService';
 import type { MediaEnforcer } from '../../media/MediaEnforcer';
 import type { MeetingMedia } from '../../media/MeetingMedia';
@@ -11,6 +12,7 @@ import type { Joined } from '../types';
 /** What handlers reach: the services. Handlers hold no state and no rules of their own. */
 export interface HandlerDeps {
   meetings: MeetingService;
+  briefing: BriefingService;
   membership: Membership;
   media: MeetingMedia;
   enforcer: MediaEnforcer;

@@ -1,6 +1,7 @@
 import type { HandlerTable } from '../types';
 import { agendaHandlers } from './agenda';
 import { attendanceHandlers } from './attendance';
+import { briefingHandlers } from './briefing';
 import type { HandlerDeps } from './context';
 import { floorHandlers } from './floor';
 import { mediaHandlers } from './media';
@@ -18,5 +19,6 @@ export function buildHandlers(d: HandlerDeps): HandlerTable {
     ...moderationHandlers(d),
     ...attendanceHandlers(d),
     ...mediaHandlers(d),
+    ...briefingHandlers(d),
   };
 }

@@ -1,0 +1,209 @@
+import type { MeetingDocumentView, Role } from '@giaoban/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { saveBlob } from '../../api';
+import { useBriefing } from '../../briefing/useBriefing';
+import { useAction } from '../../hooks/useAction';
+import { useI18n } from '../../hooks/useI18n';
+import { useMeeting } from '../../hooks/useMeeting';
+import { PdfViewer } from './PdfViewer';
+
+const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
+
+/**
+ * The meeting's documents (tài liệu họp): by agenda item, open PDFs in the app (pdf.js) and
+ * download any; the secretary uploads and removes; the chair presents a PDF (page sync to every
+ * site). Sites in the lobby see the same list. `itemId` narrows to one item's documents.
+ */
+export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?: string | null }) {
+  const { t } = useI18n();
+  const { state, session } = useMeeting();
+  const { view, api } = useBriefing(role);
+  const { run, busy, error } = useAction();
+  const [opened, setOpened] = useState<{ doc: MeetingDocumentView; data: Uint8Array } | null>(null);
+  const [page, setPage] = useState(1);
+  const [pages, setPages] = useState(0);
+  const base = `/api/meetings/${encodeURIComponent(session.meetingId)}`;
+  const presentation = view.presentation;
+  const isSecretary = role === 'secretary' || role === 'admin';
+  const mayPresent = role !== 'site' && role !== 'observer';
+  const agenda = state?.meeting.agenda ?? [];
+  const [uploadItem, setUploadItem] = useState<string>('');
+  const docs = view.documents.filter((d) => itemId === undefined || d.itemId === itemId);
+
+  const open = useCallback(
+    async (doc: MeetingDocumentView, at = 1) => {
+      const { blob } = await api.file(`${base}/documents/${encodeURIComponent(doc.id)}/file`);
+      setOpened({ doc, data: new Uint8Array(await blob.arrayBuffer()) });
+      setPage(at);
+    },
+    [api, base],
+  );
+  // A presentation opens the presented document on every site and follows its page.
+  useEffect(() => {
+    if (!presentation || role !== 'site') return;
+    const doc = view.documents.find((d) => d.id === presentation.docId);
+    if (!doc) return;
+    if (opened?.doc.id !== doc.id) void open(doc, presentation.page).catch(() => {});
+    else setPage(presentation.page);
+  }, [presentation, role, view.documents, opened, open]);
+
+  const turn = (p: number) => {
+    setPage(p);
+    if (mayPresent && presentation?.docId === opened?.doc.id)
+      void session.act('document:present', { docId: opened!.doc.id, page: p });
+  };
+  const presentingThis = presentation && opened && presentation.docId === opened.doc.id;
+  const onPages = useCallback((n: number) => setPages(n), []);
+
+  return (
+    <section className="panel documents" aria-labelledby="docs-title" data-testid="documents-panel">
+      <h2 id="docs-title">{t('doc.title')}</h2>
+      {presentation && role === 'site' && <p className="badge">{t('doc.presenting')}</p>}
+      {docs.length === 0 && <p className="muted">{t('doc.none')}</p>}
+      <ul>
+        {docs.map((d) => (
+          <li key={d.id} data-testid="document">
+            <span>
+              📄 <strong>{d.name}</strong>{' '}
+              <span className="muted">
+                {kb(d.file.size)}
+                {d.itemId && itemId === undefined
+                  ? ` · ${agenda.find((a) => a.id === d.itemId)?.title ?? ''}`
+                  : ''}
+              </span>
+            </span>{' '}
+            {d.file.kind === 'pdf' && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => void run(() => open(d))}
+                data-testid="doc-open"
+              >
+                {t('doc.open')}
+              </button>
+            )}
+            <button
+              type="button"
+              disabled={busy}
+              data-testid="doc-download"
+              onClick={() =>
+                void run(async () => {
+                  const f = await api.file(
+                    `${base}/documents/${encodeURIComponent(d.id)}/file?download=1`,
+                  );
+                  saveBlob(f.blob, f.filename);
+                })
+              }
+            >
+              {t('doc.download')}
+            </button>
+            {isSecretary && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => {
+                  if (window.confirm(t('doc.removeConfirm', { name: d.name })))
+                    void run(() =>
+                      api.call('DELETE', `${base}/documents/${encodeURIComponent(d.id)}`),
+                    );
+                }}
+              >
+                {t('doc.remove')}
+              </button>
+            )}
+            {role !== 'site' && d.openedBy && (
+              <span className="muted small">
+                {' '}
+                · {t('doc.openedBy', { count: d.openedBy.length })}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {isSecretary && (
+        <form
+          className="doc-upload"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const input = (e.currentTarget.elements.namedItem('file') as HTMLInputElement) ?? null;
+            const file = input?.files?.[0];
+            if (!file) return;
+            void run(async () => {
+              const q = new URLSearchParams({
+                name: file.name,
+                ...(uploadItem ? { itemId: uploadItem } : {}),
+              });
+              await api.upload(`${base}/documents?${q}`, file);
+              input.value = '';
+            });
+          }}
+        >
+          <label>
+            {t('doc.attachTo')}{' '}
+            <select
+              value={uploadItem}
+              onChange={(e) => setUploadItem(e.target.value)}
+              data-testid="doc-item"
+            >
+              <option value="">{t('doc.wholeMeeting')}</option>
+              {agenda.map((a, i) => (
+                <option key={a.id} value={a.id}>
+                  {i + 1}. {a.title}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <input
+            type="file"
+            name="file"
+            accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"
+            data-testid="doc-file"
+          />
+          <button type="submit" disabled={busy} data-testid="doc-upload">
+            {t('doc.upload')}
+          </button>
+          <p className="muted small">{t('doc.limits')}</p>
+        </form>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {opened && (
+        <div className="doc-viewer" data-testid="doc-viewer">
+          <p>
+            <strong>{opened.doc.name}</strong>{' '}
+            {mayPresent && !presentingThis && (
+              <button
+                type="button"
+                data-testid="doc-present"
+                onClick={() =>
+                  void run(() => session.act('document:present', { docId: opened.doc.id, page }))
+                }
+              >
+                {t('doc.present')}
+              </button>
+            )}
+            {mayPresent && presentingThis && (
+              <button
+                type="button"
+                onClick={() =>
+                  void run(() => session.act('document:present', { docId: null, page: 1 }))
+                }
+              >
+                {t('doc.stopPresenting')}
+              </button>
+            )}{' '}
+            <button type="button" onClick={() => setOpened(null)}>
+              {t('doc.closeViewer')}
+            </button>
+          </p>
+          <PdfViewer
+            data={opened.data}
+            page={page}
+            onPages={onPages}
+            {...(role === 'site' && presentingThis ? {} : { onPage: turn })}
+          />
+          {pages > 0 && <span className="muted small">{t('doc.pages', { pages })}</span>}
+        </div>
+      )}
+    </section>
+  );
+}
