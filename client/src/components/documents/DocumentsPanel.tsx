@@ -75,6 +75,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             {d.file.kind === 'pdf' && (
               <button
                 type="button"
+                className="btn"
                 disabled={busy}
                 onClick={() => void run(() => open(d))}
                 data-testid="doc-open"
@@ -84,6 +85,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             )}
             <button
               type="button"
+              className="btn"
               disabled={busy}
               data-testid="doc-download"
               onClick={() =>
@@ -100,6 +102,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             {isSecretary && (
               <button
                 type="button"
+                className="btn"
                 disabled={busy}
                 onClick={() => {
                   if (window.confirm(t('doc.removeConfirm', { name: d.name })))
@@ -159,7 +162,12 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"
             data-testid="doc-file"
           />
-          <button type="submit" disabled={busy} data-testid="doc-upload">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy}
+            data-testid="doc-upload"
+          >
             {t('doc.upload')}
           </button>
           <p className="muted small">{t('doc.limits')}</p>
@@ -173,6 +181,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             {mayPresent && !presentingThis && (
               <button
                 type="button"
+                className="btn"
                 data-testid="doc-present"
                 onClick={() =>
                   void run(() => session.act('document:present', { docId: opened.doc.id, page }))
@@ -184,6 +193,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
             {mayPresent && presentingThis && (
               <button
                 type="button"
+                className="btn"
                 onClick={() =>
                   void run(() => session.act('document:present', { docId: null, page: 1 }))
                 }
@@ -191,7 +201,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
                 {t('doc.stopPresenting')}
               </button>
             )}{' '}
-            <button type="button" onClick={() => setOpened(null)}>
+            <button type="button" className="btn" onClick={() => setOpened(null)}>
               {t('doc.closeViewer')}
             </button>
           </p>

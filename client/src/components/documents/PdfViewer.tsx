@@ -93,6 +93,7 @@ export function PdfViewer({
           {onPage && (
             <button
               type="button"
+              className="btn"
               disabled={n <= 1}
               onClick={() => onPage(n - 1)}
               data-testid="pdf-prev"
@@ -104,6 +105,7 @@ export function PdfViewer({
           {onPage && (
             <button
               type="button"
+              className="btn"
               disabled={n >= doc.numPages}
               onClick={() => onPage(n + 1)}
               data-testid="pdf-next"

@@ -41,7 +41,12 @@ export function NoticeBar({ viewer: role }: { viewer: Role }) {
           data-testid="notice-input"
         />
       </label>
-      <button type="submit" disabled={busy || !text.trim()} data-testid="notice-send">
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={busy || !text.trim()}
+        data-testid="notice-send"
+      >
         {t('notice.send')}
       </button>
       {view.notice && (
@@ -49,6 +54,7 @@ export function NoticeBar({ viewer: role }: { viewer: Role }) {
           {t('notice.current')}: <strong>{view.notice.text}</strong>{' '}
           <button
             type="button"
+            className="btn"
             disabled={busy}
             onClick={() => void run(() => session.act('notice:set', { text: null }))}
           >

@@ -40,6 +40,7 @@ export function OpinionsPanel({ viewer: role }: { viewer: Role }) {
             {mayMark && (
               <button
                 type="button"
+                className="btn"
                 disabled={busy}
                 data-testid="opinion-mark"
                 onClick={() =>
@@ -89,7 +90,12 @@ export function OpinionForm() {
           aria-label={t('opinion.send')}
           data-testid="opinion-text"
         />
-        <button type="submit" disabled={busy || !text.trim()} data-testid="opinion-submit">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !text.trim()}
+          data-testid="opinion-submit"
+        >
           {t('opinion.submit')}
         </button>
       </form>

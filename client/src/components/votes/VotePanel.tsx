@@ -60,6 +60,7 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
           {mayOpen && (
             <button
               type="button"
+              className="btn"
               disabled={busy}
               data-testid="vote-close"
               onClick={() => void run(() => session.act('vote:close', { voteId: open.id }))}
@@ -124,7 +125,12 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
               style={{ width: '4em' }}
             />
           </label>
-          <button type="submit" disabled={busy || !question.trim()} data-testid="vote-start">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy || !question.trim()}
+            data-testid="vote-start"
+          >
             {t('vote.start')}
           </button>
         </form>

@@ -48,7 +48,7 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
           {mayAsk && (
             <>
               {' '}
-              <button type="button" onClick={() => setEditing(true)}>
+              <button type="button" className="btn" onClick={() => setEditing(true)}>
                 {t('report.change')}
               </button>
             </>
@@ -111,7 +111,12 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
               data-testid="report-fields"
             />
           </label>
-          <button type="submit" disabled={busy || !vnToIso(date, time)} data-testid="report-ask">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy || !vnToIso(date, time)}
+            data-testid="report-ask"
+          >
             {t('report.ask')}
           </button>
         </form>
@@ -135,6 +140,7 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
             {mayAsk && (
               <button
                 type="button"
+                className="btn"
                 disabled={busy || board.counts.missing === 0}
                 data-testid="report-remind"
                 onClick={() => void run(() => api.call('POST', `${base}/reports/remind`, {}))}
@@ -144,6 +150,7 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
             )}
             <button
               type="button"
+              className="btn"
               disabled={busy}
               onClick={() => download('docx')}
               data-testid="report-compiled-docx"
@@ -152,6 +159,7 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
             </button>
             <button
               type="button"
+              className="btn"
               disabled={busy}
               onClick={() => download('pdf')}
               data-testid="report-compiled-pdf"

@@ -92,13 +92,27 @@ export function SiteReportForm({ meetingId }: { meetingId: string }) {
             </label>
           ))}
           <div className="toolbar">
-            <button type="button" onClick={() => wrap('**')} aria-label={t('report.bold')}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => wrap('**')}
+              aria-label={t('report.bold')}
+            >
               <strong>B</strong>
             </button>
-            <button type="button" onClick={() => wrap('*')} aria-label={t('report.italic')}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => wrap('*')}
+              aria-label={t('report.italic')}
+            >
               <em>I</em>
             </button>
-            <button type="button" onClick={() => setText((s) => `${s}${s ? '\n' : ''}- `)}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setText((s) => `${s}${s ? '\n' : ''}- `)}
+            >
               {t('report.list')}
             </button>
           </div>
@@ -117,6 +131,7 @@ export function SiteReportForm({ meetingId }: { meetingId: string }) {
                 📎 {f.name}{' '}
                 <button
                   type="button"
+                  className="btn"
                   onClick={() => setFiles(files.filter((x) => x.key !== f.key))}
                 >
                   {t('report.removeFile')}
@@ -146,7 +161,12 @@ export function SiteReportForm({ meetingId }: { meetingId: string }) {
             />
           </label>
           <p className="muted small">{t('doc.limits')}</p>
-          <button type="submit" disabled={busy} data-testid="report-submit">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy}
+            data-testid="report-submit"
+          >
             {sub ? t('report.amend') : t('report.submit')}
           </button>
           {saved && (
