@@ -12,7 +12,7 @@ import { VoteTimers } from './domain/briefing/VoteTimers';
 import { DirectoryService } from './domain/DirectoryService';
 import { MeetingService } from './domain/MeetingService';
 import { type LivenessOptions, NodeLiveness } from './domain/NodeLiveness';
-import { DiskFileStore, type FileStore } from './files/index';
+import { DiskFileStore, type FileStore, FileSweeper } from './files/index';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
@@ -84,6 +84,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const tokens = new TokenService(config.jwt);
   const meetings = new MeetingService(store, clock);
   const files = opts.files ?? (await new DiskFileStore(config.files.dir).init());
+  const sweeper = new FileSweeper(files, logger.child('files')).start();
   const briefing = new BriefingService(meetings, clock, config.jwt.secret);
   const voteTimers = new VoteTimers(meetings, briefing, clock, logger.child('votes'));
   if (config.notifyWebhook) {
@@ -191,6 +192,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       closed = true;
       signalling.close();
       voteTimers.close();
+      await sweeper.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Leaves of the sockets just closed that do not reach the store are swept by other hubs.

@@ -227,6 +227,19 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     });
     expect(subA.status).toBe(200);
     expect(subA.body).toMatchObject({ status: 'submitted', submission: { version: 1 } });
+    // An upload never sent with a report is swept once old enough; the sent one stays.
+    const unsent = await upload(
+      url,
+      `${M}/reports/files?name=nhap.pdf`,
+      b.accessToken,
+      pdf('never sent'),
+    );
+    expect(unsent.status).toBe(201);
+    expect(storeFiles()).toContain(`marks/pending/${unsent.body.sha256}`);
+    expect(storeFiles()).toContain(`marks/kept/${att.body.sha256}`);
+    expect(await fx.t.hub.files.sweepPending(0)).toBe(1);
+    expect(storeFiles()).not.toContain(unsent.body.key);
+    expect(storeFiles()).toContain(att.body.key);
     // A forged file reference is refused.
     const forged = { ...att.body, sha256: 'f'.repeat(64), key: `sha256/ff/${'f'.repeat(64)}` };
     expect(
@@ -292,7 +305,9 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     // The compiled report in both formats, checked by content.
     const docx = await rest(url, 'GET', `${M}/reports/compiled.docx`, { token: chair.accessToken });
     expect(docx.status).toBe(200);
-    expect(docx.headers.get('content-disposition')).toMatch(/attachment; filename="?TongHopBaoCao-/);
+    expect(docx.headers.get('content-disposition')).toMatch(
+      /attachment; filename="?TongHopBaoCao-/,
+    );
     const compiledText = docxText(docx.bytes);
     expect(compiledText).toContain('BÁO CÁO TỔNG HỢP');
     expect(compiledText).toContain('hoàn thành');

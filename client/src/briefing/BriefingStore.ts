@@ -17,6 +17,16 @@ export interface BriefingState {
   loaded: boolean;
 }
 
+const BRIEFING_PUSHES = new Set([
+  'vote:updated',
+  'opinion:updated',
+  'notice:updated',
+  'documents:updated',
+  'document:presented',
+  'report:board',
+  'report:updated',
+]);
+
 const EMPTY: BriefingState = {
   view: { votes: [], opinions: [], notice: null, documents: [], presentation: null },
   board: null,
@@ -39,6 +49,8 @@ function upsert<T extends { id: string }>(list: T[], item: T): T[] {
  */
 export class BriefingStore extends Emitter<{ change: [] }> {
   #state: BriefingState = EMPTY;
+  /** Briefing pushes applied so far (a load is stale if one came while it was on its way). */
+  #pushes = 0;
 
   get = (): BriefingState => this.#state;
   subscribe = (l: () => void): (() => void) => this.on('change', l);
@@ -48,11 +60,23 @@ export class BriefingStore extends Emitter<{ change: [] }> {
     this.emit('change');
   }
 
+  /** Taken before a load is asked for; pass it to `load`. */
+  mark(): number {
+    return this.#pushes;
+  }
+
+  /**
+   * The state as loaded over REST. With a `mark`, refused (false) when a push came after the
+   * mark: the response may predate what that push changed, and would undo it.
+   */
   load(
     view: BriefingView,
     extra: { board?: ReportBoard | null; report?: SiteReportView | null } = {},
-  ) {
+    mark?: number,
+  ): boolean {
+    if (mark !== undefined && mark !== this.#pushes) return false;
     this.#set({ view, loaded: true, ...extra });
+    return true;
   }
 
   setBoard(board: ReportBoard): void {
@@ -79,6 +103,7 @@ export class BriefingStore extends Emitter<{ change: [] }> {
   /** Applies one push; other events are ignored. */
   apply(event: string, payload: unknown): void {
     const v = this.#state.view;
+    if (BRIEFING_PUSHES.has(event)) this.#pushes++;
     switch (event) {
       case 'vote:updated':
         this.vote(payload as VoteView);

@@ -1,6 +1,6 @@
 import type { AttendanceRow } from '@giaoban/shared';
 import { useCallback } from 'react';
-import { ChairBriefing } from '../briefing/BriefingPanels';
+import { ChairBriefing, StageBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { ChairToolbar } from '../components/ChairToolbar';
 import { FloorQueuePanel } from '../components/FloorQueuePanel';
@@ -138,6 +138,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
               </figure>
             </div>
           )}
+          {!ended && <StageBriefing />}
           <PresenceSummary rows={state.attendance} />
           <SiteGrid onAction={onTileAction} busy={action.busy || ended} />
         </div>

@@ -135,7 +135,6 @@ export function Lobby({
               <MicMeter track={devices.audioTrack} />
             </section>
           )}
-          <LobbyBriefing />
           <section className="panel" aria-labelledby="conn-title">
             <h2 id="conn-title">{t('lobby.connectivity')}</h2>
             <p
@@ -187,6 +186,8 @@ export function Lobby({
               {join.busy ? t('lobby.joining') : !ready ? t('conn.connecting') : t('lobby.join')}
             </button>
           </section>
+          {/* After the join panel: joining stays in view; the report and documents come next. */}
+          <LobbyBriefing />
         </div>
       </main>
     </div>

@@ -2,7 +2,7 @@ import type { AttendanceRow } from '@giaoban/shared';
 import { useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
-import { SecretaryBriefing } from '../briefing/BriefingPanels';
+import { SecretaryBriefing, SecretaryMainBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { AttendanceTable } from '../components/AttendanceTable';
 import { Header } from '../components/Header';
@@ -106,6 +106,7 @@ export default function SecretaryConsole() {
             onSort={setSort}
             {...(canEdit ? { onEdit: setEditing } : {})}
           />
+          <SecretaryMainBriefing />
         </div>
         <aside className="side">
           <section className="panel" aria-labelledby="exports-title">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SiteBriefing } from '../briefing/BriefingPanels';
+import { SiteBriefing, StageBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { Header } from '../components/Header';
 import { MeetingEnded } from '../components/MeetingEnded';
@@ -93,6 +93,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
               testId="video-screen"
             />
           )}
+          <StageBriefing />
         </div>
         <aside className="side">
           <UnmutePrompt />

@@ -1,6 +1,7 @@
 import type { Snapshot } from '@giaoban/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthStore } from '../AuthStore';
+import { BriefingStore } from '../briefing/BriefingStore';
 import type { ReconnectPolicy } from '../lib/backoff';
 import { meeting } from '../test/fixtures';
 import { MeetingSession } from './MeetingSession';
@@ -81,6 +82,27 @@ class FakeSocket {
               ],
               spotlight: { kind: 'chair' },
               serverTime: '2026-11-26T01:30:00.000Z',
+            },
+          };
+        }
+        if (event === 'vote:answer') {
+          const { voteId, option } = payload as { voteId: string; option: number };
+          return {
+            ok: true,
+            data: {
+              id: voteId,
+              itemId: null,
+              question: 'Thông qua?',
+              options: ['Tán thành', 'Không tán thành'],
+              secret: false,
+              openedAt: '2026-11-26T08:00:00Z',
+              deadline: '2026-11-26T08:05:00Z',
+              closedAt: null,
+              expected: 3,
+              answered: 1,
+              tally: null,
+              ballots: null,
+              yourAnswer: option,
             },
           };
         }
@@ -189,6 +211,16 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     expect(events.lastIndexOf('meeting:join')).toBeLessThan(events.indexOf('floor:request'));
     // The ack was applied at once to the local state.
     expect(s.view().state?.floor.queue).toHaveLength(1);
+  });
+
+  it("hands an ack to the push listeners as the push it stands for (a site's own vote answer)", async () => {
+    const s = makeSession(fixedPolicy([500]));
+    await s.start();
+    const store = new BriefingStore();
+    s.on('push', (event, payload) => store.apply(event, payload));
+    await s.act('vote:answer', { voteId: 'v1', option: 1 });
+    // The hub never broadcasts a site's own answer: only the ack tells the site what it chose.
+    expect(store.get().view.votes).toEqual([expect.objectContaining({ id: 'v1', yourAnswer: 1 })]);
   });
 
   it('gives up when the policy says so, and "retry now" starts over', async () => {

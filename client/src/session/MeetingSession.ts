@@ -3,7 +3,7 @@ import type { AuthStore } from '../AuthStore';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/backoff';
 import { Emitter } from '../lib/Emitter';
 import { applyPush, fromSnapshot, type MeetingState } from '../lib/meetingState';
-import { applyAck } from './ackPushes';
+import { applyAck, pushesForAck } from './ackPushes';
 import { Gate } from './Gate';
 import { MediaEngine } from './MediaEngine';
 import type { MediaSession, SelectedPair } from './MediaSession';
@@ -167,6 +167,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       if (this.#state?.meeting.state === 'closed' && before.meeting.state !== 'closed')
         this.#onMeetingClosed();
     }
+    // Push listeners (the briefing panels) get the ack as the push it stands for: a site's own
+    // vote answer comes only in its ack, never in a broadcast.
+    for (const p of pushesForAck(event, payload, result)) this.emit('push', p.event, p.payload);
     return result;
   }
 

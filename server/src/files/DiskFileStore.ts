@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -19,14 +19,20 @@ const HEAD_BYTES = 64 * 1024;
  * Files in a directory, content-addressed (`sha256/ab/<hex>`). A write goes to `tmp/` in the
  * same file system and is renamed into place only once complete and accepted, so a crash, a
  * refused type or an oversized upload never leaves a partial file under a key. Same bytes twice
- * = one file.
+ * = one file. Uploads nothing refers to yet are marked in `marks/pending/<hex>` (the marker's
+ * mtime is the upload time), files the log refers to in `marks/kept/<hex>`: the sweep removes
+ * only pending files never kept, so a file two meetings share survives if either kept it.
  */
 export class DiskFileStore implements FileStore {
   readonly kind = 'disk';
   private readonly tmpDir: string;
+  private readonly pendingDir: string;
+  private readonly keptDir: string;
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
+    this.pendingDir = path.join(root, 'marks', 'pending');
+    this.keptDir = path.join(root, 'marks', 'kept');
   }
 
   /**
@@ -113,6 +119,48 @@ export class DiskFileStore implements FileStore {
 
   open(key: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(key), range);
+  }
+
+  private hexOf(key: string): string {
+    if (!isFileKey(key)) throw new Error(`not a file key: ${key.slice(0, 80)}`);
+    return key.slice(-64);
+  }
+
+  private async isKept(hex: string): Promise<boolean> {
+    return (await stat(path.join(this.keptDir, hex)).catch(() => null)) !== null;
+  }
+
+  async markPending(key: string): Promise<void> {
+    const hex = this.hexOf(key);
+    if (await this.isKept(hex)) return;
+    await mkdir(this.pendingDir, { recursive: true });
+    // Rewritten, not only created: a second upload of the same bytes restarts the clock.
+    await writeFile(path.join(this.pendingDir, hex), '');
+  }
+
+  async keep(key: string): Promise<void> {
+    const hex = this.hexOf(key);
+    await mkdir(this.keptDir, { recursive: true });
+    await writeFile(path.join(this.keptDir, hex), '');
+    await rm(path.join(this.pendingDir, hex), { force: true });
+  }
+
+  async sweepPending(olderThanMs: number): Promise<number> {
+    const now = Date.now();
+    let removed = 0;
+    for (const hex of await readdir(this.pendingDir).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{64}$/.test(hex)) continue;
+      const marker = path.join(this.pendingDir, hex);
+      const s = await stat(marker).catch(() => null);
+      if (!s || now - s.mtimeMs < olderThanMs) continue;
+      // Checked again right before removing: a report sent meanwhile keeps its file.
+      if (!(await this.isKept(hex))) {
+        await rm(this.pathOf(keyOf(hex)), { force: true });
+        removed++;
+      }
+      await rm(marker, { force: true });
+    }
+    return removed;
   }
 
   /** Files currently being written (tests check that nothing stays behind). */

@@ -47,7 +47,23 @@ export interface FileStore {
   stat(key: string): Promise<StoredFile | null>;
   /** The bytes, optionally a range [start, end] inclusive (HTTP Range). */
   open(key: string, range?: { start: number; end: number }): Readable;
+  /**
+   * An upload nothing refers to yet (a ward's attachment before its report is sent): swept by
+   * `sweepPending` unless kept in time. Marking again restarts its clock; a kept file stays kept.
+   */
+  markPending(key: string): Promise<void>;
+  /** The meeting log refers to this file (a sent report, an attached document): never swept. */
+  keep(key: string): Promise<void>;
+  /**
+   * Removes the uploads marked pending more than `olderThanMs` ago and never kept; returns how
+   * many. Files never marked pending (the archive's, older ones) are never touched.
+   */
+  sweepPending(olderThanMs: number): Promise<number>;
 }
+
+/** An upload not referred to within a day is removed (at start, then hourly). */
+export const PENDING_UPLOAD_TTL_MS = 24 * 60 * 60_000;
+export const SWEEP_EVERY_MS = 60 * 60_000;
 
 /** Stage and commit in one step (small, already-complete bytes: rendered minutes, exports). */
 export async function putBytes(store: FileStore, bytes: Uint8Array): Promise<StoredFile> {

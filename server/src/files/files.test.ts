@@ -66,6 +66,33 @@ describe('DiskFileStore', () => {
     expect(await store.pendingTemporaryFiles()).toBe(0);
   });
 
+  it('sweeps uploads never referred to once old enough; kept and unmarked files stay', async () => {
+    const { utimes } = await import('node:fs/promises');
+    const age = async (f: { sha256: string }, ms: number) => {
+      const t = (Date.now() - ms) / 1000;
+      await utimes(path.join(dir, 'marks', 'pending', f.sha256), t, t);
+    };
+    const orphan = await putBytes(store, new TextEncoder().encode('%PDF-1.4 orphan'));
+    const sent = await putBytes(store, new TextEncoder().encode('%PDF-1.4 sent'));
+    const young = await putBytes(store, new TextEncoder().encode('%PDF-1.4 young'));
+    const archive = await putBytes(store, new TextEncoder().encode('%PDF-1.4 archive'));
+    for (const f of [orphan, sent, young]) await store.markPending(f.key);
+    await store.keep(sent.key);
+    // Kept before: marking the same bytes pending again (another site's upload) changes nothing.
+    await store.markPending(sent.key);
+    const day = 24 * 60 * 60_000;
+    await age(orphan, day + 1000);
+    await age(young, 1000);
+    expect(await store.sweepPending(day)).toBe(1);
+    expect(await store.stat(orphan.key)).toBeNull();
+    for (const f of [sent, young, archive]) expect(await store.stat(f.key)).toEqual(f);
+    // A second upload of the orphan's bytes is a new upload: its clock starts again.
+    const again = await putBytes(store, new TextEncoder().encode('%PDF-1.4 orphan'));
+    await store.markPending(again.key);
+    expect(await store.sweepPending(day)).toBe(0);
+    expect(await store.stat(again.key)).toEqual(again);
+  });
+
   it('refuses keys that are not content keys (no path traversal)', () => {
     expect(() => store.open('../../etc/passwd')).toThrow(/not a file key/);
   });

@@ -1,8 +1,9 @@
 import type { MeetingDocumentView, Role } from '@giaoban/shared';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { saveBlob } from '../../api';
 import { useBriefing } from '../../briefing/useBriefing';
 import { useAction } from '../../hooks/useAction';
+import { useConfirm } from '../../hooks/useConfirm';
 import { useI18n } from '../../hooks/useI18n';
 import { useMeeting } from '../../hooks/useMeeting';
 import { PdfViewer } from './PdfViewer';
@@ -12,13 +13,15 @@ const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
 /**
  * The meeting's documents (tài liệu họp): by agenda item, open PDFs in the app (pdf.js) and
  * download any; the secretary uploads and removes; the chair presents a PDF (page sync to every
- * site). Sites in the lobby see the same list. `itemId` narrows to one item's documents.
+ * site, shown on the stage by PresentationStage). Sites in the lobby see the same list. `itemId`
+ * narrows to one item's documents.
  */
 export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?: string | null }) {
   const { t } = useI18n();
   const { state, session } = useMeeting();
   const { view, api } = useBriefing(role);
   const { run, busy, error } = useAction();
+  const confirm = useConfirm();
   const [opened, setOpened] = useState<{ doc: MeetingDocumentView; data: Uint8Array } | null>(null);
   const [page, setPage] = useState(1);
   const [pages, setPages] = useState(0);
@@ -38,88 +41,86 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
     },
     [api, base],
   );
-  // A presentation opens the presented document on every site and follows its page.
-  useEffect(() => {
-    if (!presentation || role !== 'site') return;
-    const doc = view.documents.find((d) => d.id === presentation.docId);
-    if (!doc) return;
-    if (opened?.doc.id !== doc.id) void open(doc, presentation.page).catch(() => {});
-    else setPage(presentation.page);
-  }, [presentation, role, view.documents, opened, open]);
-
-  const turn = (p: number) => {
-    setPage(p);
-    if (mayPresent && presentation?.docId === opened?.doc.id)
-      void session.act('document:present', { docId: opened!.doc.id, page: p });
-  };
   const presentingThis = presentation && opened && presentation.docId === opened.doc.id;
   const onPages = useCallback((n: number) => setPages(n), []);
 
   return (
     <section className="panel documents" aria-labelledby="docs-title" data-testid="documents-panel">
       <h2 id="docs-title">{t('doc.title')}</h2>
-      {presentation && role === 'site' && <p className="badge">{t('doc.presenting')}</p>}
       {docs.length === 0 && <p className="muted">{t('doc.none')}</p>}
-      <ul>
+      <ul className="doc-list">
         {docs.map((d) => (
           <li key={d.id} data-testid="document">
-            <span>
-              📄 <strong>{d.name}</strong>{' '}
-              <span className="muted">
-                {kb(d.file.size)}
-                {d.itemId && itemId === undefined
-                  ? ` · ${agenda.find((a) => a.id === d.itemId)?.title ?? ''}`
-                  : ''}
-              </span>
-            </span>{' '}
-            {d.file.kind === 'pdf' && (
-              <button
-                type="button"
-                className="btn"
-                disabled={busy}
-                onClick={() => void run(() => open(d))}
-                data-testid="doc-open"
-              >
-                {t('doc.open')}
-              </button>
-            )}
-            <button
-              type="button"
-              className="btn"
-              disabled={busy}
-              data-testid="doc-download"
-              onClick={() =>
-                void run(async () => {
-                  const f = await api.file(
-                    `${base}/documents/${encodeURIComponent(d.id)}/file?download=1`,
-                  );
-                  saveBlob(f.blob, f.filename);
-                })
-              }
-            >
-              {t('doc.download')}
-            </button>
-            {isSecretary && (
-              <button
-                type="button"
-                className="btn"
-                disabled={busy}
-                onClick={() => {
-                  if (window.confirm(t('doc.removeConfirm', { name: d.name })))
-                    void run(() =>
-                      api.call('DELETE', `${base}/documents/${encodeURIComponent(d.id)}`),
-                    );
-                }}
-              >
-                {t('doc.remove')}
-              </button>
-            )}
-            {role !== 'site' && d.openedBy && (
+            <div className="doc-name">
+              <strong>{d.name}</strong>{' '}
               <span className="muted small">
-                {' '}
-                · {t('doc.openedBy', { count: d.openedBy.length })}
+                {d.file.kind.toUpperCase()} · {kb(d.file.size)}
+                {' · '}
+                {d.itemId
+                  ? t('doc.forItem', {
+                      n: agenda.findIndex((a) => a.id === d.itemId) + 1,
+                      item: agenda.find((a) => a.id === d.itemId)?.title ?? '',
+                    })
+                  : t('doc.wholeMeeting')}
               </span>
-            )}
+              {role !== 'site' && d.openedBy && (
+                <span className="muted small" data-testid="doc-opened">
+                  {' '}
+                  · {t('doc.openedBy', { count: d.openedBy.length })}
+                </span>
+              )}
+            </div>
+            <div className="btn-row">
+              {d.file.kind === 'pdf' && (
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={busy}
+                  onClick={() => void run(() => open(d))}
+                  data-testid="doc-open"
+                >
+                  {t('doc.open')}
+                </button>
+              )}
+              <button
+                type="button"
+                className="btn"
+                disabled={busy}
+                data-testid="doc-download"
+                onClick={() =>
+                  void run(async () => {
+                    const f = await api.file(
+                      `${base}/documents/${encodeURIComponent(d.id)}/file?download=1`,
+                    );
+                    saveBlob(f.blob, f.filename);
+                  })
+                }
+              >
+                {t('doc.download')}
+              </button>
+              {isSecretary && (
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={busy}
+                  data-testid="doc-remove"
+                  onClick={() =>
+                    void run(async () => {
+                      const ok = await confirm.ask({
+                        title: t('doc.removeConfirm', { name: d.name }),
+                        confirmLabel: t('doc.remove'),
+                        danger: true,
+                        testId: 'confirm-remove-document',
+                      });
+                      if (ok)
+                        await api.call('DELETE', `${base}/documents/${encodeURIComponent(d.id)}`);
+                    })
+                  }
+                >
+                  {t('doc.remove')}
+                </button>
+              )}
+            </div>
           </li>
         ))}
       </ul>
@@ -184,36 +185,26 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
                 className="btn"
                 data-testid="doc-present"
                 onClick={() =>
-                  void run(() => session.act('document:present', { docId: opened.doc.id, page }))
+                  void run(async () => {
+                    await session.act('document:present', { docId: opened.doc.id, page });
+                    // The stage shows it now (PresentationStage), with the page controls.
+                    setOpened(null);
+                  })
                 }
               >
                 {t('doc.present')}
               </button>
             )}
-            {mayPresent && presentingThis && (
-              <button
-                type="button"
-                className="btn"
-                onClick={() =>
-                  void run(() => session.act('document:present', { docId: null, page: 1 }))
-                }
-              >
-                {t('doc.stopPresenting')}
-              </button>
-            )}{' '}
+            {presentingThis && <span className="badge">{t('doc.onStage')}</span>}{' '}
             <button type="button" className="btn" onClick={() => setOpened(null)}>
               {t('doc.closeViewer')}
             </button>
           </p>
-          <PdfViewer
-            data={opened.data}
-            page={page}
-            onPages={onPages}
-            {...(role === 'site' && presentingThis ? {} : { onPage: turn })}
-          />
+          <PdfViewer data={opened.data} page={page} onPages={onPages} onPage={setPage} />
           {pages > 0 && <span className="muted small">{t('doc.pages', { pages })}</span>}
         </div>
       )}
+      {confirm.dialog}
     </section>
   );
 }

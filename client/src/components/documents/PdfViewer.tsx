@@ -7,6 +7,7 @@ type PdfDoc = {
     getViewport(o: { scale: number }): { width: number; height: number };
     render(o: { canvasContext: CanvasRenderingContext2D; viewport: unknown }): {
       promise: Promise<void>;
+      cancel(): void;
     };
   }>;
   destroy(): Promise<void>;
@@ -60,19 +61,37 @@ export function PdfViewer({
     };
   }, [data, onPages]);
   const n = doc ? Math.min(Math.max(1, page), doc.numPages) : page;
+  // One render at a time on the canvas: pdf.js draws garbage (pages upside down, mirrored) when a
+  // render starts while the previous one still runs, which is what a presentation's quick page
+  // turns did. The running one is cancelled and the next waits for it to settle.
+  const rendering = useRef<Promise<void>>(Promise.resolve());
+  const task = useRef<{ cancel(): void } | null>(null);
+  /** The page last drawn completely (tests wait on it; the prop is only the wish). */
+  const [rendered, setRendered] = useState(0);
   useEffect(() => {
-    if (!doc || !canvas.current) return;
+    if (!doc) return;
     let cancelled = false;
-    void doc.getPage(n).then((p) => {
+    task.current?.cancel();
+    rendering.current = rendering.current.then(async () => {
       if (cancelled || !canvas.current) return;
-      const width = canvas.current.parentElement?.clientWidth || 800;
+      const p = await doc.getPage(n).catch(() => null);
+      const c = canvas.current;
+      if (cancelled || !p || !c) return;
+      const width = c.parentElement?.clientWidth || 800;
       const base = p.getViewport({ scale: 1 });
       const viewport = p.getViewport({ scale: Math.min(2, width / base.width) });
-      const c = canvas.current;
       c.width = viewport.width;
       c.height = viewport.height;
       const ctx = c.getContext('2d');
-      if (ctx) void p.render({ canvasContext: ctx, viewport }).promise.catch(() => {});
+      if (!ctx) return;
+      const t = p.render({ canvasContext: ctx, viewport });
+      task.current = t;
+      const ok = await t.promise.then(
+        () => true,
+        () => false,
+      );
+      if (task.current === t) task.current = null;
+      if (ok && !cancelled) setRendered(n);
     });
     return () => {
       cancelled = true;
@@ -84,6 +103,7 @@ export function PdfViewer({
       className="pdf-viewer"
       data-testid="pdf-viewer"
       data-page={n}
+      data-rendered={rendered}
       data-pages={doc?.numPages ?? 0}
     >
       {!doc && <p>{t('app.loading')}</p>}

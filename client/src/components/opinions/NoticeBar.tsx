@@ -17,7 +17,7 @@ export function NoticeBar({ viewer: role }: { viewer: Role }) {
     if (!view.notice) return null;
     return (
       <div className="notice-bar" role="status" data-testid="notice">
-        📢 {view.notice.text}
+        <strong>{t('notice.fromChair')}:</strong> {view.notice.text}
       </div>
     );
   }

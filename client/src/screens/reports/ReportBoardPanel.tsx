@@ -4,7 +4,7 @@ import { saveBlob } from '../../api';
 import { useBriefing } from '../../briefing/useBriefing';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
-import { formatVnDateTime, vnToIso } from '../../lib/vnDateTime';
+import { formatVnDate, formatVnDateTime, vnToIso } from '../../lib/vnDateTime';
 
 const STATUS_CLASS = { missing: 'status-missing', submitted: 'status-ok', late: 'status-late' };
 
@@ -18,7 +18,8 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
   const { run, busy, error } = useAction();
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
   const req = board?.request ?? null;
-  const [date, setDate] = useState('');
+  // Today (Hà Nội), the usual case: the office asks in the morning for the afternoon.
+  const [date, setDate] = useState(() => formatVnDate(Date.now()));
   const [time, setTime] = useState('17:00');
   const [template, setTemplate] = useState('');
   const [fields, setFields] = useState('');
@@ -167,29 +168,31 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
               {t('report.compiledPdf')}
             </button>
           </div>
-          <table className="report-table">
-            <thead>
-              <tr>
-                <th>{t('report.site')}</th>
-                <th>{t('report.status')}</th>
-                <th>{t('report.submittedAt')}</th>
-                <th>{t('report.reminded')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {board.rows.map((r) => (
-                <tr key={r.siteId} data-testid={`report-row-${r.siteId}`} data-status={r.status}>
-                  <td>{r.name}</td>
-                  <td className={STATUS_CLASS[r.status]}>{t(`report.status.${r.status}`)}</td>
-                  <td>
-                    {r.submittedAt ? formatVnDateTime(r.submittedAt) : '—'}
-                    {r.version > 1 ? ` (${t('report.amended', { n: r.version - 1 })})` : ''}
-                  </td>
-                  <td>{r.lastRemindedAt ? formatVnDateTime(r.lastRemindedAt) : ''}</td>
+          <div className="table-scroll short">
+            <table className="report-table">
+              <thead>
+                <tr>
+                  <th>{t('report.site')}</th>
+                  <th>{t('report.status')}</th>
+                  <th>{t('report.submittedAt')}</th>
+                  <th>{t('report.reminded')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {board.rows.map((r) => (
+                  <tr key={r.siteId} data-testid={`report-row-${r.siteId}`} data-status={r.status}>
+                    <td>{r.name}</td>
+                    <td className={STATUS_CLASS[r.status]}>{t(`report.status.${r.status}`)}</td>
+                    <td>
+                      {r.submittedAt ? formatVnDateTime(r.submittedAt) : '—'}
+                      {r.version > 1 ? ` (${t('report.amended', { n: r.version - 1 })})` : ''}
+                    </td>
+                    <td>{r.lastRemindedAt ? formatVnDateTime(r.lastRemindedAt) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       {error && <p role="alert">{error}</p>}

@@ -125,10 +125,10 @@ export function SiteReportForm({ meetingId }: { meetingId: string }) {
             data-testid="report-text"
           />
           <p className="muted small">{t('report.formatHint')}</p>
-          <ul>
+          <ul className="doc-list">
             {files.map((f) => (
-              <li key={f.key}>
-                📎 {f.name}{' '}
+              <li key={f.key} data-testid="report-attached">
+                <strong>{f.name}</strong>{' '}
                 <button
                   type="button"
                   className="btn"

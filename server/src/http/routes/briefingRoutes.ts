@@ -193,11 +193,20 @@ export function briefingRoutes(
     'put /api/meetings/:id/reports/mine': async (ctx) => {
       const siteId = await siteOf(ctx);
       const input = parse(ReportSubmitInput, ctx.req.body);
-      // Only files this hub stored may be named (a client cannot point at arbitrary keys).
-      for (const f of input.files) {
+      // Only files this hub stored may be named (a client cannot point at arbitrary keys). Then
+      // kept (never swept) and checked again: an upload swept meanwhile is refused, never named.
+      const stored = async (f: FileRef) => {
         const s = await files.stat(f.key);
         if (!s || s.sha256 !== f.sha256 || s.size !== f.size)
-          throw new HubError('BAD_REQUEST', `files: ${f.name} was not uploaded`);
+          throw new HubError(
+            'BAD_REQUEST',
+            `files: ${f.name} was not uploaded (or was removed after a day unsent): upload it again`,
+          );
+      };
+      for (const f of input.files) {
+        await stored(f);
+        await files.keep(f.key);
+        await stored(f);
       }
       return briefing.submitReport(idOf(ctx), actorOf(grantOf(ctx)), siteId, input);
     },
@@ -205,6 +214,8 @@ export function briefingRoutes(
       await siteOf(ctx);
       const q = parse(UploadQuery, ctx.req.query);
       const ref = await upload(ctx.req, q.name, REPORT_KINDS);
+      // Not referred to until the report is sent: swept after a day if it never is.
+      await files.markPending(ref.key);
       ctx.res.status(201);
       return ref;
     },
@@ -229,6 +240,8 @@ export function briefingRoutes(
         if (!known) throw new HubError('NOT_FOUND', `agenda item ${q.itemId} not found`);
       }
       const ref = await upload(ctx.req, q.name, DOCUMENT_KINDS);
+      // Pending until the log refers to it: a refused attach (closed meeting, too many) is swept.
+      await files.markPending(ref.key);
       const doc = await briefing.attachDocument(
         idOf(ctx),
         actorOf(grantOf(ctx)),
@@ -236,6 +249,7 @@ export function briefingRoutes(
         ref,
         q.itemId,
       );
+      await files.keep(ref.key);
       ctx.res.status(201);
       return doc;
     },
