@@ -419,5 +419,14 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
     expect(text).toContain('Ý kiến bằng văn bản của các điểm cầu');
     expect(text).toContain('bổ sung chỉ tiêu việc làm');
     expect(text).toContain('đã đọc tại cuộc họp');
+
+    // The attendance report says which wards reported and when.
+    const csv = (await download(secretary.page, 'export-csv')).bytes.toString('utf8');
+    const line = (i: number) =>
+      csv.split(/\r?\n/).find((l) => l.includes(siteInfo(i).siteId)) ?? '';
+    expect(csv).toContain('Báo cáo');
+    expect(line(0)).toContain('Đã nộp');
+    expect(line(1)).toContain('Nộp muộn');
+    expect(line(2)).toContain('Chưa nộp');
   });
 });

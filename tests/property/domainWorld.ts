@@ -8,6 +8,7 @@ import { vi } from 'vitest';
 import { TokenService } from '../../server/src/auth/TokenService';
 import { AccountService } from '../../server/src/domain/AccountService';
 import { SYSTEM_ACTOR } from '../../server/src/domain/access';
+import { BriefingService } from '../../server/src/domain/briefing/BriefingService';
 import { DirectoryService } from '../../server/src/domain/DirectoryService';
 import type { MeetingProjection } from '../../server/src/domain/MeetingProjection';
 import { MeetingService } from '../../server/src/domain/MeetingService';
@@ -195,6 +196,7 @@ export class DomainWorld implements World {
       io: io as unknown as HubServer,
       tokens: this.tokens,
       meetings,
+      briefing: new BriefingService(meetings, systemClock, 'property-ballot-key'),
       store: this.dir.store,
       media: sfu,
       metrics: METRICS,

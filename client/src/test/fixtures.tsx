@@ -171,6 +171,8 @@ export function fakeSession(state: MeetingState): FakeSession {
     shareScreen: vi.fn(async () => {}),
     retryNow: vi.fn(),
     enter: vi.fn(async () => {}),
+    // Push/joined listeners (the briefing panels of issue #14): nothing is pushed here.
+    on: vi.fn(() => () => {}),
   } as unknown as MeetingSession;
   const push = (patch: Partial<MeetingState>) => {
     view = { ...view, state: { ...view.state!, ...patch } };

@@ -190,6 +190,9 @@ export function buildAttendanceTable(record: MeetingRecord): AttendanceTable {
   const tz = record.timeZone;
   const c = LABELS.attendance.columns;
   const rounds = rollCallRounds(record);
+  // The ward reports (issue #14): a column only when the meeting asked for them.
+  const reports = record.briefing?.reports;
+  const reportOf = new Map((reports?.rows ?? []).map((r) => [r.siteId, r]));
 
   const columns: AttendanceColumn[] = [
     { header: c.code, width: 11 },
@@ -204,9 +207,19 @@ export function buildAttendanceTable(record: MeetingRecord): AttendanceTable {
       header: c.rollCall(r.round, formatHourMinute(r.startedAt)),
       width: 20,
     })),
+    ...(reports ? [{ header: c.report, width: 24 }] : []),
     { header: c.absenceReason, width: 28 },
     { header: c.note, width: 30 },
   ];
+  const reportCell = (siteId: string, at: string): Cell[] => {
+    if (!reports) return [];
+    const r = reportOf.get(siteId);
+    const L = LABELS.attendance.report;
+    const t = localOf(r?.submittedAt, tz, `${at}.report.submittedAt`);
+    if (!r || r.status === 'missing' || !t) return [text(L.missing)];
+    const when = formatDateTime(t).slice(0, 16);
+    return [text(r.status === 'late' ? L.late(when) : L.submitted(when))];
+  };
 
   const rows = record.attendance.map((row, i): Cell[] => {
     const at = `attendance[${i}]`;
@@ -227,6 +240,7 @@ export function buildAttendanceTable(record: MeetingRecord): AttendanceTable {
       num(row.headcount),
       text(row.siteChair),
       ...answers,
+      ...reportCell(row.siteId, at),
       text(row.absenceReason),
       text(row.note),
     ];

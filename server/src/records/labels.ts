@@ -52,6 +52,13 @@ export const LABELS = {
       rollCall: (round: number, startedAt: string) => `Điểm danh lần ${round} (${startedAt})`,
       absenceReason: 'Lý do vắng',
       note: 'Ghi chú',
+      /** Issue #14: which sites sent their report, and when (only when reports were asked). */
+      report: 'Báo cáo',
+    },
+    report: {
+      submitted: (at: string) => `Đã nộp ${at}`,
+      late: (at: string) => `Nộp muộn ${at}`,
+      missing: 'Chưa nộp',
     },
     rollCallAnswered: (at: string, headcount?: number) =>
       headcount === undefined ? `Có mặt ${at}` : `Có mặt ${at} (${headcount} người)`,

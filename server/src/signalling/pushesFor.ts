@@ -5,8 +5,8 @@ import type {
   SitePresence,
 } from '@giaoban/shared';
 import type { ApplyEffects, MeetingProjection } from '../domain/MeetingProjection';
-import { siteRollCall } from './snapshot';
 import { briefingPushes } from './briefingPushes';
+import { siteRollCall } from './snapshot';
 
 /** Who a push goes to, in one meeting (rooms.ts maps each to Socket.IO rooms). */
 export type Audience =
