@@ -9,6 +9,14 @@
  *   npm run bench:webrtc [-- --json] [--steps 50,126,168,300,500] [--workers 1,2]
  *                        [--seconds 10] [--processes 2] [--ramp-ms N] [--no-send]
  *                        [--loss-sites 10 --loss-pct 5] [--tiles 25] [--dynacast on|off|both]
+ *                        [--sfu giaoban|janus|both]
+ *
+ * --sfu janus|both: the same werift sites watch the same chair clip through Debian's Janus 1.1.2
+ * (streaming plugin, RTP mountpoint fed over plain RTP; installed with apt-get when missing;
+ * needs a private network namespace: run under `unshare -n`). Janus rows: its process CPU in
+ * the worker columns, sites receive only (no cameras), one process. `both` runs, at every step,
+ * our SFU as asked, our SFU with receive-only sites (the Janus row's like for like) and Janus.
+ * Every run first measures the machine's floor (infra/bench/floor.c, tests/bench/lib/floor.ts).
  *
  * Steps stop once a step's loss passes 5 %. Take `flock /work/.bench.lock` around it on a
  * shared machine; /proc/loadavg before/after is printed with the table.
@@ -16,12 +24,14 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { startHubProcess } from '../harness/processes';
+import { JanusServer } from '../load/JanusServer';
 import { prepareMedia } from '../load/mediaFiles';
 import { procStats, workerPids } from '../load/processes';
 import { RunnerProcess, SiteFleet } from '../load/SiteFleet';
 import type { RunnerReply } from '../load/site-runner';
 import { dropsBetween, sampleUdpDrops } from '../load/udpDrops';
 import type { PeerStats } from '../load/WebRtcSite';
+import { type Floor, measureFloor } from './lib/floor';
 import { argValue, type Column, numberArg, numberList, printResults, progress } from './lib/report';
 
 const steps = numberList('steps', [50, 126, 168, 300, 500]);
@@ -33,6 +43,9 @@ const send = !process.argv.includes('--no-send');
 const lossSitesPct = Number(argValue('loss-sites') ?? 0);
 const lossPct = Number(argValue('loss-pct') ?? 5);
 const rampArg = argValue('ramp-ms');
+const sfuArg = argValue('sfu') ?? 'giaoban';
+const sfus: Sfu[] =
+  sfuArg === 'both' ? ['giaoban', 'janus'] : sfuArg === 'janus' ? ['janus'] : ['giaoban'];
 const dynacastArg = argValue('dynacast') ?? 'on';
 const dynacastModes: boolean[] =
   dynacastArg === 'both' ? [false, true] : dynacastArg === 'off' ? [false] : [true];
@@ -49,7 +62,7 @@ function pct(values: number[], p: number): number | null {
 }
 
 export interface StepResult {
-  sfu: 'giaoban';
+  sfu: Sfu;
   sites: number;
   workers: number;
   /** The hub told sites which layers anybody takes (SFU_DYNACAST). */
@@ -97,67 +110,133 @@ export interface StepResult {
   loadAfter: string;
 }
 
-async function runStep(sites: number, workers: number, dynacast: boolean): Promise<StepResult> {
+/** Every (100/lossSitesPct)-th site, up to lossSitesPct % of them, gets inbound loss. */
+function lossyIndices(sites: number): Set<number> {
+  const lossy = Math.round((sites * lossSitesPct) / 100);
+  const out = new Set<number>();
+  if (lossy === 0) return out;
+  const every = Math.max(1, Math.round(sites / lossy));
+  for (let i = 0; i < sites && out.size < lossy; i += every) out.add(i);
+  return out;
+}
+
+type Sfu = 'giaoban' | 'janus';
+
+/** One line of the table per step: which SFU, how many workers, dynacast, cameras or not. */
+interface Variant {
+  sfu: Sfu;
+  workers: number;
+  dynacast: boolean;
+  /** Sites send their camera (GiaoBan only: Janus's streaming plugin has no site cameras). */
+  send: boolean;
+}
+
+/**
+ * What each step runs, in this order, one after another in the same minute: our SFU as asked
+ * (dynacast modes × workers); with --sfu both also our SFU with receive-only sites (the like for
+ * like of the Janus row: same sites, same chair stream, nothing else) and Janus.
+ */
+function variants(): Variant[] {
+  const out: Variant[] = [];
+  if (sfus.includes('giaoban')) {
+    for (const dynacast of dynacastModes) {
+      for (const workers of workerCounts) out.push({ sfu: 'giaoban', workers, dynacast, send });
+    }
+    if (sfus.includes('janus') && send) {
+      out.push({ sfu: 'giaoban', workers: 1, dynacast: dynacastModes.at(-1)!, send: false });
+    }
+  }
+  if (sfus.includes('janus')) out.push({ sfu: 'janus', workers: 1, dynacast: false, send: false });
+  return out;
+}
+
+async function runStep(v: Variant, sites: number): Promise<StepResult> {
+  const { sfu, workers, dynacast, send: sending } = v;
   const loadBefore = loadavg();
-  const hub = await startHubProcess({
-    JWT_SECRET: SECRET,
-    MEDIA_ENABLED: 'true',
-    SFU_WORKERS: String(workers),
-    SFU_LISTEN_IP: '127.0.0.1',
-    SFU_PORT_BASE: '0',
-    SFU_LOG_LEVEL: 'error',
-    SFU_DYNACAST: String(dynacast),
-    // Two workers: fill the home router with half the consumers, spill the rest.
-    ...(workers > 1 ? { SFU_CONSUMERS_PER_ROUTER: String(Math.ceil((sites * 2) / workers)) } : {}),
-    SEED_SITES: String(sites),
-    SEED_PROVINCE: '*',
-    SOCKET_RATE_BURST: '200',
-    ...(process.env.MEDIASOUP_WORKER_BIN
-      ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }
-      : {}),
-  });
-  const seed = hub.seed!;
+  const lossyAt = lossyIndices(sites);
+  const rampMs = rampArg !== undefined ? Number(rampArg) : Math.min(8000, sites * 30);
   const chair = await RunnerProcess.start();
   const fleet = await SiteFleet.start(Math.min(processes, sites));
+  let hub: Awaited<ReturnType<typeof startHubProcess>> | undefined;
+  let janus: JanusServer | undefined;
   try {
-    await chair.request(
-      {
-        type: 'chair',
-        hubUrl: hub.url,
-        username: seed.people.chair.username,
-        password: seed.people.chair.password,
-        meetingId: seed.meetingId,
-      },
-      'chair',
-    );
-    const lossy = Math.round((sites * lossSitesPct) / 100);
-    const rampMs = rampArg !== undefined ? Number(rampArg) : Math.min(8000, sites * 30);
-    progress(`  ${sites} sites on ${workers} worker(s): joining over ${rampMs} ms…`);
-    const t0 = performance.now();
-    const failed = await fleet.join({
-      hubUrl: hub.url,
-      sites: seed.sites.slice(0, sites).map((s, i) => ({
-        label: s.siteId,
-        invitation: s.inviteUrl,
-        ...(i % Math.max(1, Math.round(sites / Math.max(1, lossy))) === 0 &&
-        i / Math.round(sites / Math.max(1, lossy)) < lossy
-          ? { inboundLossPct: lossPct }
+    let labels: string[];
+    let failed: number;
+    let t0: number;
+    if (sfu === 'giaoban') {
+      hub = await startHubProcess({
+        JWT_SECRET: SECRET,
+        MEDIA_ENABLED: 'true',
+        SFU_WORKERS: String(workers),
+        SFU_LISTEN_IP: '127.0.0.1',
+        SFU_PORT_BASE: '0',
+        SFU_LOG_LEVEL: 'error',
+        SFU_DYNACAST: String(dynacast),
+        // Two workers: fill the home router with half the consumers, spill the rest.
+        ...(workers > 1
+          ? { SFU_CONSUMERS_PER_ROUTER: String(Math.ceil((sites * 2) / workers)) }
           : {}),
-      })),
-      rampMs,
-      send,
-    });
+        SEED_SITES: String(sites),
+        SEED_PROVINCE: '*',
+        SOCKET_RATE_BURST: '200',
+        ...(process.env.MEDIASOUP_WORKER_BIN
+          ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }
+          : {}),
+      });
+      const seed = hub.seed!;
+      await chair.request(
+        {
+          type: 'chair',
+          hubUrl: hub.url,
+          username: seed.people.chair.username,
+          password: seed.people.chair.password,
+          meetingId: seed.meetingId,
+        },
+        'chair',
+      );
+      progress(
+        `  giaoban: ${sites} sites on ${workers} worker(s), ${sending ? `cameras, dynacast ${dynacast ? 'on' : 'off'}` : 'receive only'}: joining over ${rampMs} ms…`,
+      );
+      labels = seed.sites.slice(0, sites).map((x) => x.siteId);
+      t0 = performance.now();
+      failed = await fleet.join({
+        hubUrl: hub.url,
+        sites: seed.sites.slice(0, sites).map((x, i) => ({
+          label: x.siteId,
+          invitation: x.inviteUrl,
+          ...(lossyAt.has(i) ? { inboundLossPct: lossPct } : {}),
+        })),
+        rampMs,
+        send: sending,
+      });
+    } else {
+      janus = await JanusServer.start(progress);
+      await chair.request({ type: 'janus-feed', mountpoint: janus.mountpoint }, 'feeding');
+      progress(`  janus: ${sites} sites on its streaming plugin: joining over ${rampMs} ms…`);
+      labels = Array.from({ length: sites }, (_, i) => `site-${i + 1}`);
+      t0 = performance.now();
+      failed = await fleet.joinJanus({
+        janusUrl: janus.url,
+        mountpointId: janus.mountpoint.id,
+        sites: labels.map((label, i) => ({
+          label,
+          ...(lossyAt.has(i) ? { inboundLossPct: lossPct } : {}),
+        })),
+        rampMs,
+      });
+    }
     const allJoinedMs = performance.now() - t0;
-    if (send) await chair.request({ type: 'grid', tiles }, 'watching');
+    if (sending) await chair.request({ type: 'grid', tiles }, 'watching');
     await sleep(2000); // settle: key frames, BWE ramp-up
     fleet.mark();
     chair.post({ type: 'mark' });
-    const wp = workerPids(hub.pid);
+    const wp = hub ? workerPids(hub.pid) : [janus!.pid];
+    const hubPids = hub ? [hub.pid] : [];
     const pidsClient = [...fleet.pids, chair.pid];
     const w0 = wp.map(procStats);
-    const h0 = procStats(hub.pid);
+    const h0 = hubPids.map(procStats);
     const c0 = pidsClient.map(procStats);
-    const roles = () => ({ worker: wp, clients: pidsClient, hub: [hub.pid] });
+    const roles = () => ({ worker: wp, clients: pidsClient, hub: hubPids });
     const d0 = sampleUdpDrops(roles());
     const s0 = await fleet.stats();
     const ch0 = await chair.stats();
@@ -165,7 +244,7 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
     await sleep(seconds * 1000);
     const m1 = performance.now();
     const w1 = wp.map(procStats);
-    const h1 = procStats(hub.pid);
+    const h1 = hubPids.map(procStats);
     const c1 = pidsClient.map(procStats);
     const d1 = sampleUdpDrops(roles());
     const s1 = await fleet.stats();
@@ -174,7 +253,7 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
     const windowMs = m1 - m0;
     // The grid's next page (when there are cameras for it): tile visible → first frame.
     let tileFirstFrameMs: StepResult['tileFirstFrameMs'] = null;
-    if (send && sites > tiles) {
+    if (sending && sites > tiles) {
       const paged = await chair.request<Extract<RunnerReply, { type: 'watching' }>>(
         { type: 'grid', tiles, page: 1 },
         'watching',
@@ -188,16 +267,7 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
       };
     }
     const peers = s1.peers.filter((p) => !p.error);
-    const lossyLabels = new Set(
-      seed.sites
-        .slice(0, sites)
-        .filter(
-          (_s, i) =>
-            i % Math.max(1, Math.round(sites / Math.max(1, lossy))) === 0 &&
-            i / Math.round(sites / Math.max(1, lossy)) < lossy,
-        )
-        .map((s) => s.siteId),
-    );
+    const lossyLabels = new Set(labels.filter((_l, i) => lossyAt.has(i)));
     const lossOf = (p: PeerStats) => {
       const v = p.video;
       const a = p.audio;
@@ -251,12 +321,12 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
     const badExp = sumOf(bad, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
     const badLost = sumOf(bad, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
     const r: StepResult = {
-      sfu: 'giaoban',
+      sfu,
       sites,
       workers,
       dynacast,
       tileFirstFrameMs,
-      send,
+      send: sending,
       joined: peers.length,
       failed: failed + (sites - s1.peers.length),
       allJoinedMs: Math.round(allJoinedMs),
@@ -286,8 +356,8 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
       workerCpuPct: (workerCpuMs / windowMs) * 100,
       usPerForwardedPacket: forwarded > 0 ? (workerCpuMs * 1000) / forwarded : 0,
       forwardedPps: forwarded / (windowMs / 1000),
-      hubCpuPct: ((h1.cpuMs - h0.cpuMs) / windowMs) * 100,
-      hubRssMb: h1.rssMb,
+      hubCpuPct: (((h1[0]?.cpuMs ?? 0) - (h0[0]?.cpuMs ?? 0)) / windowMs) * 100,
+      hubRssMb: h1[0]?.rssMb ?? 0,
       workerRssMb: w1.reduce((n, w) => n + w.rssMb, 0),
       clientCpuPct: (c1.reduce((n, c, i) => n + c.cpuMs - c0[i]!.cpuMs, 0) / windowMs) * 100,
       framesSkippedPct: frameSlots > 0 ? (framesSkipped / frameSlots) * 100 : 0,
@@ -311,8 +381,17 @@ async function runStep(sites: number, workers: number, dynacast: boolean): Promi
     return r;
   } finally {
     await Promise.all([fleet.close(), chair.close()]);
-    await hub.stop('SIGKILL');
+    await hub?.stop('SIGKILL');
+    await janus?.stop();
   }
+}
+
+function floorNote(x: Floor): string {
+  return (
+    `floor (infra/bench/floor.c, this machine, thread CPU): sendmsg 1200 B to loopback ${x.sendmsgUs.toFixed(2)} µs + ` +
+    `srtp_protect AES_CM_128_HMAC_SHA1_80 ${x.srtpProtectUs.toFixed(2)} µs = ${x.floorUs.toFixed(2)} µs (libsrtp2 ${x.srtp}, loadavg ${x.loadavg}); ` +
+    "× floor = µs/fwd pkt ÷ that (the worker's µs also carry its ingress: the sites' cameras, RTCP)."
+  );
 }
 
 const f = (n: number | null, d = 0) => (n === null ? '-' : n.toFixed(d));
@@ -324,21 +403,31 @@ async function main(): Promise<void> {
       `window, ${processes} load processes, sites ${send ? 'send 3 layers + paused mic' : 'receive only'}` +
       (lossSitesPct ? `, ${lossPct} % inbound loss on ${lossSitesPct} % of sites` : ''),
   );
+  const floor = measureFloor();
+  progress(
+    `  floor: sendmsg 1200 B ${floor.sendmsgUs.toFixed(2)} µs + srtp_protect ${floor.srtpProtectUs.toFixed(2)} µs = ` +
+      `${floor.floorUs.toFixed(2)} µs per forwarded packet (libsrtp2 ${floor.srtp}, loadavg ${floor.loadavg})`,
+  );
   const results: StepResult[] = [];
-  for (const dynacast of dynacastModes) {
-    for (const workers of workerCounts) {
-      for (const sites of steps) {
-        const r = await runStep(sites, workers, dynacast);
-        results.push(r);
-        if (r.lossPct > 5) break;
-      }
+  // Step by step, every variant at that step before the next (same minute, same machine
+  // load); a variant stops once one of its steps loses more than 5 %.
+  let live = variants();
+  for (const sites of steps) {
+    const next: Variant[] = [];
+    for (const v of live) {
+      const r = await runStep(v, sites);
+      results.push(r);
+      if (r.lossPct <= 5) next.push(v);
     }
+    live = next;
+    if (live.length === 0) break;
   }
   const columns: Column<StepResult>[] = [
     { header: 'sfu', value: (r) => r.sfu },
     { header: 'sites', value: (r) => r.sites },
     { header: 'wk', value: (r) => r.workers },
-    { header: 'dyn', value: (r) => (r.dynacast ? 'on' : 'off') },
+    { header: 'cams', value: (r) => (r.send ? 'send' : 'rx') },
+    { header: 'dyn', value: (r) => (r.send ? (r.dynacast ? 'on' : 'off') : '-') },
     { header: 'joined', value: (r) => `${r.joined}/${r.sites}` },
     { header: 'all in ms', value: (r) => r.allJoinedMs },
     {
@@ -367,6 +456,7 @@ async function main(): Promise<void> {
     { header: 'out Mbps', value: (r) => r.egressMbps, digits: 1 },
     { header: 'worker %', value: (r) => r.workerCpuPct, digits: 1 },
     { header: 'µs/fwd pkt', value: (r) => r.usPerForwardedPacket, digits: 2 },
+    { header: '× floor', value: (r) => r.usPerForwardedPacket / floor.floorUs, digits: 1 },
     { header: 'fwd pkt/s', value: (r) => r.forwardedPps },
     {
       header: 'tile→frame p50/95/max ms',
@@ -394,15 +484,25 @@ async function main(): Promise<void> {
     columns,
     rows: results,
     notes: [
+      floorNote(floor),
       'RTP/key: join start (invitation exchange) → first chair RTP / first complete chair key frame, per site.',
       'loss %: chair video+audio packets never received (after NACK) / expected, sites without injected loss; worst %: the worst such site.',
       'µs/fwd pkt: mediasoup worker CPU (user+sys, /proc) / packets delivered to receivers; in/out: RTP payload Mbps sent by all peers / received by all peers.',
+      "janus rows: the worker columns are the janus process (all its threads); its sites receive only (streaming plugin fed over plain RTP with the chair's clip); cams rx: the giaoban row with the same receive-only sites, its like for like.",
       'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub; client loop: their worst event-loop delay.',
       'skipped %: camera frame slots the sites skipped because their load process stalled (sent late they would burst); ingress is lower by about as much.',
       "dyn: dynacast (the hub tells sites which layers anybody takes; they stop the rest); tile→frame: after the window the chair turns its grid to the next page: each new tile's resume → first complete key frame.",
       "drops wk/cl: datagrams dropped at full UDP receive buffers in the window (/proc/net/udp), at the worker's sockets / at the load clients' sockets.",
     ],
-    json: { bench: 'webrtc', at: new Date().toISOString(), seconds, processes, send, results },
+    json: {
+      bench: 'webrtc',
+      at: new Date().toISOString(),
+      seconds,
+      processes,
+      send,
+      floor,
+      results,
+    },
   });
 }
 

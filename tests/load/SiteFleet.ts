@@ -108,6 +108,24 @@ export class SiteFleet {
     );
     return replies.reduce((n, r) => n + r.failed, 0);
   }
+  /** Sites watching Janus's streaming mountpoint instead of joining the hub (--sfu janus). */
+  async joinJanus(o: {
+    janusUrl: string;
+    mountpointId: number;
+    sites: Array<{ label: string; inboundLossPct?: number }>;
+    rampMs: number;
+  }): Promise<number> {
+    const k = this.runners.length;
+    const replies = await Promise.all(
+      this.runners.map((r, w) =>
+        r.request<Extract<RunnerReply, { type: 'joined' }>>(
+          { type: 'janus-sites', ...o, sites: o.sites.filter((_s, i) => i % k === w) },
+          'joined',
+        ),
+      ),
+    );
+    return replies.reduce((n, r) => n + r.failed, 0);
+  }
   mark(): void {
     for (const r of this.runners) r.post({ type: 'mark' });
   }

@@ -138,7 +138,8 @@ function tokenOf(invitation: string): string {
 
 const VIDEO_FB = () => [useNACK(), usePLI(), useTWCC()];
 
-function newPc(inboundLossPct?: number): RTCPeerConnection {
+/** A werift peer connection set up as the load sites use it (loopback candidates, VP8 + opus). */
+export function newPc(inboundLossPct?: number): RTCPeerConnection {
   return new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
     // Load stays on loopback: werift skips 127.0.0.1 when gathering, so name it (in a network

@@ -2,6 +2,8 @@
 // IPC. Spawned by SiteFleet with `node --import tsx`; one media clock per process.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { JanusMountpoint } from './JanusServer';
+import { JanusSite, PlainRtpFeed } from './JanusSite';
 import { audioClip, CHAIR_VIDEO, SITE_LAYERS, videoClip } from './mediaFiles';
 import { readOggOpus } from './ogg';
 import { readIvf } from './vp8';
@@ -23,6 +25,16 @@ export type RunnerCommand =
    * cameras n·tiles… (replies with each new tile's resume → first key frame, ms).
    */
   | { type: 'grid'; tiles: number; page?: number }
+  /** bench:webrtc --sfu janus: sites watching Janus's streaming mountpoint. */
+  | {
+      type: 'janus-sites';
+      janusUrl: string;
+      mountpointId: number;
+      sites: Array<{ label: string; inboundLossPct?: number }>;
+      rampMs: number;
+    }
+  /** The chair's clip as plain RTP into the Janus mountpoint. */
+  | { type: 'janus-feed'; mountpoint: JanusMountpoint }
   | { type: 'mark' }
   | { type: 'stats'; id: number }
   | { type: 'close' };
@@ -32,6 +44,7 @@ export type RunnerReply =
   | { type: 'joined'; failed: number; epochOffsetMs: number }
   | { type: 'chair'; producers: Array<{ producerId: string; peerId: string; kind: string }> }
   | { type: 'watching'; firstFrameMs?: Array<number | null> }
+  | { type: 'feeding' }
   | {
       type: 'stats';
       id: number;
@@ -47,6 +60,8 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const clock = new MediaClock();
 const peers: WebRtcSite[] = [];
+const janusPeers: JanusSite[] = [];
+let feed: PlainRtpFeed | undefined;
 let media: SiteMedia | undefined;
 const loadMedia = (chair: boolean): SiteMedia =>
   (media ??= {
@@ -107,22 +122,58 @@ process.on('message', async (cmd: RunnerCommand) => {
         ms = chair.tileFirstFrameMs(ids);
       }
       send({ type: 'watching', firstFrameMs: ms });
+    } else if (cmd.type === 'janus-sites') {
+      const start = performance.now();
+      await Promise.all(
+        cmd.sites.map(async (s, i) => {
+          const at = start + (cmd.rampMs * i) / cmd.sites.length;
+          await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
+          janusPeers.push(
+            await JanusSite.join({
+              janusUrl: cmd.janusUrl,
+              mountpointId: cmd.mountpointId,
+              label: s.label,
+              ...(s.inboundLossPct ? { inboundLossPct: s.inboundLossPct } : {}),
+            }),
+          );
+        }),
+      );
+      send({
+        type: 'joined',
+        failed: janusPeers.filter((p) => p.error).length,
+        epochOffsetMs: Date.now() - performance.now(),
+      });
+    } else if (cmd.type === 'janus-feed') {
+      const m = loadMedia(true);
+      const mp = cmd.mountpoint;
+      feed = new PlainRtpFeed(
+        m,
+        { video: mp.videoPort, audio: mp.audioPort, videoPt: mp.videoPt, audioPt: mp.audioPt },
+        clock,
+      );
+      send({ type: 'feeding' });
     } else if (cmd.type === 'mark') {
       for (const p of peers) p.markWindow();
+      for (const p of janusPeers) p.markWindow();
       loopDelay.reset();
     } else if (cmd.type === 'stats') {
       send({
         type: 'stats',
         id: cmd.id,
-        peers: peers.map((p) => p.stats()),
+        peers: [
+          ...peers.map((p) => p.stats()),
+          ...janusPeers.map((p) => p.stats()),
+          ...(feed ? [feed.stats()] : []),
+        ],
         cpuMs: cpuMs(),
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         epochOffsetMs: Date.now() - performance.now(),
       });
     } else if (cmd.type === 'close') {
       clock.stop();
+      feed?.close();
       await Promise.race([
-        Promise.all(peers.map((p) => p.close())),
+        Promise.all([...peers, ...janusPeers].map((p) => p.close())),
         new Promise((r) => setTimeout(r, 3000)),
       ]);
       process.exit(0);
