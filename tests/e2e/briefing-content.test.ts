@@ -381,6 +381,17 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
       /Đã nộp: 1.*Nộp muộn: 1.*Chưa nộp: 1/,
     );
     await saveScreenshot(p, 'bc-09-secretary-board');
+    // The live attendance table says it too, per ward, beside the attendance.
+    const cell = (i: number) => p.locator(tid(`report-cell-${siteInfo(i).siteId}`));
+    await waitUntil(async () => (await cell(1).getAttribute('data-report')) === 'late', {
+      what: "the attendance table's report column to show the late report",
+      detail: logs,
+    });
+    expect(await cell(0).textContent()).toMatch(/^Đã nộp \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
+    expect(await cell(1).textContent()).toMatch(/^Nộp muộn \d\d:\d\d/);
+    expect(await cell(2).textContent()).toBe('Chưa nộp');
+    await p.locator(tid('attendance-table')).scrollIntoViewIfNeeded();
+    await saveScreenshot(p, 'bc-09b-secretary-attendance-reports');
 
     const docx = await download(p, 'report-compiled-docx');
     expect(docx.name).toMatch(/\.docx$/);
@@ -428,5 +439,18 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
     expect(line(0)).toContain('Đã nộp');
     expect(line(1)).toContain('Nộp muộn');
     expect(line(2)).toContain('Chưa nộp');
+
+    // And so does the printed attendance list.
+    const sp = secretary.page;
+    await sp.locator(tid('open-print')).click();
+    const printed = (i: number) => sp.locator(tid(`print-report-${siteInfo(i).siteId}`));
+    await printed(2).waitFor({ timeout: 30_000 });
+    expect(await sp.locator(tid('print-table')).locator('thead').textContent()).toContain(
+      'Báo cáo',
+    );
+    expect(await printed(0).textContent()).toMatch(/^Đã nộp \d\d:\d\d/);
+    expect(await printed(1).textContent()).toMatch(/^Nộp muộn \d\d:\d\d/);
+    expect(await printed(2).textContent()).toBe('Chưa nộp');
+    await saveScreenshot(sp, 'bc-11-print-attendance-reports');
   });
 });

@@ -42,7 +42,7 @@ function wire(session: MeetingSession, api: ApiClient, role: Role, s: BriefingSt
  * The briefing state of the current meeting session (lobby sockets included), kept current by
  * the pushes. One store per session, shared by the panels.
  */
-export function useBriefing(role: Role) {
+export function useBriefing(role: Role | undefined) {
   const session = useMeetingSession();
   const { api } = useServices();
   let store = stores.get(session);
@@ -52,7 +52,8 @@ export function useBriefing(role: Role) {
   }
   const s = store;
   useEffect(() => {
-    if (wired.has(session)) return;
+    // Wired by the first caller that knows its role (what it may load depends on it).
+    if (!role || wired.has(session)) return;
     wired.add(session);
     wire(session, api, role, s);
   }, [session, api, role, s]);

@@ -1,4 +1,5 @@
 import type { AttendanceRow } from '@giaoban/shared';
+import { ReportCell, type ReportColumn } from '../briefing/reportColumn';
 import { useI18n } from '../hooks/useI18n';
 import type { MessageKey } from '../i18n/catalogues';
 import {
@@ -24,6 +25,12 @@ const COLUMNS: { key: BoardSortKey | null; label: MessageKey }[] = [
   { key: null, label: 'secretary.col.note' },
 ];
 
+/** The report column goes before the reason, as in the exported attendance report. */
+function withReportColumn(cols: typeof COLUMNS): typeof COLUMNS {
+  const at = cols.findIndex((c) => c.label === 'secretary.col.reason');
+  return [...cols.slice(0, at), { key: null, label: 'report.column' }, ...cols.slice(at)];
+}
+
 export function statusTone(row: AttendanceRow): 'ok' | 'warn' | 'bad' {
   if (isAbsent(row.status)) return 'bad';
   if (row.status === 'on_time') return 'ok';
@@ -43,6 +50,7 @@ export function AttendanceTable({
   onSearch,
   onSort,
   onEdit,
+  reports = null,
 }: {
   rows: readonly AttendanceRow[];
   filter: BoardFilter;
@@ -52,9 +60,12 @@ export function AttendanceTable({
   onSearch: (s: string) => void;
   onSort: (s: BoardSort) => void;
   onEdit?: (row: AttendanceRow) => void;
+  /** Issue #14: the "Báo cáo" column, when the meeting asked the sites for reports. */
+  reports?: ReportColumn | null;
 }) {
   const { t, locale } = useI18n();
   const shown = viewBoard(rows, { filter, search, sort });
+  const columns = reports ? withReportColumn(COLUMNS) : COLUMNS;
   return (
     <div className="attendance-table">
       <div className="grid-controls">
@@ -90,7 +101,7 @@ export function AttendanceTable({
         <table data-testid="attendance-table">
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
+              {columns.map((c) => (
                 <th
                   key={c.label}
                   scope="col"
@@ -166,6 +177,11 @@ export function AttendanceTable({
                   <td>{t('common.minutes', { n: r.minutesConnected })}</td>
                   <td className="num">{r.headcount ?? t('common.none')}</td>
                   <td>{r.siteChair || t('common.none')}</td>
+                  {reports && (
+                    <td>
+                      <ReportCell column={reports} siteId={r.siteId} />
+                    </td>
+                  )}
                   <td>{r.absenceReason || t('common.none')}</td>
                   <td className="note-cell">{r.note || t('common.none')}</td>
                   {onEdit && (

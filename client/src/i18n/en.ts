@@ -65,6 +65,7 @@ export const en: Catalogue = {
   'lobby.connectivity.tcp': 'OK: connected over TCP only (quality may be lower)',
   'lobby.connectivity.failed': 'Cannot reach the media server. Contact technical support.',
   'lobby.connectivity.rtt': 'Round trip: {ms} ms',
+  'lobby.notOpenYet': 'Not open yet: you can join once the chair opens the meeting',
   'lobby.join': 'Join the meeting',
   'lobby.joining': 'Joining…',
   'lobby.meetingState': 'Status: {state}',
@@ -583,4 +584,9 @@ export const en: Catalogue = {
   'report.submit': 'Submit the report',
   'report.saved': 'Saved',
   'report.closed': 'The deadline has passed: the report can no longer be changed.',
+  'report.prepare': 'Ask the sites for their reports before the meeting',
+  'report.column': 'Report',
+  'report.cell.submitted': 'Sent {time}',
+  'report.cell.late': 'Sent late {time}',
+  'report.cell.missing': 'Not sent',
 };

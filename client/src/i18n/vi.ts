@@ -67,6 +67,7 @@ export const vi = {
   'lobby.connectivity.tcp': 'Được: chỉ kết nối qua TCP (chất lượng có thể thấp hơn)',
   'lobby.connectivity.failed': 'Không kết nối được máy chủ hình ảnh. Hãy liên hệ kỹ thuật.',
   'lobby.connectivity.rtt': 'Độ trễ: {ms} ms',
+  'lobby.notOpenYet': 'Cuộc họp chưa mở: vào họp khi chủ trì mở cuộc họp',
   'lobby.join': 'Tham gia cuộc họp',
   'lobby.joining': 'Đang tham gia…',
   'lobby.meetingState': 'Trạng thái: {state}',
@@ -586,6 +587,11 @@ export const vi = {
   'report.submit': 'Nộp báo cáo',
   'report.saved': 'Đã lưu',
   'report.closed': 'Đã quá hạn nộp: báo cáo không sửa được nữa.',
+  'report.prepare': 'Yêu cầu điểm cầu gửi báo cáo trước cuộc họp',
+  'report.column': 'Báo cáo',
+  'report.cell.submitted': 'Đã nộp {time}',
+  'report.cell.late': 'Nộp muộn {time}',
+  'report.cell.missing': 'Chưa nộp',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

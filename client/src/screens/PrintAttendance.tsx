@@ -1,6 +1,7 @@
-import type { AttendanceRow, Meeting } from '@giaoban/shared';
+import type { AttendanceRow, Meeting, ReportBoard } from '@giaoban/shared';
 import { useEffect, useState } from 'react';
 import { useServices } from '../AppContext';
+import { type ReportColumn, reportColumnOf, useReportCellText } from '../briefing/reportColumn';
 import { useAction } from '../hooks/useAction';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
@@ -13,12 +14,19 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
   const { api } = useServices();
   const [meeting, setMeeting] = useState<Meeting | null>(null);
   const [rows, setRows] = useState<AttendanceRow[] | null>(null);
+  const [reports, setReports] = useState<ReportColumn | null>(null);
+  const reportText = useReportCellText();
   const { run, error } = useAction();
   useEffect(() => {
     void run(async () => {
       const [m, r] = await Promise.all([api.meeting(meetingId), api.attendance(meetingId)]);
       setMeeting(m);
       setRows(sortBoard(r, { key: 'name', dir: 'asc' }));
+      // Issue #14: which sites sent their report (the office may read it; others print without).
+      const board = await api
+        .call<ReportBoard>('GET', `/api/meetings/${encodeURIComponent(meetingId)}/reports`)
+        .catch(() => null);
+      setReports(reportColumnOf(board));
     });
   }, [api, meetingId, run]);
   const time = (ms: number | null) =>
@@ -64,6 +72,7 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
                 <th scope="col">{t('secretary.col.connected')}</th>
                 <th scope="col">{t('secretary.col.headcount')}</th>
                 <th scope="col">{t('secretary.col.siteChair')}</th>
+                {reports && <th scope="col">{t('report.column')}</th>}
                 <th scope="col">{t('secretary.col.reason')}</th>
                 <th scope="col">{t('secretary.col.note')}</th>
               </tr>
@@ -81,6 +90,11 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
                   <td className="num">{r.minutesConnected}</td>
                   <td className="num">{r.headcount ?? ''}</td>
                   <td>{r.siteChair ?? ''}</td>
+                  {reports && (
+                    <td data-testid={`print-report-${r.siteId}`}>
+                      {reportText(reports.of(r.siteId))}
+                    </td>
+                  )}
                   <td>{r.absenceReason ?? ''}</td>
                   <td>{r.note ?? ''}</td>
                 </tr>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
 import { SecretaryBriefing, SecretaryMainBriefing } from '../briefing/BriefingPanels';
+import { useReportColumn } from '../briefing/reportColumn';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { AttendanceTable } from '../components/AttendanceTable';
 import { Header } from '../components/Header';
@@ -67,6 +68,7 @@ export default function SecretaryConsole() {
   const [sort, setSort] = useState<BoardSort>({ key: 'name', dir: 'asc' });
   const [editing, setEditing] = useState<AttendanceRow | null>(null);
   const exportAction = useAction();
+  const reports = useReportColumn();
   if (!state) return null;
   // Observers see the board; only the secretary (or an admin) records, runs roll-calls and notes.
   const canEdit = state.you.role === 'secretary' || state.you.role === 'admin';
@@ -105,6 +107,7 @@ export default function SecretaryConsole() {
             onSearch={setSearch}
             onSort={setSort}
             {...(canEdit ? { onEdit: setEditing } : {})}
+            reports={reports}
           />
           <SecretaryMainBriefing />
         </div>
