@@ -128,10 +128,10 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
       meetingState({
         meeting: meeting({ currentItemId: 'i2' }),
         floor: {
-          serverTime: '2026-11-26T01:30:00.000Z',
           holder: null,
           queue,
           spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -146,5 +146,24 @@ describe('FloorQueuePanel (chair)', { timeout: 30_000 }, () => {
     expect(section('item')).toEqual(['queue-entry-00004']);
     expect(section('other')).toEqual(['queue-entry-00025']);
     expect(section('general')).toEqual(['queue-entry-00008']);
+  });
+
+  it("declines a site's request through the session (the site is told)", async () => {
+    const fake = fakeSession(
+      meetingState({
+        floor: {
+          holder: null,
+          queue,
+          spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
+    );
+    renderWith(<FloorQueuePanel />, { session: fake.session });
+    expect(screen.getByTestId('decline-floor-00025').textContent).toBe('Từ chối');
+    await clickWhenEnabled('decline-floor-00025');
+    await waitFor(() =>
+      expect(fake.act).toHaveBeenCalledWith('floor:decline', { siteId: '00025' }),
+    );
   });
 });

@@ -11,7 +11,7 @@ import { formatDuration } from '../lib/text';
 export function FloorQueuePanel() {
   const t = useT();
   const { state } = useMeeting();
-  const { holder, queue, grant, revoke, next, move } = useFloor();
+  const { holder, queue, grant, decline, revoke, next, move } = useFloor();
   const { run, busy, error } = useAction();
   const now = useNow(500);
   const timer = holder && state ? speakingTimer(holder, serverNow(state, now)) : null;
@@ -132,6 +132,16 @@ export function FloorQueuePanel() {
                         aria-label={`${t('floor.moveDown')} ${r.siteName}`}
                       >
                         ▼
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger-outline"
+                        data-testid={`decline-floor-${r.siteId}`}
+                        disabled={busy || ended}
+                        onClick={() => run(() => decline(r.siteId))}
+                        aria-label={`${t('floor.decline')} ${r.siteName}`}
+                      >
+                        {t('floor.decline')}
                       </button>
                     </div>
                   </li>

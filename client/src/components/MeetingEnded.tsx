@@ -15,14 +15,15 @@ export function MeetingEnded({
   meeting,
   reason,
 }: {
-  meeting: Meeting;
+  /** Absent when the hub refused the join (opened after the close or the removal). */
+  meeting?: Meeting | undefined;
   reason: 'ended' | 'removed';
 }) {
   const { t, locale } = useI18n();
-  const at = reason === 'ended' ? closedAt(meeting) : null;
+  const at = reason === 'ended' && meeting ? closedAt(meeting) : null;
   return (
     <div className="page">
-      <Header title={meeting.title} />
+      <Header {...(meeting ? { title: meeting.title } : {})} />
       <main id="main" className="content">
         <section
           className={`panel end-screen end-${reason}`}

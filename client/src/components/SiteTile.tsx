@@ -119,7 +119,9 @@ export const SiteTile = memo(function SiteTile({
           type="button"
           className="btn btn-small"
           data-testid={`ask-unmute-${row.siteId}`}
-          disabled={busy || !row.connected}
+          // Only the floor holder can be asked (the hub refuses others: NOT_FLOOR_HOLDER).
+          disabled={busy || !row.connected || !holder}
+          title={holder ? undefined : t('chair.askUnmuteHint')}
           onClick={() => onAction('askUnmute', row)}
         >
           {t('chair.askUnmute')}

@@ -32,6 +32,8 @@ export function useFloor() {
       request: (itemId?: string) => session.act('floor:request', itemId ? { itemId } : {}),
       cancel: () => session.act('floor:cancel', {}),
       grant: (siteId: string) => session.act('floor:grant', { siteId }),
+      /** The chair turns a request down; the site is told ("Chủ trì đã từ chối …"). */
+      decline: (siteId: string) => session.act('floor:decline', { siteId }),
       revoke: () => session.act('floor:revoke', {}),
       next: () => session.act('floor:next', {}),
       move: async (siteId: string, delta: number) => {

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@giaoban/shared';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LANGUAGES, placeholders, translate } from './catalogues';
 import { vi } from './vi';
@@ -15,6 +16,11 @@ describe('i18n catalogues', () => {
       expect(cat[key].trim(), key).not.toBe('');
       expect(placeholders(cat[key]), key).toEqual(placeholders(vi[key]));
     }
+  });
+
+  it('says every error code of the contract in words (no raw code reaches a chair)', () => {
+    const keys = new Set(viKeys);
+    expect(ERROR_CODES.filter((code) => !keys.has(`error.${code}`))).toEqual([]);
   });
 
   it('Vietnamese is written with diacritics, not stripped ASCII', () => {

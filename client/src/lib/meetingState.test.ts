@@ -241,4 +241,64 @@ describe('meeting state reducer', () => {
       null,
     );
   });
+
+  it('adopts the hub: meeting:ended closes, floor:declined tells the site, serverTime sets the clock', () => {
+    const s = site();
+    const ended = applyPush(
+      s,
+      'meeting:ended',
+      { meetingId: s.meeting.id, state: 'closed', at: '2026-11-26T10:00:00.000Z' },
+      0,
+    );
+    expect(ended.meeting.state).toBe('closed');
+    expect(ended.meeting.transitions.at(-1)).toMatchObject({ to: 'closed' });
+    expect(applyPush(s, 'meeting:ended', { meetingId: 'other', state: 'closed', at: '' }, 0)).toBe(
+      s,
+    );
+
+    const declined = applyPush(s, 'floor:declined', { siteId: '00004', reason: 'Hết giờ' }, 5);
+    expect(declined.declined).toEqual({ reason: 'Hết giờ', at: 5 });
+    expect(applyPush(s, 'floor:declined', { siteId: '00008' }, 5).declined).toBeNull();
+    // Queued again: the notice goes.
+    const again = applyPush(
+      declined,
+      'floor:updated',
+      { ...s.floor, queue: [request('00004', 'Ba Đình')], serverTime: s.floor.serverTime },
+      5,
+    );
+    expect(again.declined).toBeNull();
+
+    // The ward PC's clock is 90 s behind the hub: the countdown follows the hub.
+    const local = Date.parse('2026-11-26T09:00:00.000Z');
+    const floor = applyPush(
+      s,
+      'floor:updated',
+      { ...s.floor, serverTime: '2026-11-26T09:01:30.000Z' },
+      local,
+    );
+    expect(serverNow(floor, local)).toBe(Date.parse('2026-11-26T09:01:30.000Z'));
+  });
+
+  it("keeps this site's mic state from mute, ask-to-unmute and mic:allowed", () => {
+    let s = site();
+    s = applyPush(s, 'moderation:askUnmute', { siteId: '00004' }, 0);
+    expect(s.mic.unmute).toBe('requested');
+    expect(s.micAllowed).toBe(false);
+    s = applyPush(
+      s,
+      'mic:allowed',
+      { siteId: '00004', allowed: true, muted: false, unmute: 'accepted' },
+      0,
+    );
+    expect(s).toMatchObject({
+      micAllowed: true,
+      askedToUnmute: false,
+      mic: { unmute: 'accepted' },
+    });
+    s = applyPush(s, 'moderation:muted', { siteId: null }, 0);
+    expect(s).toMatchObject({
+      micAllowed: false,
+      mic: { allowed: false, muted: true, unmute: 'none' },
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type {
   AttendanceRow,
   FloorState,
   Meeting,
+  MicStatus,
   ProducerInfo,
   RollCall,
   ServerToClientEvents,
@@ -24,10 +25,14 @@ export interface MeetingState {
   rollCall: RollCall | null;
   attendance: AttendanceRow[];
   producers: ProducerInfo[];
-  /** Whether this site may open its microphone right now. */
+  /** Whether this site may open its microphone right now (`mic.allowed`, the hub's word). */
   micAllowed: boolean;
-  /** The chair asked this site to unmute (cleared when the site unmutes or is muted). */
+  /** This site's microphone as the hub enforces it (staff: whether they may talk). */
+  mic: MicStatus;
+  /** The chair asked this site to unmute and it has not accepted yet (`mic.unmute`). */
   askedToUnmute: boolean;
+  /** The chair declined this site's last request to speak (cleared by its next request). */
+  declined: { reason?: string; at: number } | null;
   /** Last mute notice (epoch ms), so the UI can show it. */
   mutedAt: number | null;
   activeSpeakerPeerId: string | null;
@@ -52,17 +57,35 @@ export function fromSnapshot(
     rollCall: snap.rollCall,
     attendance: snap.attendance,
     producers: snap.producers,
-    micAllowed: snap.you.micAllowed,
+    micAllowed: snap.you.mic.allowed,
+    mic: snap.you.mic,
     askedToUnmute: snap.you.mic.unmute === 'requested',
+    declined: prev?.declined ?? null,
     mutedAt: prev?.mutedAt ?? null,
     activeSpeakerPeerId: prev?.activeSpeakerPeerId ?? null,
-    serverOffsetMs: Date.parse(snap.serverTime) - localNowMs,
+    serverOffsetMs: offsetOf(snap.serverTime, localNowMs, prev?.serverOffsetMs ?? 0),
     removed: null,
     seq: snap.seq,
   };
 }
 
 type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+
+/** The hub's clock minus ours, from a state it stamped (`serverTime`); the old one if unreadable. */
+function offsetOf(serverTime: string | undefined, localNowMs: number, fallback: number): number {
+  const at = serverTime ? Date.parse(serverTime) : Number.NaN;
+  return Number.isFinite(at) ? at - localNowMs : fallback;
+}
+
+/** The meeting as closed at `at` (from `meeting:ended`, or a refusal that says it closed). */
+export function closedMeeting(meeting: Meeting, at: string): Meeting {
+  if (meeting.state === 'closed') return meeting;
+  return {
+    ...meeting,
+    state: 'closed',
+    transitions: [...meeting.transitions, { from: meeting.state, to: 'closed', at, by: 'hub' }],
+  };
+}
 
 function upsertRow(rows: AttendanceRow[], row: AttendanceRow): AttendanceRow[] {
   const i = rows.findIndex((r) => r.siteId === row.siteId);
@@ -112,8 +135,32 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       else delete meeting.currentItemId;
       return { ...state, meeting };
     }
-    case 'floor:updated':
-      return { ...state, floor: payload as FloorState };
+    case 'floor:updated': {
+      const floor = payload as FloorState;
+      // Every floor state carries the hub's clock: the speaking countdown follows it, not the
+      // ward PC's clock (often minutes off), and stays right over a long meeting.
+      const mine = state.you.siteId;
+      // Queued again (or given the floor): the old "declined" notice no longer applies.
+      const asking =
+        mine !== undefined &&
+        (floor.holder?.siteId === mine || floor.queue.some((r) => r.siteId === mine));
+      return {
+        ...state,
+        floor,
+        serverOffsetMs: offsetOf(floor.serverTime, localNowMs, state.serverOffsetMs),
+        declined: asking ? null : state.declined,
+      };
+    }
+    case 'floor:declined': {
+      const p = payload as Payload<'floor:declined'>;
+      if (state.you.role !== 'site' || p.siteId !== state.you.siteId) return state;
+      return { ...state, declined: { ...(p.reason ? { reason: p.reason } : {}), at: localNowMs } };
+    }
+    case 'meeting:ended': {
+      const p = payload as Payload<'meeting:ended'>;
+      if (p.meetingId !== state.meeting.id) return state;
+      return { ...state, meeting: closedMeeting(state.meeting, p.at), activeSpeakerPeerId: null };
+    }
     case 'presence:updated': {
       const p = payload as Payload<'presence:updated'>;
       const i = state.attendance.findIndex((r) => r.siteId === p.siteId);
@@ -126,8 +173,8 @@ export function applyPush<E extends keyof ServerToClientEvents>(
         media: p.media,
         micAllowed: p.micAllowed,
         mic: p.mic,
+        presence: p.presence,
         intervals: presenceIntervals(row.intervals, row.connected, p.connected, p.at),
-        ...('presence' in p ? { presence: p.presence } : {}),
       };
       return { ...state, attendance };
     }
@@ -155,13 +202,19 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       const p = payload as Payload<'moderation:muted'>;
       const mine = p.siteId === null || p.siteId === state.you.siteId;
       if (!mine || state.you.role !== 'site') return state;
-      return { ...state, micAllowed: false, askedToUnmute: false, mutedAt: localNowMs };
+      return {
+        ...state,
+        micAllowed: false,
+        mic: { allowed: false, muted: true, unmute: 'none' },
+        askedToUnmute: false,
+        mutedAt: localNowMs,
+      };
     }
     case 'moderation:askUnmute': {
       const p = payload as Payload<'moderation:askUnmute'>;
       if (p.siteId !== state.you.siteId) return state;
       // Only asked: the mic opens once the site accepts (`mic:acceptUnmute`) and the hub allows it.
-      return { ...state, askedToUnmute: true };
+      return { ...state, askedToUnmute: true, mic: { ...state.mic, unmute: 'requested' } };
     }
     case 'moderation:removed': {
       const p = payload as Payload<'moderation:removed'>;
@@ -186,6 +239,7 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       return {
         ...state,
         micAllowed: p.allowed,
+        mic: { allowed: p.allowed, muted: p.muted, unmute: p.unmute },
         askedToUnmute: p.unmute === 'requested',
       };
     }

@@ -26,7 +26,15 @@ const site = (micAllowed: boolean, holder: string | null) =>
 
 describe('microphone policy', () => {
   it('lets a site open its mic only while the hub allows it, even when it holds the floor', () => {
-    expect(mayOpenMic(site(true, null))).toBe(true);
+    expect(mayOpenMic(site(true, '00004'))).toBe(true);
+    // The shared rule (mayProduce) and the hub's word must both say yes: no floor, no mic…
+    expect(mayOpenMic(site(true, null))).toBe(false);
+    expect(mayOpenMic(site(true, '00008'))).toBe(false);
+    // …unless the meeting has open mics; and never in a closed meeting.
+    const open = site(true, null);
+    expect(mayOpenMic({ ...open, meeting: { ...open.meeting, openMics: true } })).toBe(true);
+    const holder = site(true, '00004');
+    expect(mayOpenMic({ ...holder, meeting: { ...holder.meeting, state: 'closed' } })).toBe(false);
     expect(mayOpenMic(site(false, null))).toBe(false);
     // Muted by the chair while holding the floor: the hub says no, so the client does not.
     expect(mayOpenMic(site(false, '00004'))).toBe(false);

@@ -1,3 +1,4 @@
+import { type MayProduceView, mayProduce } from '@giaoban/shared/mayProduce';
 import type { MeetingState } from './meetingState';
 
 /**
@@ -7,12 +8,32 @@ import type { MeetingState } from './meetingState';
  * between the refusal and the next pause. Pure, so the rules are tested on their own.
  */
 
-/** The chair and admins always may; a site only while the hub says `micAllowed`. */
+/**
+ * The meeting as the shared rule (`mayProduce`, the one the hub enforces) reads it, from what
+ * this browser knows: the meeting, the floor, and its own site's microphone.
+ */
+export function produceView(state: MeetingState): MayProduceView {
+  const mine = state.you.siteId;
+  return {
+    meeting: { state: state.meeting.state, openMics: state.meeting.openMics },
+    holderSiteId: state.floor.holder?.siteId ?? null,
+    site: (siteId) =>
+      siteId === mine
+        ? { removed: state.removed !== null, muted: state.mic.muted, unmute: state.mic.unmute }
+        : undefined,
+  };
+}
+
+/**
+ * Whether this browser may open its microphone now: the shared rule says so for what it knows
+ * (the floor, a mute, a close, a removal) and, for a site, the hub's last word (`mic.allowed`)
+ * agrees. Both, so neither a late push nor a local guess ever opens a site's mic by itself.
+ */
 export function mayOpenMic(state: MeetingState | null): boolean {
   if (!state) return false;
   const role = state.you.role;
-  if (role !== 'site') return role === 'chair' || role === 'admin';
-  return state.micAllowed;
+  const rule = mayProduce(role, { siteId: state.you.siteId }, produceView(state)).mic;
+  return role === 'site' ? rule && state.micAllowed : rule;
 }
 
 /** This site holds the floor in `state`. */
@@ -46,7 +67,7 @@ export function stepMicWish(
   if (floorGrantedToMe(prev, next)) wish = true;
   else if (holdsFloor(prev) && !holdsFloor(next)) wish = false;
   if (next.mutedAt !== prev.mutedAt) wish = false;
-  if (wish && next.micAllowed) return { pending: false, open: true };
+  if (wish && mayOpenMic(next)) return { pending: false, open: true };
   return { pending: wish, open: false };
 }
 
@@ -61,7 +82,7 @@ export type MicLabelKey =
 export function micLabel(state: MeetingState, micOn: boolean): MicLabelKey {
   if (micOn) return 'media.mic.open';
   if (state.askedToUnmute) return 'media.mic.askedToUnmute';
-  if (state.micAllowed) return 'media.mic.closed';
+  if (mayOpenMic(state)) return 'media.mic.closed';
   // Holding the floor but not allowed: the chair muted it (mute one or mute all).
   return holdsFloor(state) ? 'media.mic.mutedByChair' : 'media.mic.closedByServer';
 }

@@ -1,11 +1,11 @@
-import type { AttendanceRow } from '@giaoban/shared';
+import type { AttendanceRow, PresenceState } from '@giaoban/shared';
 
 /**
  * Where a site is, in the words the chair and the secretary use: not joined yet (never came),
  * connected, dropped (its line went down; it usually comes back by itself) or left (it said
  * goodbye). "Mất kết nối" only ever means dropped: a ward that never joined is not disconnected.
  */
-export type PresenceKind = 'not_joined' | 'connected' | 'dropped' | 'left';
+export type PresenceKind = PresenceState;
 
 export const PRESENCE_KINDS: readonly PresenceKind[] = [
   'connected',
@@ -14,11 +14,15 @@ export const PRESENCE_KINDS: readonly PresenceKind[] = [
   'not_joined',
 ];
 
+/**
+ * The hub's word (`row.presence`: it knows a leave from a drop). `connected` is checked first: a
+ * presence push and the row it updates may cross, and the connection flag is the newer one; a row
+ * saying "connected" while not connected falls back to what its intervals show.
+ */
 export function presenceOf(
   row: Pick<AttendanceRow, 'connected' | 'intervals'> & { presence?: PresenceKind },
 ): PresenceKind {
   if (row.connected) return 'connected';
-  // The hub's word when it sends one (it knows a leave from a drop); else from the intervals.
   if (row.presence && row.presence !== 'connected') return row.presence;
   return row.intervals.length === 0 ? 'not_joined' : 'dropped';
 }

@@ -89,8 +89,20 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
   });
 
   it('sends moderation actions for a tile and mute all', async () => {
-    const fake = fakeSession(meetingState({ attendance: rows }));
+    const fake = fakeSession(
+      meetingState({
+        attendance: rows,
+        floor: {
+          holder: { siteId: '00002', siteName: 'Xã Số 2', grantedAt: joinAt, limitSeconds: 0 },
+          queue: [],
+          spotlight: { kind: 'chair' },
+          serverTime: joinAt,
+        },
+      }),
+    );
     renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    // Ask-to-unmute is for the floor holder only (the hub refuses others: NOT_FLOOR_HOLDER).
+    expect((screen.getByTestId('ask-unmute-00003') as HTMLButtonElement).disabled).toBe(true);
     await clickWhenEnabled('mute-00002');
     await waitFor(() =>
       expect(fake.act).toHaveBeenCalledWith('moderation:mute', { siteId: '00002' }),
@@ -234,6 +246,7 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
           holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'chair' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
         producers: [
           {

@@ -3,6 +3,7 @@ import { useServices } from '../AppContext';
 import { AudioSink } from '../components/AudioSink';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
+import { MeetingEnded } from '../components/MeetingEnded';
 import { registerDebugSession } from '../debug';
 import { MeetingSessionContext } from '../hooks/MeetingSessionContext';
 import { errorMessage } from '../hooks/useAction';
@@ -78,6 +79,11 @@ export function MeetingRoute({ meetingId }: { meetingId: string }) {
   );
 
   if (!meeting) return <p role="status">{t('app.loading')}</p>;
+  // The hub refused the join because the meeting is over or this site was removed: say that,
+  // as the end screen does, not as an error to retry.
+  const refused = meeting.view().connection.status;
+  if (startError && !meeting.view().state && (refused === 'ended' || refused === 'removed'))
+    return <MeetingEnded reason={refused} />;
   if (startError) {
     return (
       <div className="page">

@@ -166,6 +166,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -180,6 +181,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(255_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -199,6 +201,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(-60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -216,6 +219,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -234,6 +238,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -296,6 +301,7 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'site', siteId: '00025' },
+          serverTime: '2026-11-26T01:30:00.000Z',
           spotlightSiteName: 'Phường Giảng Võ',
         },
         producers: [
@@ -314,5 +320,38 @@ describe('SiteView', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('video-spotlight-placeholder').textContent).toContain(
       'Phường Giảng Võ đã tắt máy quay',
     );
+  });
+
+  it('tells the site the chair declined its request, until it asks again', async () => {
+    const fake = fakeSession(siteState());
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.queryByTestId('floor-declined')).toBeNull();
+    act(() => fake.push({ declined: { reason: 'Đã đủ ý kiến', at: 0 } }));
+    const notice = screen.getByTestId('floor-declined').textContent ?? '';
+    expect(notice).toContain('Chủ trì đã từ chối yêu cầu phát biểu');
+    expect(notice).toContain('Đã đủ ý kiến');
+    // It may ask again at once.
+    expect((screen.getByTestId('request-floor') as HTMLButtonElement).disabled).toBe(false);
+    act(() => fake.push({ declined: null }));
+    expect(screen.queryByTestId('floor-declined')).toBeNull();
+  });
+
+  it("lets the site's own mic button accept the chair's ask-to-unmute too", async () => {
+    const fake = fakeSession(
+      siteState({
+        micAllowed: false,
+        askedToUnmute: true,
+        floor: {
+          holder: holderAt(10_000),
+          queue: [],
+          spotlight: { kind: 'site', siteId: '00004' },
+          serverTime: '2026-11-26T01:30:00.000Z',
+        },
+      }),
+    );
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    await clickWhenEnabled('toggle-mic');
+    await waitFor(() => expect(fake.session.acceptUnmute).toHaveBeenCalledTimes(1));
+    expect(fake.session.setMic).not.toHaveBeenCalled();
   });
 });

@@ -14,7 +14,7 @@ import { useFloor } from '../hooks/useFloor';
 import type { MediaDevicesState } from '../hooks/useMediaDevices';
 import { useMeeting } from '../hooks/useMeeting';
 import { useT } from '../hooks/useT';
-import { micLabel } from '../lib/micPolicy';
+import { mayOpenMic, micLabel } from '../lib/micPolicy';
 import { type PeerRef, parsePeerId } from '../lib/peers';
 
 /** The agenda choice "general remark" (no item). */
@@ -54,6 +54,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
     { name: floor.spotlightName ?? floor.spotlightSiteId ?? '' },
   );
   const micText = t(micLabel(state, local.micOn));
+  const mayOpen = mayOpenMic(state);
   const items = state.meeting.agenda.filter((i) => !i.endedAt);
   const currentItemId = state.meeting.currentItemId;
   const chosenItem =
@@ -135,6 +136,14 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
               </>
             ) : (
               <>
+                {state.declined && (
+                  <p className="notice" role="status" data-testid="floor-declined">
+                    {t('floor.declinedNotice')}
+                    {state.declined.reason && (
+                      <> {t('floor.declinedReason', { reason: state.declined.reason })}</>
+                    )}
+                  </p>
+                )}
                 <label>
                   {t('floor.requestOn')}
                   <select
@@ -187,7 +196,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
               className={`mic-state ${local.micOn ? 'on' : 'off'}`}
               data-testid="mic-state"
               data-mic={local.micOn ? 'on' : 'off'}
-              data-allowed={String(state.micAllowed)}
+              data-allowed={String(mayOpen)}
             >
               {micText}
             </div>
@@ -196,8 +205,15 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
                 type="button"
                 className={`btn btn-large ${local.micOn ? 'btn-danger' : 'btn-primary'}`}
                 data-testid="toggle-mic"
-                disabled={!local.micOn && !state.micAllowed}
-                onClick={() => void action.run(() => session.setMic(!local.micOn))}
+                disabled={!local.micOn && !mayOpen && !state.askedToUnmute}
+                onClick={() =>
+                  void action.run(() =>
+                    // Asked by the chair: this click is the site's "yes" (as the prompt's button).
+                    !local.micOn && state.askedToUnmute && !mayOpen
+                      ? session.acceptUnmute()
+                      : session.setMic(!local.micOn),
+                  )
+                }
               >
                 {local.micOn ? t('media.mic.mute') : t('media.mic.unmute')}
               </button>

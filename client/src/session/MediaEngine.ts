@@ -257,7 +257,7 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
         break;
       }
       case 'moderation:muted':
-        if (next.you.role === 'site' && !next.micAllowed && media?.producer('mic')) {
+        if (next.you.role === 'site' && !mayOpenMic(next) && media?.producer('mic')) {
           media.mirrorServerPause(media.producer('mic')!.id, true);
           this.#patchLocal({ micOn: false, micProducerPaused: true });
         }

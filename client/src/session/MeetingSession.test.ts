@@ -18,6 +18,10 @@ class FakeSocket {
   readonly handlers = new Map<string, Set<(...a: unknown[]) => void>>();
   readonly sent: { event: string; payload: unknown }[] = [];
   joins = 0;
+  /** Commands the hub refuses, with the code it answers (e.g. MEETING_CLOSED). */
+  readonly refuse = new Map<string, string>();
+  /** What `mic:acceptUnmute` answers. */
+  micAnswer = { allowed: true, muted: false, unmute: 'accepted' };
   on(e: string, h: (...a: unknown[]) => void) {
     if (!this.handlers.has(e)) this.handlers.set(e, new Set());
     this.handlers.get(e)!.add(h);
@@ -63,6 +67,12 @@ class FakeSocket {
       emitWithAck: async (event: string, payload: unknown) => {
         if (!this.connected) throw new Error('timeout');
         this.sent.push({ event, payload });
+        const refused = this.refuse.get(event);
+        if (refused) {
+          if (event === 'meeting:join') this.joins++;
+          return { ok: false, error: { code: refused, message: refused } };
+        }
+        if (event === 'mic:acceptUnmute') return { ok: true, data: this.micAnswer };
         if (event === 'meeting:join') {
           this.joins++;
           return { ok: true, data: snapshot(this.joins) };
@@ -313,7 +323,21 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     await s.setMic(true);
     expect(s.view().local.micOn).toBe(false);
     expect(sock.sent.some((x) => x.event === 'media:setProducerPaused')).toBe(false);
-    sock.fire('mic:allowed', { siteId: '00004', allowed: true });
+    // Allowed by the hub without the floor (a stale or wrong push): the shared rule still says no.
+    sock.fire('mic:allowed', { siteId: '00004', allowed: true, muted: false, unmute: 'none' });
+    await s.setMic(true);
+    expect(s.view().local.micOn).toBe(false);
+    sock.fire('floor:updated', {
+      holder: {
+        siteId: '00004',
+        siteName: 'Ba Đình',
+        grantedAt: new Date().toISOString(),
+        limitSeconds: 0,
+      },
+      queue: [],
+      spotlight: { kind: 'chair' },
+      serverTime: new Date().toISOString(),
+    });
     await s.setMic(true);
     expect(s.view().local.micOn).toBe(true);
   });
@@ -327,7 +351,7 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     expect(sock.connected).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sock.joins).toBe(1); // nothing reconnects to a closed meeting
-    await expect(s.act('floor:request', {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(s.act('floor:request', {})).rejects.toMatchObject({ code: 'MEETING_CLOSED' });
   });
 
   it('ends a site session that rejoins a meeting closed while it was away', async () => {
@@ -338,5 +362,74 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     sock.up = true;
     await vi.advanceTimersByTimeAsync(150);
     expect(s.view().connection.status).toBe('ended');
+  });
+
+  it("ends on the hub's meeting:ended, with the close time, and never reconnects", async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.fire('meeting:ended', {
+      meetingId: 'mtg1',
+      state: 'closed',
+      at: '2026-11-26T10:00:00.000Z',
+    });
+    expect(s.view().connection.status).toBe('ended');
+    const m = s.view().state!.meeting;
+    expect(m.state).toBe('closed');
+    expect(m.transitions.at(-1)).toMatchObject({ to: 'closed', at: '2026-11-26T10:00:00.000Z' });
+    // The hub then closes the socket: that is no "connection lost".
+    sock.fire('disconnect', 'io server disconnect');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(s.view().connection.status).toBe('ended');
+    expect(sock.joins).toBe(1);
+  });
+
+  it('ends (no reconnect loop) when a rejoin is refused with MEETING_CLOSED', async () => {
+    const s = makeSession(fixedPolicy([100, 100, 100, 100]));
+    await s.start();
+    sock.drop();
+    sock.refuse.set('meeting:join', 'MEETING_CLOSED');
+    sock.up = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(s.view().connection.status).toBe('ended');
+    expect(s.view().state?.meeting.state).toBe('closed');
+    expect(sock.joins).toBe(2); // one refused attempt, then nothing
+  });
+
+  it('ends when an action is refused with MEETING_CLOSED (its meeting:ended was missed)', async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    sock.refuse.set('floor:request', 'MEETING_CLOSED');
+    await expect(s.act('floor:request', {})).rejects.toMatchObject({ code: 'MEETING_CLOSED' });
+    expect(s.view().connection.status).toBe('ended');
+    expect(s.view().state?.meeting.state).toBe('closed');
+  });
+
+  it('shows the end screen, not an error to retry, when the first join is refused', async () => {
+    sock.refuse.set('meeting:join', 'MEETING_CLOSED');
+    const closed = makeSession(fixedPolicy([100]));
+    await expect(closed.start()).rejects.toMatchObject({ code: 'MEETING_CLOSED' });
+    expect(closed.view().connection.status).toBe('ended');
+    sock = new FakeSocket();
+    sock.refuse.set('meeting:join', 'REMOVED');
+    const removed = makeSession(fixedPolicy([100]));
+    await expect(removed.start()).rejects.toMatchObject({ code: 'REMOVED' });
+    expect(removed.view().connection.status).toBe('removed');
+  });
+
+  it("accepts the chair's ask-to-unmute through mic:acceptUnmute and takes the hub's answer", async () => {
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    sock.fire('moderation:askUnmute', { siteId: '00004' });
+    expect(s.view().state?.askedToUnmute).toBe(true);
+    expect(s.view().state?.micAllowed).toBe(false);
+    await s.acceptUnmute();
+    expect(sock.sent.filter((x) => x.event === 'mic:acceptUnmute')).toEqual([
+      { event: 'mic:acceptUnmute', payload: {} },
+    ]);
+    expect(s.view().state).toMatchObject({
+      micAllowed: true,
+      askedToUnmute: false,
+      mic: { allowed: true, unmute: 'accepted' },
+    });
   });
 });

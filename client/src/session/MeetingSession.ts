@@ -2,7 +2,7 @@ import type { C2SEventName, C2SPayload, C2SResponses, Snapshot } from '@giaoban/
 import type { AuthStore } from '../AuthStore';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/backoff';
 import { Emitter } from '../lib/Emitter';
-import { applyPush, fromSnapshot, type MeetingState } from '../lib/meetingState';
+import { applyPush, closedMeeting, fromSnapshot, type MeetingState } from '../lib/meetingState';
 import { applyAck, pushesForAck } from './ackPushes';
 import { Gate } from './Gate';
 import { MediaEngine } from './MediaEngine';
@@ -128,6 +128,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       await this.#signal.connect();
       await this.#join();
     } catch (err) {
+      // Opened after the close, or after a removal: the end screen, not an error to retry.
+      if (err instanceof RequestError && err.code === 'MEETING_CLOSED') this.#teardown('ended');
+      if (err instanceof RequestError && err.code === 'REMOVED') this.#teardown('removed');
       // Hub unreachable at first: keep trying with the backoff instead of giving up at once.
       if (!isLinkError(err)) throw err;
       this.#onDrop();
@@ -153,12 +156,18 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     if (this.#connection.status !== 'connected') await this.#ready.wait();
     let result: C2SResponses[E];
     try {
-      result = await this.#signal.request(event, payload);
+      try {
+        result = await this.#signal.request(event, payload);
+      } catch (err) {
+        if (!isLinkError(err)) throw err;
+        // The link dropped mid-request: wait for the resync and try once more.
+        await this.#ready.wait();
+        result = await this.#signal.request(event, payload);
+      }
     } catch (err) {
-      if (!isLinkError(err)) throw err;
-      // The link dropped mid-request: wait for the resync and try once more.
-      await this.#ready.wait();
-      result = await this.#signal.request(event, payload);
+      // Refused because the meeting is over (its `meeting:ended` was missed): end here too.
+      if (err instanceof RequestError && err.code === 'MEETING_CLOSED') this.#closedByRefusal();
+      throw err;
     }
     // Shown at once, so the UI does not wait for the matching broadcast.
     const before = this.#state;
@@ -194,10 +203,17 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     return this.#engine.setMic(on);
   }
 
-  /** The site accepts the chair's ask-to-unmute (one click): its mic opens when the hub allows. */
+  /**
+   * The site accepts the chair's ask-to-unmute (one click): the hub answers with the site's mic
+   * state, and the mic opens once that says it may (never on the chair's push alone).
+   */
   async acceptUnmute(): Promise<void> {
-    // The hub lifts the mute only on the site's own word (`mic:acceptUnmute`), then allows it.
-    await this.act('mic:acceptUnmute', {});
+    const mic = await this.act('mic:acceptUnmute', {});
+    const state = this.#state;
+    if (state?.you.siteId)
+      this.#setState(
+        applyPush(state, 'mic:allowed', { siteId: state.you.siteId, ...mic }, Date.now()),
+      );
     return this.#engine.acceptUnmute();
   }
 
@@ -281,6 +297,18 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     if (role === 'site' || role === 'observer') this.#teardown('ended');
   }
 
+  /** The hub said MEETING_CLOSED: the meeting is over even if its `meeting:ended` never came. */
+  #closedByRefusal(): void {
+    const state = this.#state;
+    if (!state || state.meeting.state === 'closed') return;
+    this.#setState({
+      ...state,
+      meeting: closedMeeting(state.meeting, new Date().toISOString()),
+      activeSpeakerPeerId: null,
+    });
+    this.#onMeetingClosed();
+  }
+
   #onDrop(): void {
     const status = this.#connection.status;
     if (
@@ -321,6 +349,12 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       const code = err instanceof RequestError ? err.code : 'NETWORK';
       if (code === 'TOKEN_EXPIRED') await this.#auth.renew();
       this.#setConnection({ lastError: code });
+      if (code === 'MEETING_CLOSED') {
+        // Closed while this browser was away: the end screen, and no reconnect loop.
+        this.#closedByRefusal();
+        if (this.#connection.status !== 'ended') this.#teardown('ended');
+        return 'stop';
+      }
       if (FATAL_CODES.has(code)) {
         this.#teardown(code === 'REMOVED' ? 'removed' : 'failed');
         return 'stop';
@@ -359,7 +393,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     this.#engine.close();
     this.#signal.disconnect();
     const code =
-      status === 'removed' ? 'REMOVED' : status === 'ended' ? 'INVALID_STATE' : 'NETWORK';
+      status === 'removed' ? 'REMOVED' : status === 'ended' ? 'MEETING_CLOSED' : 'NETWORK';
     this.#ready.fail(new RequestError('session', code, status));
     this.#setConnection({ status, nextRetryAt: null });
   }

@@ -48,11 +48,17 @@ const site = (producers: ProducerInfo[], holderSiteId: string | null) =>
     meeting: { ...meetingState().meeting, chairId: 'chair1' },
     floor: {
       holder: holderSiteId
-        ? { siteId: holderSiteId, siteName: 'Ba Đình', grantedAt: '2026-12-03T08:00:00.000Z' }
+        ? {
+            siteId: holderSiteId,
+            siteName: 'Ba Đình',
+            grantedAt: '2026-12-03T08:00:00.000Z',
+            limitSeconds: 0,
+          }
         : null,
       queue: [],
       spotlight: { kind: 'chair' },
-    } as never,
+      serverTime: '2026-12-03T08:00:00.000Z',
+    },
     producers,
   });
 

@@ -37,7 +37,7 @@ export function row(
     derivedStatus: status,
     micAllowed: false,
     mic: { allowed: false, muted: false, unmute: 'none' },
-    // As the hub says it: connected, or else joined before (dropped) or never (not joined).
+    // As the hub says it: connected, else dropped once it came (a test says 'left' itself).
     presence: connected ? 'connected' : intervals.length > 0 ? 'dropped' : 'not_joined',
     removed: false,
     ...extra,
@@ -117,7 +117,9 @@ export function meetingState(extra: Partial<MeetingState> = {}): MeetingState {
     attendance: [],
     producers: [],
     micAllowed: true,
+    mic: { allowed: true, muted: false, unmute: 'none' },
     askedToUnmute: false,
+    declined: null,
     mutedAt: null,
     activeSpeakerPeerId: null,
     serverOffsetMs: 0,
