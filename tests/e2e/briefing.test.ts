@@ -410,6 +410,34 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
     }
   });
 
+  it('the chair declines a request to speak and the site is told so', async () => {
+    const asker = site(1);
+    const ap = asker.browser.page;
+    const cp = chair.page;
+    await ap.locator(tid(TID.requestFloor)).click();
+    await ap.locator(`${tid(TID.floorStatus)}[data-state="queued"]`).waitFor({ timeout: 30_000 });
+    await cp.locator(tid(TID.queueEntry(asker.info.siteId))).waitFor({ timeout: 30_000 });
+    await cp.locator(tid(`decline-floor-${asker.info.siteId}`)).click();
+    // Out of the chair's queue, and the site reads why its request went.
+    await cp
+      .locator(tid(TID.queueEntry(asker.info.siteId)))
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    const notice = ap.locator(tid('floor-declined'));
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain('Chủ trì đã từ chối yêu cầu phát biểu');
+    await saveScreenshot(ap, '16-site-floor-declined');
+    // It may ask again; asking clears the notice.
+    await ap.locator(`${tid(TID.requestFloor)}:enabled`).waitFor({ timeout: 5_000 });
+    await ap.locator(tid(TID.requestFloor)).click();
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await ap.locator(tid('cancel-floor')).click();
+    await ap.locator(`${tid(TID.floorStatus)}[data-state="queued"]`).waitFor({
+      state: 'detached',
+      timeout: 30_000,
+    });
+    expect(liveSiteMics()).toEqual([]);
+  });
+
   it('the secretary runs a roll-call and every site answers with its headcount', async () => {
     const p = secretary.page;
     await p.locator(tid('rollcall-duration')).fill('300');
@@ -625,6 +653,19 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
 
   it('the chair ends the meeting (after a confirmation): every site sees the end screen and media stops', async () => {
     const cp = chair.page;
+    // A site is speaking, mic open, when the chair ends the meeting.
+    const speaker = site(0);
+    const peer = sitePeer(speaker.info.siteId);
+    await hub.grantFloor(
+      seed.meetingId,
+      { id: seed.chair.id, name: seed.chair.displayName },
+      speaker.info.siteId,
+      0,
+    );
+    await waitUntil(() => liveSiteMics().some((id) => id.startsWith(`${peer}:`)), {
+      what: "the speaking site's mic producer running before the close",
+      detail: logs,
+    });
     await cp.locator(tid('transition-closed')).click();
     await saveScreenshot(cp, '13-chair-confirm-close');
     await confirmDialog(cp, 'confirm-close');
@@ -645,7 +686,10 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
       () => !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith('site:')),
       { what: 'every site producer gone after the close', detail: logs },
     );
+    expect(liveSiteMics()).toEqual([]);
     await cp.locator(tid('chair-ended')).waitFor({ timeout: 30_000 });
+    // The board follows: once the sites' connections end, nobody is counted connected.
+    await cp.locator(`${tid('presence-summary')}[data-connected="0"]`).waitFor({ timeout: 30_000 });
     for (const id of ['mute-all', 'lock-meeting', 'share-screen', 'rollcall-start']) {
       expect(await cp.locator(tid(id)).isDisabled(), id).toBe(true);
     }
