@@ -246,7 +246,6 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
           holder: { siteId: '00003', siteName: 'Xã Số 3', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'chair' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
         producers: [
           {

@@ -166,7 +166,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -181,7 +180,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(255_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -201,7 +199,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(-60_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -219,7 +216,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -238,7 +234,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: holderAt(10_000),
           queue: [],
           spotlight: { kind: 'site', siteId: '00004' },
-          serverTime: '2026-11-26T01:30:00.000Z',
         },
       }),
     );
@@ -301,7 +296,6 @@ describe('SiteView', { timeout: 30_000 }, () => {
           holder: { siteId: '00025', siteName: 'Phường Giảng Võ', grantedAt, limitSeconds: 0 },
           queue: [],
           spotlight: { kind: 'site', siteId: '00025' },
-          serverTime: '2026-11-26T01:30:00.000Z',
           spotlightSiteName: 'Phường Giảng Võ',
         },
         producers: [
