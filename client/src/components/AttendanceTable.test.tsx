@@ -112,6 +112,18 @@ describe('AttendanceTable', { timeout: 30_000 }, () => {
     expect(hk.textContent).toContain('Mất điện');
   });
 
+  it('never shows a ward that never joined as disconnected (red): grey and "not joined"', () => {
+    renderWith(<Board />);
+    const dot = (id: string) => screen.getByTestId(`attendance-presence-${id}`);
+    expect(dot('00082').dataset.presence).toBe('not_joined');
+    expect(dot('00082').className).toContain('idle');
+    expect(dot('00082').textContent).toBe('Chưa vào họp');
+    expect(dot('00004').className).toContain('ok');
+    // Joined, then gone without a goodbye: dropped, the one worth a phone call.
+    expect(dot('00025').dataset.presence).toBe('dropped');
+    expect(dot('00025').className).toContain('bad');
+  });
+
   it('calls onEdit with the row', () => {
     let edited: AttendanceRow | null = null;
     renderWith(<Board onEdit={(r) => (edited = r)} />);

@@ -13,6 +13,7 @@ import {
   toggleSort,
   viewBoard,
 } from '../lib/attendanceBoard';
+import { PRESENCE_LABEL, presenceDot, presenceOf } from '../lib/presence';
 
 const COLUMNS: { key: BoardSortKey | null; label: MessageKey }[] = [
   { key: 'name', label: 'secretary.col.site' },
@@ -139,6 +140,7 @@ export function AttendanceTable({
           <tbody>
             {shown.map((r) => {
               const joined = firstJoinMs(r);
+              const presence = presenceOf(r);
               return (
                 <tr
                   key={r.siteId}
@@ -147,13 +149,14 @@ export function AttendanceTable({
                   data-connected={String(r.connected)}
                 >
                   <th scope="row">
+                    {/* A ward that never joined is not "disconnected" (red): grey, in words. */}
                     <span
-                      className={`status-dot ${r.connected ? 'ok' : 'bad'}`}
-                      title={t(r.connected ? 'tile.connected' : 'tile.disconnected')}
+                      className={`status-dot ${presenceDot(presence)}`}
+                      title={t(PRESENCE_LABEL[presence])}
+                      data-testid={`attendance-presence-${r.siteId}`}
+                      data-presence={presence}
                     >
-                      <span className="sr-only">
-                        {t(r.connected ? 'tile.connected' : 'tile.disconnected')}
-                      </span>
+                      <span className="sr-only">{t(PRESENCE_LABEL[presence])}</span>
                     </span>
                     {r.name}
                   </th>

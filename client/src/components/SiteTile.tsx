@@ -2,17 +2,10 @@ import type { AttendanceRow } from '@giaoban/shared';
 import { memo } from 'react';
 import { useConsumerTrack } from '../hooks/useConsumerTrack';
 import { useT } from '../hooks/useT';
-import type { PresenceKind } from '../lib/presence';
+import { PRESENCE_LABEL, type PresenceKind, presenceDot } from '../lib/presence';
 import { VideoView } from './VideoView';
 
 export type SiteTileAction = 'grant' | 'mute' | 'askUnmute' | 'remove' | 'spotlight';
-
-const PRESENCE_LABEL = {
-  connected: 'tile.connected',
-  dropped: 'tile.dropped',
-  not_joined: 'tile.notJoined',
-  left: 'tile.left',
-} as const;
 
 export interface SiteTileProps {
   row: AttendanceRow;
@@ -83,7 +76,7 @@ export const SiteTile = memo(function SiteTile({
           {row.name}
         </strong>
         <span
-          className={`status-dot ${presence === 'connected' ? 'ok' : presence === 'dropped' ? 'bad' : 'idle'}`}
+          className={`status-dot ${presenceDot(presence)}`}
           data-testid={`tile-presence-${row.siteId}`}
         >
           {t(PRESENCE_LABEL[presence])}

@@ -71,3 +71,16 @@ export function missingSites(rows: readonly AttendanceRow[]): {
   }
   return out;
 }
+
+/** The words for each presence kind (tiles, the attendance table). */
+export const PRESENCE_LABEL = {
+  connected: 'tile.connected',
+  dropped: 'tile.dropped',
+  not_joined: 'tile.notJoined',
+  left: 'tile.left',
+} as const satisfies Record<PresenceKind, string>;
+
+/** The dot's colour: green connected, red only for a dropped line (phone it), grey otherwise. */
+export function presenceDot(kind: PresenceKind): 'ok' | 'bad' | 'idle' {
+  return kind === 'connected' ? 'ok' : kind === 'dropped' ? 'bad' : 'idle';
+}
