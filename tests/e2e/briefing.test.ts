@@ -646,6 +646,14 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
         !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith(`${removedPeer}:`)),
       { what: "the removed site's producers gone from the SFU", detail: logs },
     );
+    // No transport and no socket of it is left on the hub (so nothing more can reach it).
+    await waitUntil(
+      () =>
+        !hub.serverTransports(seed.meetingId).some((id) => id.startsWith(`${removedPeer}:`)) &&
+        hub.siteSockets(victim.info.siteId) === 0,
+      { what: "the removed site's transports and sockets gone from the hub", detail: logs },
+    );
+    expect(await vp.locator(tid('meeting-ended')).getAttribute('data-reason')).toBe('removed');
     await cp
       .locator(tid(`site-tile-${victim.info.siteId}`))
       .waitFor({ state: 'detached', timeout: 30_000 });
@@ -683,8 +691,11 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
     await saveScreenshot(site(0).browser.page, '14-site-meeting-ended');
     // No site media left on the SFU, and the chair's controls that no longer apply are off.
     await waitUntil(
-      () => !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith('site:')),
-      { what: 'every site producer gone after the close', detail: logs },
+      () =>
+        !hub.serverProducers(seed.meetingId).some((p) => p.peerId.startsWith('site:')) &&
+        !hub.serverTransports(seed.meetingId).some((id) => id.startsWith('site:')) &&
+        seed.sites.every((s) => hub.siteSockets(s.siteId) === 0),
+      { what: 'every site producer, transport and socket gone after the close', detail: logs },
     );
     expect(liveSiteMics()).toEqual([]);
     await cp.locator(tid('chair-ended')).waitFor({ timeout: 30_000 });

@@ -30,6 +30,10 @@ export interface E2EHub {
   startSession(meetingId: string): Promise<void>;
   /** The producers of a meeting's media room as the SFU has them (paused or not), on this hub. */
   serverProducers(meetingId: string): ServerProducer[];
+  /** Peer ids holding a media transport in the meeting's room, as the SFU has them. */
+  serverTransports(meetingId: string): string[];
+  /** How many live sockets of this site (lobby or not) the hub holds. */
+  siteSockets(siteId: string): number;
   /**
    * The chair grants the floor with a limit of its own, as `floor:grant {limitSeconds}` does. The
    * console grants with the meeting's limit (minutes); a limit of a few seconds keeps the
@@ -108,6 +112,8 @@ export async function startE2EHub(
         if (m.state === 'open') await admin.transition(meetingId, 'in_session');
       },
       serverProducers: server.producers,
+      serverTransports: server.transports,
+      siteSockets: server.siteSockets,
       grantFloor: server.grantFloor,
       stop,
     };
@@ -141,6 +147,8 @@ async function startServer(opts: {
   port: number;
   close: () => Promise<void>;
   producers: (meetingId: string) => ServerProducer[];
+  transports: (meetingId: string) => string[];
+  siteSockets: (siteId: string) => number;
   grantFloor: E2EHub['grantFloor'];
 }> {
   const { createHub, loadConfig } = await import('@giaoban/server');
@@ -213,7 +221,13 @@ async function startServer(opts: {
         limitSeconds,
       );
     };
-    return { port, close: () => hub.close(), producers, grantFloor };
+    const transports = (meetingId: string): string[] =>
+      (hub.media?.getRoom(meetingId)?.describe().transports ?? []).map((t) => t.peerId);
+    const siteSockets = (siteId: string): number =>
+      [...hub.io.sockets.sockets.values()].filter(
+        (s) => s.connected && s.data.grant?.siteId === siteId,
+      ).length;
+    return { port, close: () => hub.close(), producers, transports, siteSockets, grantFloor };
   }
 }
 
