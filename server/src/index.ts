@@ -10,6 +10,7 @@ export { createHub, type Hub, type HubOptions, startHub } from './Hub';
 export { createApp } from './http/createApp';
 export { buildOpenApi, toOpenApiPath } from './http/openapi';
 export { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
+export * as recording from './recording';
 export { MemoryStore } from './store/MemoryStore';
 export { RedisStore } from './store/RedisStore';
 export type { Store } from './store/Store';

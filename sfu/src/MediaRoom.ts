@@ -25,6 +25,7 @@ import {
   type RemotePipeOptions,
 } from './RemotePipe';
 import { RoomRouter } from './RoomRouter';
+import { RecorderPort, type RecorderPortOptions } from './recording/RecorderPort';
 import type { WorkerPool } from './WorkerPool';
 
 export type MediaKind = 'audio' | 'video';
@@ -671,6 +672,51 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     const consumer = this.#consumer(peerId, consumerId);
     await this.#guard(() => consumer.resume());
     this.#demand.updateConsumer(consumerId, { paused: false });
+  }
+
+  closeConsumer(peerId: string, consumerId: string): void {
+    this.#consumer(peerId, consumerId).close();
+  }
+
+  /** Asks the consumer's producer for a key frame (video; audio consumers ignore it). */
+  async requestKeyFrame(peerId: string, consumerId: string): Promise<void> {
+    const consumer = this.#consumer(peerId, consumerId);
+    if (consumer.kind === 'video') await this.#guard(() => consumer.requestKeyFrame());
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  /**
+   * The room's recorder attachment: a PlainTransport on the home router (where the producers
+   * are, so no pipe) listening on 127.0.0.1, owned by peer `peerId`. See RecorderPort.
+   */
+  async createRecorderPort(
+    opts: RecorderPortOptions & { peerId?: string } = {},
+  ): Promise<RecorderPort> {
+    this.#assertOpen();
+    const peerId = opts.peerId ?? 'recorder';
+    this.#checkLimit(peerId, 'transports');
+    const transport = await this.#guard(() =>
+      this.#home.router.createPlainTransport({
+        listenIp: { ip: '127.0.0.1' },
+        comedia: false,
+        rtcpMux: true,
+        appData: { peerId, direction: 'recv' },
+      }),
+    );
+    this.#register(peerId, { transport, type: 'plain', direction: 'recv', roomRouter: this.#home });
+    try {
+      return await RecorderPort.create({
+        ...opts,
+        host: this,
+        peerId,
+        transport,
+        logger: this.#logger,
+      });
+    } catch (error) {
+      transport.close();
+      throw this.#translate(error);
+    }
   }
 
   /** For tiles that are off screen: the SFU stops sending, the producer keeps going. */

@@ -41,4 +41,17 @@ export type {
   RemotePipeOptions,
 } from './RemotePipe';
 export type { RoomRouter } from './RoomRouter';
+export {
+  RECORDER_RTP_CAPABILITIES,
+  RECORDING_SLOT_KIND,
+  RECORDING_SLOTS,
+  RecorderPort,
+  type RecorderPortEvents,
+  type RecorderPortOptions,
+  type RecorderSlotInfo,
+  type RecorderSourceChange,
+  type RecorderTarget,
+  type RecordingSlot,
+} from './recording/RecorderPort';
+export type { SlotStats } from './recording/SlotRelay';
 export type { WorkerPool, WorkerPoolEvents } from './WorkerPool';

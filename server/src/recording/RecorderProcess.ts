@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { stat, writeFile } from 'node:fs/promises';
+import type { RecorderPort, RecorderTarget, RecordingSlot } from '@giaoban/sfu';
+import { RECORDING_SLOTS } from '@giaoban/sfu';
+import type { FfmpegTools } from './ffmpeg';
+import { recorderSdp } from './sdp';
+import { freePortPairs, isBound } from './udpPorts';
+
+export type RecorderExit =
+  /** stop() asked (at `at`, when ffmpeg stops reading) and ffmpeg closed the files. */
+  | { kind: 'stopped'; at: number }
+  /** ffmpeg ended on its own, was killed, or stopped writing (stall watchdog). */
+  | { kind: 'died'; code: number | null; signal: string | null; stderr: string; diskFull: boolean };
+
+export interface RecorderProcessOptions {
+  tools: FfmpegTools;
+  port: RecorderPort;
+  /** The files ffmpeg writes as the meeting goes: one Matroska file per slot. */
+  files: Record<RecordingSlot, string>;
+  sdpFile: string;
+  /** Kill a recorder whose file stopped growing for this long. Default 15 s. */
+  stallMs?: number;
+}
+
+type Events = { exit: [RecorderExit] };
+
+/**
+ * One ffmpeg process recording one segment: it reads the recorder port's five RTP streams (SDP
+ * on loopback) and copies each, not re-encoded, into its own Matroska file flushed cluster by
+ * cluster (at most a second is lost if it is killed). One file per stream, because a muxer
+ * interleaving several waits for every VP8 track to have a packet, and a screen share nobody
+ * shares never sends one: the whole meeting would sit in memory. All files share the input's
+ * time origin, so they line up again when composed. The port is pointed at ffmpeg only once it
+ * holds every UDP port, so the first key frames are not sent into the void.
+ */
+export class RecorderProcess extends EventEmitter<Events> {
+  readonly files: Record<RecordingSlot, string>;
+  /** Wall-clock instant of the file's time 0 (the first sender reports and key frames). */
+  readonly startedAt: number;
+  readonly #proc: ChildProcess;
+  readonly #watchdog: NodeJS.Timeout;
+  #stderr = '';
+  #stopping = false;
+  #stopAt = 0;
+  #exited: RecorderExit | undefined;
+
+  private constructor(
+    proc: ChildProcess,
+    files: Record<RecordingSlot, string>,
+    startedAt: number,
+    stallMs: number,
+  ) {
+    super();
+    this.#proc = proc;
+    this.files = files;
+    this.startedAt = startedAt;
+    let lastSize = -1;
+    let lastGrowth = Date.now();
+    // The audio files always grow (silence fills in): if they stop, ffmpeg is stuck.
+    const watched = [files['chair.audio'], files['floor.audio']];
+    this.#watchdog = setInterval(() => {
+      Promise.all(watched.map((f) => stat(f).then((s) => s.size)))
+        .then((sizes) => {
+          const size = sizes.reduce((a, b) => a + b, 0);
+          if (size !== lastSize) {
+            lastSize = size;
+            lastGrowth = Date.now();
+          } else if (Date.now() - lastGrowth > stallMs && !this.#stopping) {
+            this.#stderr += '\n[giaoban] recorder stalled: file stopped growing';
+            proc.kill('SIGKILL');
+          }
+        })
+        .catch(() => {});
+    }, 1000);
+    this.#watchdog.unref();
+  }
+
+  static async start(o: RecorderProcessOptions): Promise<RecorderProcess> {
+    const pairs = await freePortPairs(RECORDING_SLOTS.length);
+    const ports = {} as Record<RecordingSlot, { rtp: number; rtcp: number }>;
+    RECORDING_SLOTS.forEach((slot, i) => {
+      ports[slot] = pairs[i]!;
+    });
+    const target: RecorderTarget = { ip: '127.0.0.1', ports };
+    await writeFile(o.sdpFile, recorderSdp(o.port.slots, target));
+    const proc = spawn(o.tools.ffmpeg, recorderArgs(o.sdpFile, o.files), {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const onErr = (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8000);
+    };
+    proc.stderr?.on('data', onErr);
+    proc.stdin?.on('error', () => {});
+
+    // Wait for ffmpeg to hold every port (or to fail).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(
+          `recorder exited at start: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
+      }
+      const bound = await Promise.all(pairs.flatMap((p) => [isBound(p.rtp), isBound(p.rtcp)]));
+      if (bound.every(Boolean)) break;
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error('recorder did not open its ports within 10 s');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const startedAt = Date.now();
+    o.port.target(target);
+    const rp = new RecorderProcess(proc, o.files, startedAt, o.stallMs ?? 15_000);
+    rp.#stderr = stderr;
+    proc.stderr?.off('data', onErr);
+    proc.stderr?.on('data', (d: Buffer) => {
+      rp.#stderr = (rp.#stderr + d.toString()).slice(-8000);
+    });
+    proc.once('exit', (code, signal) => rp.#onExit(code, signal));
+    return rp;
+  }
+
+  get running(): boolean {
+    return this.#exited === undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.#proc.pid;
+  }
+
+  /** Asks ffmpeg to finish the file ('q'), then insists. Resolves when it has exited. */
+  async stop(graceMs = 5000): Promise<RecorderExit> {
+    if (this.#exited) return this.#exited;
+    this.#stopping = true;
+    this.#stopAt = Date.now();
+    const done = new Promise<RecorderExit>((r) => this.once('exit', r));
+    this.#proc.stdin?.write('q');
+    const term = setTimeout(() => this.#proc.kill('SIGTERM'), graceMs);
+    const kill = setTimeout(() => this.#proc.kill('SIGKILL'), graceMs + 3000);
+    const exit = await done;
+    clearTimeout(term);
+    clearTimeout(kill);
+    return exit;
+  }
+
+  /** Tests and operators: the process dies now, as a crash would. */
+  kill(): void {
+    this.#proc.kill('SIGKILL');
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    clearInterval(this.#watchdog);
+    const diskFull = /No space left on device/i.test(this.#stderr);
+    this.#exited =
+      this.#stopping && !diskFull
+        ? { kind: 'stopped', at: this.#stopAt }
+        : { kind: 'died', code, signal, stderr: this.#stderr.slice(-2000), diskFull };
+    this.emit('exit', this.#exited);
+  }
+}
+
+/** ffmpeg arguments: RTP in (SDP), stream copy out to one Matroska file per slot, flushed. */
+export function recorderArgs(sdpFile: string, files: Record<RecordingSlot, string>): string[] {
+  const outputs = RECORDING_SLOTS.flatMap((slot, i) => [
+    ...['-map', `0:${i}`, '-c', 'copy', '-flush_packets', '1'],
+    ...['-f', 'matroska', '-cluster_time_limit', '1000', '-y', files[slot]],
+  ]);
+  return [
+    ...['-hide_banner', '-nostats', '-loglevel', 'warning'],
+    ...['-protocol_whitelist', 'file,udp,rtp'],
+    // Parameters come from the first key frame and the SDP: no long probing.
+    ...['-analyzeduration', '1500000', '-probesize', '2000000'],
+    // The relay delivers in order; a large socket buffer rides out a busy moment.
+    ...['-buffer_size', '4194304', '-reorder_queue_size', '64'],
+    ...['-fflags', '+genpts', '-i', sdpFile],
+    ...outputs,
+  ];
+}

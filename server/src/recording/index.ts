@@ -1,0 +1,31 @@
+export {
+  type Chapter,
+  type ChapterKind,
+  ffmetadata,
+  flatChapters,
+  segmentChapters,
+  type TimelineInterval,
+} from './chapters';
+export { FfmpegError, type FfmpegTools, type ProbeResult, probe, runTool } from './ffmpeg';
+export { finalizeSegment, type SegmentTracks, trackFile } from './finalizeSegment';
+export {
+  composeProgram,
+  DEFAULT_PROGRAM_LAYOUT,
+  type ProgramLayout,
+  type ProgramTimeline,
+  programFilterGraph,
+  programTimeline,
+} from './program';
+export {
+  type RawSegment,
+  Recorder,
+  type RecorderEvents,
+  type RecorderOptions,
+  type RecorderRoom,
+  RecordingDiskFullError,
+  type RecordingEnd,
+  type RecordingLogger,
+  type RecordingSources,
+  type SegmentEnd,
+  type SegmentMark,
+} from './Recorder';

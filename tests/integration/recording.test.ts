@@ -1,0 +1,269 @@
+/**
+ * Recording on real parts: a mediasoup worker, test encoders (Debian's ffmpeg: VP8 + opus into
+ * PlainTransports), the recorder (Debian's ffmpeg copying the RecorderPort's RTP into Matroska)
+ * and the program composer. One 20 s recording with the floor passing from one site to another
+ * in the middle; one recording whose recorder is killed half way.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { recording } from '@giaoban/server';
+import { MediaPlane, type MediaRoom, RECORDING_SLOTS, silentLogger } from '@giaoban/sfu';
+import { FfmpegTestSource, RtpCounter, testSfuConfig } from '@giaoban/sfu/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onsets, regionColourAt, regionLuma, tonePower } from '../harness/mediaAnalysis';
+
+const { Recorder, finalizeSegment, composeProgram, programTimeline, probe, segmentChapters } =
+  recording;
+const tools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+const quietLogger = { info() {}, warn() {}, error() {} };
+/** A small program so the composer stays cheap in CI. */
+const layout = { ...recording.DEFAULT_PROGRAM_LAYOUT, width: 640, height: 360, videoKbps: 600 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let plane: MediaPlane;
+let dir: string;
+const stops: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }), { logger: silentLogger });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'giaoban-rec-'));
+});
+afterAll(async () => {
+  for (const s of stops.reverse()) await s();
+  await plane?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function sources(room: MediaRoom) {
+  const [chair, a, b] = await Promise.all([
+    FfmpegTestSource.start({
+      room,
+      peerId: 'chair',
+      video: { pattern: 'testsrc2', flash: true },
+      audio: { frequency: 880, beep: true },
+    }),
+    FfmpegTestSource.start({
+      room,
+      peerId: 'site-a',
+      video: { pattern: { color: 'red' } },
+      audio: { frequency: 300 },
+    }),
+    FfmpegTestSource.start({
+      room,
+      peerId: 'site-b',
+      video: { pattern: { color: 'blue' } },
+      audio: { frequency: 500 },
+    }),
+  ]);
+  for (const s of [chair, a, b]) stops.push(() => s.stop());
+  return { chair: chair!, a: a!, b: b! };
+}
+
+describe('recording (real worker, Debian ffmpeg)', () => {
+  it('records 20 s with a floor change: streams, duration, chapters, the holder, A/V sync', {
+    timeout: 180_000,
+  }, async () => {
+    const room = await plane.getOrCreateRoom('rec-floor');
+    const { chair, a, b } = await sources(room);
+    const recorder = await Recorder.start({
+      meetingId: 'mtg-floor',
+      room,
+      dir: path.join(dir, 'floor'),
+      tools,
+      logger: quietLogger,
+      minFreeBytes: 1024 * 1024,
+    });
+    await recorder.setSources({
+      chair: { video: chair.videoProducerId, audio: chair.audioProducerId },
+      floor: {
+        siteId: 'A',
+        name: 'Phường Ba Đình',
+        video: a.videoProducerId,
+        audio: a.audioProducerId,
+      },
+    });
+    await sleep(10_000);
+    const switchedAt = Date.now();
+    await recorder.setSources({
+      floor: {
+        siteId: 'B',
+        name: 'Xã Sóc Sơn',
+        video: b.videoProducerId,
+        audio: b.audioProducerId,
+      },
+    });
+    await sleep(10_000);
+    const [segment] = await recorder.stop();
+    expect(recorder.segments).toHaveLength(1);
+    expect(segment!.end).toBe('stopped');
+    const wallMs = segment!.endedAt! - segment!.startedAt;
+    // 20 s of sleeps, plus the feeds and ffmpeg closing the files.
+    expect(Math.abs(wallMs - 20_000)).toBeLessThan(1500);
+
+    const { startedAt } = segment!;
+    const chapters = segmentChapters(
+      [
+        {
+          kind: 'agenda',
+          title: 'Mục 1: Tình hình kinh tế',
+          from: startedAt - 60_000,
+          to: switchedAt - 3000,
+          itemId: 'i1',
+        },
+        {
+          kind: 'agenda',
+          title: 'Mục 2: Công tác phòng chống lụt bão',
+          from: switchedAt - 3000,
+          itemId: 'i2',
+        },
+        {
+          kind: 'turn',
+          title: 'Phường Ba Đình phát biểu',
+          from: startedAt,
+          to: switchedAt,
+          siteId: 'A',
+        },
+        { kind: 'turn', title: 'Xã Sóc Sơn phát biểu', from: switchedAt, siteId: 'B' },
+      ],
+      { startedAt, endedAt: segment!.endedAt! },
+    );
+    const { tracks, durationMs } = await finalizeSegment({ tools, liveFiles: segment!.liveFiles });
+    expect(Math.abs(durationMs - wallMs)).toBeLessThan(500);
+    const codecs = [];
+    for (const slot of RECORDING_SLOTS) {
+      codecs.push((await probe(tools, tracks[slot]!)).streams.map((s) => s.codec_name).join());
+    }
+    expect(codecs).toEqual(['vp8', 'opus', 'vp8', 'opus', 'vp8']);
+
+    const programFile = path.join(dir, 'floor', 'seg-001.webm');
+    const timeline = programTimeline(segment!.marks, startedAt, durationMs);
+    expect(timeline.floor.map((f) => f.caption)).toEqual(['Phường Ba Đình', 'Xã Sóc Sơn']);
+    await composeProgram({
+      tools,
+      tracks,
+      programFile,
+      timeline,
+      layout,
+      chapters,
+      title: 'Giao ban tuần',
+    });
+
+    const p = await probe(tools, programFile);
+    expect(p.format.format_name).toContain('webm');
+    expect(p.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual([
+      'video:vp8',
+      'audio:opus',
+    ]);
+    expect(Math.abs(Number(p.format.duration) * 1000 - wallMs)).toBeLessThan(500);
+    // Item 2 starts 3 s before the floor changes hands: three flat chapters.
+    expect(p.chapters.map((c) => c.tags?.title)).toEqual([
+      'Mục 1: Tình hình kinh tế — Phường Ba Đình phát biểu',
+      'Mục 2: Công tác phòng chống lụt bão — Phường Ba Đình phát biểu',
+      'Mục 2: Công tác phòng chống lụt bão — Xã Sóc Sơn phát biểu',
+    ]);
+    const switchAt = (switchedAt - startedAt) / 1000;
+    expect(Number(p.chapters[1]!.start_time)).toBeCloseTo(switchAt - 3, 1);
+    expect(Number(p.chapters[2]!.start_time)).toBeCloseTo(switchAt, 1);
+
+    // The holder's box (bottom right): site A's red before the change, site B's blue after.
+    const pw = Math.round(640 / 3 / 2) * 2;
+    const ph = Math.round((pw * 9) / 16 / 2) * 2;
+    const margin = Math.round(640 / 64);
+    const capH = Math.round(360 / 18);
+    const box = {
+      x: 640 - pw - margin + pw / 4,
+      y: 360 - ph - margin - capH + ph / 4,
+      w: pw / 2,
+      h: ph / 2,
+    };
+    const before = await regionColourAt(programFile, switchAt - 3, box);
+    const after = await regionColourAt(programFile, switchAt + 3, box);
+    expect(before[0]).toBeGreaterThan(150);
+    expect(before[2]).toBeLessThan(80);
+    expect(after[2]).toBeGreaterThan(150);
+    expect(after[0]).toBeLessThan(80);
+    // Outside the box the chair's test pattern, not a site's colour.
+    const corner = await regionColourAt(programFile, switchAt + 3, {
+      x: 300,
+      y: 200,
+      w: 20,
+      h: 20,
+    });
+    expect(corner).not.toEqual(after);
+
+    // Audio/video sync: the chair's flashes (top-left quarter of its picture, which the program
+    // pillarboxes to 480x360 at x=80) against its beeps in the mixed track.
+    const luma = await regionLuma(programFile, { x: 150, y: 60, w: 40, h: 40 });
+    expect(luma.length).toBeGreaterThan(20 * layout.fps - 15);
+    const flashes = onsets(luma, 245, 10).map((i) => (i / layout.fps) * 1000);
+    const power = await tonePower(programFile, 880, 10);
+    const peak = Math.max(...power);
+    const beeps = onsets(power, peak / 10, 30).map((i) => i * 10);
+    expect(flashes.length).toBeGreaterThanOrEqual(17);
+    expect(beeps.length).toBeGreaterThanOrEqual(17);
+    const drifts = flashes
+      .filter((f) => f > 1000)
+      .map((f) => {
+        const nearest = beeps.reduce((x, y) => (Math.abs(y - f) < Math.abs(x - f) ? y : x));
+        return f - nearest;
+      });
+    // The video side is quantised to 40 ms frames; the whole offset stays under 100 ms.
+    for (const d of drifts) expect(Math.abs(d)).toBeLessThan(100);
+    // The holder's tone is in the mix too.
+    const holder = await tonePower(programFile, 500, 10);
+    const lateHolder = holder.slice(Math.round((switchAt + 1) * 100));
+    expect(Math.max(...lateHolder)).toBeGreaterThan(peak / 50);
+  });
+
+  it('a recorder killed mid-recording: the meeting goes on, a new segment starts, both play', {
+    timeout: 120_000,
+  }, async () => {
+    const room = await plane.getOrCreateRoom('rec-kill');
+    const chair = await FfmpegTestSource.start({
+      room,
+      peerId: 'chair',
+      video: { pattern: 'testsrc2' },
+      audio: { frequency: 880 },
+    });
+    stops.push(() => chair.stop());
+    // A site watching the chair the whole time, through the same router.
+    const viewer = await RtpCounter.create();
+    stops.push(() => viewer.close());
+    const t = await room.createPlainTransport('viewer', { direction: 'recv' });
+    await room.connectPlainTransport('viewer', t.id, { ip: '127.0.0.1', port: viewer.port });
+    const c = await room.consume('viewer', t.id, chair.videoProducerId!, room.rtpCapabilities);
+    await room.resumeConsumer('viewer', c.id);
+
+    const recorder = await Recorder.start({
+      meetingId: 'mtg-kill',
+      room,
+      dir: path.join(dir, 'kill'),
+      tools,
+      logger: quietLogger,
+      minFreeBytes: 1024 * 1024,
+    });
+    await recorder.setSources({
+      chair: { video: chair.videoProducerId, audio: chair.audioProducerId },
+    });
+    await sleep(4000);
+    const restarted = new Promise((r) => recorder.once('segmentstart', r));
+    const before = viewer.total;
+    process.kill(recorder.recorderPid!, 'SIGKILL');
+    await restarted;
+    await sleep(4000);
+    const segments = await recorder.stop();
+    expect(viewer.total - before).toBeGreaterThan(20); // the viewer never stopped receiving
+    expect(segments.map((s) => [s.index, s.end])).toEqual([
+      [1, 'recorder_died'],
+      [2, 'stopped'],
+    ]);
+    for (const s of segments) {
+      const { tracks, durationMs } = await finalizeSegment({ tools, liveFiles: s.liveFiles });
+      // Killed: at most the last cluster (about a second) is lost.
+      expect(durationMs).toBeGreaterThan(s.endedAt! - s.startedAt - 1500);
+      const chairVideo = await probe(tools, tracks['chair.video']!);
+      expect(Number(chairVideo.format.duration)).toBeGreaterThan(2);
+    }
+  });
+});
