@@ -5,7 +5,7 @@ import type { RecorderPort, RecorderTarget, RecordingSlot } from '@giaoban/sfu';
 import { RECORDING_SLOTS } from '@giaoban/sfu';
 import type { FfmpegTools } from './ffmpeg';
 import { recorderSdp } from './sdp';
-import { freePortPairs, isBound } from './udpPorts';
+import { freePortPairs, isBound, udpBacklog } from './udpPorts';
 
 export type RecorderExit =
   /** stop() asked (at `at`, when ffmpeg stops reading) and ffmpeg closed the files. */
@@ -21,6 +21,8 @@ export interface RecorderProcessOptions {
   sdpFile: string;
   /** Kill a recorder whose file stopped growing for this long. Default 15 s. */
   stallMs?: number;
+  /** At most this long for ffmpeg to read what it was sent before stop. Default 3 s. */
+  drainMs?: number;
 }
 
 type Events = { exit: [RecorderExit] };
@@ -40,6 +42,10 @@ export class RecorderProcess extends EventEmitter<Events> {
   readonly startedAt: number;
   readonly #proc: ChildProcess;
   readonly #watchdog: NodeJS.Timeout;
+  readonly #port: RecorderPort;
+  readonly #drainMs: number;
+  readonly #ports: number[];
+  readonly #target: RecorderTarget;
   #stderr = '';
   #stopping = false;
   #stopAt = 0;
@@ -50,9 +56,17 @@ export class RecorderProcess extends EventEmitter<Events> {
     files: Record<RecordingSlot, string>,
     startedAt: number,
     stallMs: number,
+    port: RecorderPort,
+    drainMs: number,
+    ports: number[],
+    target: RecorderTarget,
   ) {
     super();
     this.#proc = proc;
+    this.#port = port;
+    this.#drainMs = drainMs;
+    this.#ports = ports;
+    this.#target = target;
     this.files = files;
     this.startedAt = startedAt;
     let lastSize = -1;
@@ -112,7 +126,16 @@ export class RecorderProcess extends EventEmitter<Events> {
     }
     const startedAt = Date.now();
     o.port.target(target);
-    const rp = new RecorderProcess(proc, o.files, startedAt, o.stallMs ?? 15_000);
+    const rp = new RecorderProcess(
+      proc,
+      o.files,
+      startedAt,
+      o.stallMs ?? 15_000,
+      o.port,
+      o.drainMs ?? 3000,
+      pairs.map((p) => p.rtp),
+      target,
+    );
     rp.#stderr = stderr;
     proc.stderr?.off('data', onErr);
     proc.stderr?.on('data', (d: Buffer) => {
@@ -130,19 +153,48 @@ export class RecorderProcess extends EventEmitter<Events> {
     return this.#proc.pid;
   }
 
-  /** Asks ffmpeg to finish the file ('q'), then insists. Resolves when it has exited. */
+  /**
+   * Ends the segment now: the port stops sending at once (the file ends at this instant whatever
+   * ffmpeg still has to read), ffmpeg drains what its socket holds, then finishes the files. ffmpeg
+   * sees 'q' (or one SIGINT, its graceful stop) only between two packets it reads, so the port
+   * sends again for that moment: the files end a packet or two (≤ 20 ms) after the stop, every
+   * one with its trailer. SIGTERM, then SIGKILL if it is stuck. Resolves when it has exited.
+   */
   async stop(graceMs = 5000): Promise<RecorderExit> {
     if (this.#exited) return this.#exited;
     this.#stopping = true;
     this.#stopAt = Date.now();
+    this.#port.untarget();
     const done = new Promise<RecorderExit>((r) => this.once('exit', r));
-    this.#proc.stdin?.write('q');
+    // A busy machine leaves ffmpeg behind its socket; stopping at once would drop that backlog.
+    await Promise.race([done, this.#drained(this.#drainMs)]);
+    if (!this.#exited) {
+      // ffmpeg looks at 'q' and signals only between packets: let the next few through.
+      this.#port.target(this.#target, { restart: false });
+      this.#proc.stdin?.write('q');
+      this.#proc.kill('SIGINT');
+    }
     const term = setTimeout(() => this.#proc.kill('SIGTERM'), graceMs);
     const kill = setTimeout(() => this.#proc.kill('SIGKILL'), graceMs + 3000);
     const exit = await done;
     clearTimeout(term);
     clearTimeout(kill);
     return exit;
+  }
+
+  /** Resolves once ffmpeg's sockets hold nothing unread (twice in a row), or after maxMs. */
+  async #drained(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    let empty = 0;
+    while (Date.now() < until && empty < 2) {
+      const backlog = await udpBacklog(this.#ports);
+      if (backlog === undefined) {
+        await new Promise((r) => setTimeout(r, 500));
+        return;
+      }
+      empty = backlog === 0 ? empty + 1 : 0;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Tests and operators: the process dies now, as a crash would. */

@@ -23,6 +23,11 @@ export function trackFile(liveFile: string): string {
 export async function finalizeSegment(o: {
   tools: FfmpegTools;
   liveFiles: Record<RecordingSlot, string>;
+  /**
+   * The segment's length (endedAt - startedAt): what the recorder read after the stop (the
+   * packets that let ffmpeg see it) is cut off, so the tracks end where the segment does.
+   */
+  lengthMs?: number;
 }): Promise<{ tracks: SegmentTracks; unreadable: RecordingSlot[]; durationMs: number }> {
   const tracks: SegmentTracks = {};
   const unreadable: RecordingSlot[] = [];
@@ -33,6 +38,7 @@ export async function finalizeSegment(o: {
         await runTool(o.tools.ffmpeg, [
           ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-err_detect', 'ignore_err'],
           ...['-copyts', '-i', o.liveFiles[slot], '-map', '0', '-c', 'copy'],
+          ...(o.lengthMs !== undefined ? ['-to', (o.lengthMs / 1000).toFixed(3)] : []),
           ...['-f', 'matroska', '-y', out],
         ]);
         tracks[slot] = out;

@@ -107,8 +107,14 @@ export function programFilterGraph(
 ): string {
   const { width: W, height: H, fps } = l;
   const dur = sec(t.durationMs);
+  // A track changes frame size mid-way (the black filler, simulcast layers, another site's
+  // camera) and the graph is not rebuilt for it (-reinit_filter 0 keeps every timeline running):
+  // scale follows each frame, and overlays centre each frame by its own size. pad would keep
+  // the offsets of the first frame.
   const fit = (w: number, h: number) =>
-    `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1`;
+    `scale=${w}:${h}:force_original_aspect_ratio=decrease,setsar=1`;
+  const centred = (x: number, y: number, w: number, h: number) =>
+    `x=${x}+(${w}-w)/2:y=${y}+(${h}-h)/2`;
   const input = (slot: RecordingSlot) => inputs[slot];
   const chair = input('chair.video');
   const screenIn = input('screen.video');
@@ -119,7 +125,7 @@ export function programFilterGraph(
   if (chair !== undefined) {
     parts.push(`[${chair}:0]${fit(W, H)},split=2[chair][chairsrc]`);
     const n = next();
-    parts.push(`[${v}][chair]overlay=eof_action=repeat:shortest=0[${n}]`);
+    parts.push(`[${v}][chair]overlay=${centred(0, 0, W, H)}:eof_action=repeat:shortest=0[${n}]`);
     v = n;
   }
 
@@ -129,12 +135,19 @@ export function programFilterGraph(
     const on = during(t.screen);
     parts.push(`[${screenIn}:0]${fit(W, H)}[screen]`);
     let n = next();
-    parts.push(`[${v}][screen]overlay=eof_action=repeat:enable='${on}'[${n}]`);
+    parts.push(`[${v}]drawbox=0:0:${W}:${H}:color=black:t=fill:enable='${on}'[${n}]`);
+    v = n;
+    n = next();
+    parts.push(
+      `[${v}][screen]overlay=${centred(0, 0, W, H)}:eof_action=repeat:enable='${on}'[${n}]`,
+    );
     v = n;
     if (chair !== undefined) {
-      parts.push(`[chairsrc]scale=${cw}:${ch}[chairsmall]`);
+      parts.push(`[chairsrc]${fit(cw, ch)}[chairsmall]`);
       n = next();
-      parts.push(`[${v}][chairsmall]overlay=x=W-w-16:y=16:enable='${on}'[${n}]`);
+      parts.push(
+        `[${v}][chairsmall]overlay=${centred(W - cw - 16, 16, cw, ch)}:enable='${on}'[${n}]`,
+      );
       v = n;
     }
   } else if (chair !== undefined) {
@@ -149,8 +162,12 @@ export function programFilterGraph(
     const x = W - pw - margin;
     const y = H - ph - margin - capH;
     parts.push(`[${floorIn}:0]${fit(pw, ph)}[floor]`);
+    const onFloor = during(t.floor);
     let n = next();
-    parts.push(`[${v}][floor]overlay=x=${x}:y=${y}:enable='${during(t.floor)}'[${n}]`);
+    parts.push(`[${v}]drawbox=${x}:${y}:${pw}:${ph}:color=black:t=fill:enable='${onFloor}'[${n}]`);
+    v = n;
+    n = next();
+    parts.push(`[${v}][floor]overlay=${centred(x, y, pw, ph)}:enable='${onFloor}'[${n}]`);
     v = n;
     const font = escapePath(l.fontFile);
     const size = Math.round(capH * 0.62);
@@ -172,7 +189,10 @@ export function programFilterGraph(
     const i = input(slot);
     return i === undefined
       ? `anullsrc=r=48000:cl=stereo:d=${dur}[${label}]`
-      : `[${i}:0]aresample=async=1000:first_pts=0,aformat=channel_layouts=stereo[${label}]`;
+      : // first_pts=0: pad up to the track's first packet. The relay already keeps each slot
+        // continuous (silence fills holes), so no soft stretching (async=1; async=1000 was seen
+        // to insert a third of a second at a source change); gaps over 100 ms still fill.
+        `[${i}:0]aresample=async=1:first_pts=0,aformat=channel_layouts=stereo[${label}]`;
   };
   parts.push(
     a('chair.audio', 'ca'),

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 
 function bind(port: number): Promise<dgram.Socket | undefined> {
   const s = dgram.createSocket('udp4');
@@ -47,4 +48,31 @@ export async function isBound(port: number): Promise<boolean> {
   if (!s) return true;
   await close([s]);
   return false;
+}
+
+/**
+ * Bytes waiting in the receive queues of the UDP sockets bound to these ports on 127.0.0.1
+ * (/proc/net/udp, this network namespace): 0 once the recorder has read all it was sent.
+ * undefined where the kernel does not tell (not Linux).
+ */
+export async function udpBacklog(ports: readonly number[]): Promise<number | undefined> {
+  let table: string;
+  try {
+    table = await readFile('/proc/net/udp', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const wanted = new Set(ports);
+  let total = 0;
+  for (const line of table.split('\n').slice(1)) {
+    // sl local_address rem_address st tx_queue:rx_queue ...
+    const f = line.trim().split(/\s+/);
+    const local = f[1];
+    const queues = f[4];
+    if (!local || !queues) continue;
+    const port = Number.parseInt(local.split(':')[1] ?? '', 16);
+    if (!wanted.has(port)) continue;
+    total += Number.parseInt(queues.split(':')[1] ?? '0', 16);
+  }
+  return total;
 }

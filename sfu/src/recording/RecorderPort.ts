@@ -217,7 +217,10 @@ export class RecorderPort extends EnhancedEventEmitter<RecorderPortEvents> {
     };
     this.#host.on('consumerclosed', this.#onConsumerClosed);
     this.#transport.observer.once('close', () => this.close());
-    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    // Timers run before I/O in Node's loop: after a busy moment (GC, a loaded machine) the
+    // tick would fill silence and give up on gaps before the datagrams that waited meanwhile
+    // are read. setImmediate runs it after the I/O phase, once they have been.
+    this.#timer = setInterval(() => setImmediate(() => this.#tick()), TICK_MS);
     this.#timer.unref();
   }
 
@@ -279,7 +282,7 @@ export class RecorderPort extends EnhancedEventEmitter<RecorderPortEvents> {
    * Point the streams at a (new) recorder process: sender reports go out at once and every
    * video slot starts again from a key frame, so the new file opens cleanly.
    */
-  target(target: RecorderTarget): void {
+  target(target: RecorderTarget, o: { restart?: boolean } = {}): void {
     this.#assertOpen();
     for (const slot of RECORDING_SLOTS) {
       const p = target.ports[slot];
@@ -288,6 +291,8 @@ export class RecorderPort extends EnhancedEventEmitter<RecorderPortEvents> {
       }
     }
     this.#target = target;
+    // restart: false = the same recorder again (a stop after a drain): the streams just go on.
+    if (o.restart === false) return;
     const now = performance.now();
     this.#sendReports(now);
     for (const s of this.#slots.values()) s.relay.restart(now);
@@ -392,6 +397,7 @@ export class RecorderPort extends EnhancedEventEmitter<RecorderPortEvents> {
   }
 
   #tick(): void {
+    if (this.#closed) return;
     const now = performance.now();
     for (const s of this.#slots.values()) s.relay.tick(now);
     if (now - this.#lastReport >= SENDER_REPORT_MS) this.#sendReports(now);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import type * as ms from 'mediasoup/node/lib/types';
+import { createHash, randomInt } from 'node:crypto';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { MediaRoom } from '../MediaRoom';
 
 /**
@@ -33,6 +35,100 @@ export interface FfmpegTestSourceOptions {
   /** The screen share instead of the camera (appData.source = 'screen'). */
   screen?: boolean;
   ffmpegPath?: string;
+  /**
+   * Encode while sending (CPU per source, and a starved encoder falls behind real time). By
+   * default a 10 s clip is encoded once per set of options and replayed in a loop, not
+   * re-encoded (the flashes and beeps repeat every second, so a loop changes nothing).
+   */
+  live?: boolean;
+}
+
+const CLIP_SECONDS = 10;
+
+function videoInput(v: FfmpegTestVideo): string[] {
+  const w = v.width ?? 320;
+  const h = v.height ?? 240;
+  const fps = v.fps ?? 15;
+  const base =
+    v.pattern === 'testsrc2'
+      ? `testsrc2=size=${w}x${h}:rate=${fps}`
+      : `color=c=${v.pattern.color}:size=${w}x${h}:rate=${fps}`;
+  const flash = v.flash
+    ? `,drawbox=x=0:y=0:w=iw/2:h=ih/2:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.2)'`
+    : '';
+  return ['-f', 'lavfi', '-i', `${base}${flash},format=yuv420p`];
+}
+
+function audioInput(a: FfmpegTestAudio): string[] {
+  const gate = a.beep ? '*lt(mod(t,1),0.2)' : '';
+  return [
+    ...['-f', 'lavfi', '-i'],
+    `aevalsrc=exprs='0.4*sin(2*PI*${a.frequency}*t)${gate}':s=48000:c=mono`,
+  ];
+}
+
+function videoCodecArgs(v: FfmpegTestVideo): string[] {
+  const fps = String(v.fps ?? 15);
+  return [
+    ...['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0'],
+    ...['-error-resilient', '1', '-b:v', `${v.kbps ?? 300}k`, '-g', fps, '-keyint_min', fps],
+  ];
+}
+
+const audioCodecArgs = [
+  ...['-c:a', 'libopus', '-b:a', '48k', '-frame_duration', '20', '-application', 'lowdelay'],
+];
+
+const clips = new Map<string, Promise<string>>();
+
+/** The clip for these options in the temp directory, encoded on first use (then reused). */
+function testClip(
+  ffmpeg: string,
+  video: FfmpegTestVideo | undefined,
+  audio: FfmpegTestAudio | undefined,
+): Promise<string> {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ video, audio, v: 1 }))
+    .digest('hex')
+    .slice(0, 16);
+  let clip = clips.get(key);
+  if (!clip) {
+    clip = (async () => {
+      const dir = path.join(os.tmpdir(), 'giaoban-test-clips');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `${key}.mkv`);
+      if (
+        await stat(file).then(
+          (s) => s.size > 0,
+          () => false,
+        )
+      )
+        return file;
+      const tmp = `${file}.${process.pid}.tmp`;
+      const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+      if (video) args.push(...videoInput(video));
+      if (audio) args.push(...audioInput(audio));
+      if (video) args.push('-map', '0:v', ...videoCodecArgs(video));
+      if (audio) args.push('-map', `${video ? 1 : 0}:a`, ...audioCodecArgs);
+      args.push('-t', String(CLIP_SECONDS), '-f', 'matroska', '-y', tmp);
+      await new Promise<void>((resolve, reject) => {
+        const p = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr?.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
+        p.once('error', reject);
+        p.once('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`test clip encoder (${code}): ${err.trim()}`)),
+        );
+      });
+      await rename(tmp, file);
+      return file;
+    })();
+    clip.catch(() => clips.delete(key));
+    clips.set(key, clip);
+  }
+  return clip;
 }
 
 const VIDEO_PT = 101;
@@ -68,68 +164,37 @@ export class FfmpegTestSource {
 
   static async start(o: FfmpegTestSourceOptions): Promise<FfmpegTestSource> {
     const { room, peerId } = o;
-    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
-    const outputs: string[] = [];
+    const ffmpeg = o.ffmpegPath ?? 'ffmpeg';
     const ids: { video?: string; audio?: string } = {};
-    let input = 0;
+    const targets: { video?: string; audio?: string } = {};
+    // ffmpeg takes a signed 32-bit ssrc
+    const ssrcs = { video: randomInt(1, 0x7fff_ffff), audio: randomInt(1, 0x7fff_ffff) };
 
     if (o.video) {
-      const v = o.video;
-      const w = v.width ?? 320;
-      const h = v.height ?? 240;
-      const fps = v.fps ?? 15;
-      const base =
-        v.pattern === 'testsrc2'
-          ? `testsrc2=size=${w}x${h}:rate=${fps}`
-          : `color=c=${v.pattern.color}:size=${w}x${h}:rate=${fps}`;
-      const flash = v.flash
-        ? `,drawbox=x=0:y=0:w=iw/2:h=ih/2:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.2)'`
-        : '';
-      args.push('-re', '-f', 'lavfi', '-i', `${base}${flash},format=yuv420p`);
-      const ssrc = randomInt(1, 0x7fff_ffff); // ffmpeg takes a signed 32-bit ssrc
       const t = await room.createPlainTransport(peerId, { comedia: true, rtcpMux: true });
-      const rtp: ms.RtpParameters = {
-        codecs: [
-          {
-            mimeType: 'video/VP8',
-            payloadType: VIDEO_PT,
-            clockRate: 90000,
-            rtcpFeedback: [
-              { type: 'nack' },
-              { type: 'nack', parameter: 'pli' },
-              { type: 'ccm', parameter: 'fir' },
-            ],
-          },
-        ],
-        encodings: [{ ssrc }],
-      };
       const { id } = await room.produce(peerId, t.id, {
         kind: 'video',
-        rtpParameters: rtp,
+        rtpParameters: {
+          codecs: [
+            {
+              mimeType: 'video/VP8',
+              payloadType: VIDEO_PT,
+              clockRate: 90000,
+              rtcpFeedback: [
+                { type: 'nack' },
+                { type: 'nack', parameter: 'pli' },
+                { type: 'ccm', parameter: 'fir' },
+              ],
+            },
+          ],
+          encodings: [{ ssrc: ssrcs.video }],
+        },
         appData: { source: o.screen ? 'screen' : 'camera' },
       });
       ids.video = id;
-      outputs.push(
-        ...['-map', `${input}:v`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'],
-        ...['-lag-in-frames', '0', '-error-resilient', '1', '-b:v', `${v.kbps ?? 300}k`],
-        ...['-g', String(fps), '-keyint_min', String(fps), '-ssrc', String(ssrc)],
-        ...['-payload_type', String(VIDEO_PT), '-rtpflags', 'skip_rtcp', '-f', 'rtp'],
-        `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`,
-      );
-      input++;
+      targets.video = `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`;
     }
-
     if (o.audio) {
-      const a = o.audio;
-      const gate = a.beep ? '*lt(mod(t,1),0.2)' : '';
-      args.push(
-        '-re',
-        '-f',
-        'lavfi',
-        '-i',
-        `aevalsrc=exprs='0.4*sin(2*PI*${a.frequency}*t)${gate}':s=48000:c=mono`,
-      );
-      const ssrc = randomInt(1, 0x7fff_ffff); // ffmpeg takes a signed 32-bit ssrc
       const t = await room.createPlainTransport(peerId, { comedia: true, rtcpMux: true });
       const { id } = await room.produce(peerId, t.id, {
         kind: 'audio',
@@ -137,20 +202,47 @@ export class FfmpegTestSource {
           codecs: [
             { mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 },
           ],
-          encodings: [{ ssrc }],
+          encodings: [{ ssrc: ssrcs.audio }],
         },
         appData: { source: 'mic' },
       });
       ids.audio = id;
+      targets.audio = `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`;
+    }
+
+    // Replay: the clip is encoded once (cached), then sent as it is (-c copy): a busy machine
+    // then slows no test source down. Live: encoded while it is sent, as before.
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+    const outputs: string[] = [];
+    let vIn = '0:v';
+    let aIn = o.video ? '1:a' : '0:a';
+    let vCodec = o.video ? videoCodecArgs(o.video) : [];
+    let aCodec = audioCodecArgs;
+    if (o.live) {
+      if (o.video) args.push('-re', ...videoInput(o.video));
+      if (o.audio) args.push('-re', ...audioInput(o.audio));
+    } else {
+      const clip = await testClip(ffmpeg, o.video, o.audio);
+      args.push('-re', '-stream_loop', '-1', '-i', clip);
+      vIn = '0:v';
+      aIn = '0:a';
+      vCodec = ['-c:v', 'copy'];
+      aCodec = ['-c:a', 'copy'];
+    }
+    if (o.video) {
       outputs.push(
-        ...['-map', `${input}:a`, '-c:a', 'libopus', '-b:a', '48k', '-frame_duration', '20'],
-        ...['-application', 'lowdelay', '-ssrc', String(ssrc), '-payload_type', String(AUDIO_PT)],
-        ...['-rtpflags', 'skip_rtcp', '-f', 'rtp'],
-        `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`,
+        ...['-map', vIn, ...vCodec, '-ssrc', String(ssrcs.video), '-payload_type'],
+        ...[String(VIDEO_PT), '-rtpflags', 'skip_rtcp', '-f', 'rtp', targets.video!],
+      );
+    }
+    if (o.audio) {
+      outputs.push(
+        ...['-map', aIn, ...aCodec, '-ssrc', String(ssrcs.audio), '-payload_type'],
+        ...[String(AUDIO_PT), '-rtpflags', 'skip_rtcp', '-f', 'rtp', targets.audio!],
       );
     }
 
-    const proc = spawn(o.ffmpegPath ?? 'ffmpeg', [...args, ...outputs], {
+    const proc = spawn(ffmpeg, [...args, ...outputs], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const source = new FfmpegTestSource(peerId, proc, ids);
