@@ -152,6 +152,22 @@ export const AgendaItem = z.object({
 });
 export type AgendaItem = z.infer<typeof AgendaItem>;
 
+/** Why a recording stopped: the chair, a full archive disk, a recorder that kept dying, close. */
+export const RecordingStopReason = z.enum(['stopped', 'disk_full', 'recorder_failed', 'closed']);
+export type RecordingStopReason = z.infer<typeof RecordingStopReason>;
+
+/** The meeting's recording as every participant sees it (the indicator) and the chair manages. */
+export const RecordingStatus = z.object({
+  on: z.boolean(),
+  /** When the current (or last) recording started. */
+  since: IsoInstant.optional(),
+  stoppedAt: IsoInstant.optional(),
+  stopReason: RecordingStopReason.optional(),
+  /** Files written so far (a recorder that died and came back starts a new one). */
+  segments: z.number().int().min(0),
+});
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+
 export const Meeting = z.object({
   id: Id,
   title: z.string().min(1).max(500),
@@ -179,6 +195,10 @@ export const Meeting = z.object({
   transitions: z.array(StateTransition),
   /** Which hub node hosts this meeting's media (set when media is first used). */
   mediaNode: z.string().optional(),
+  /** Recording starts by itself when the session starts (the chair can still stop it). */
+  autoRecord: z.boolean().optional(),
+  /** Absent = never recorded. */
+  recording: RecordingStatus.optional(),
   createdAt: IsoInstant,
 });
 export type Meeting = z.infer<typeof Meeting>;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { BriefingEntryData } from './briefing';
-import { Actor, AttendanceMark, IsoInstant, MediaFlags, MeetingState, Spotlight } from './domain';
+import {
+  Actor,
+  AttendanceMark,
+  IsoInstant,
+  MediaFlags,
+  MeetingState,
+  RecordingStopReason,
+  Spotlight,
+} from './domain';
 
 /**
  * The vocabulary of a meeting's append-only event log (also its audit trail and the source of
@@ -28,6 +36,20 @@ export type FloorEndReason = z.infer<typeof FloorEndReason>;
  */
 export const SiteLeaveReason = z.enum(['left', 'node_lost']);
 export type SiteLeaveReason = z.infer<typeof SiteLeaveReason>;
+
+/** What the archive keeps per meeting. */
+export const ArchiveFileKind = z.enum([
+  'recording',
+  'recording.tracks',
+  'chapters',
+  'minutes.pdf',
+  'minutes.docx',
+  'attendance.xlsx',
+  'attendance.csv',
+  'log',
+  'document',
+]);
+export type ArchiveFileKind = z.infer<typeof ArchiveFileKind>;
 
 const base = { seq: z.number().int().min(1), at: IsoInstant, actor: Actor };
 
@@ -129,6 +151,26 @@ export const LOG_ENTRIES = [
   entry('opinion.send', BriefingEntryData['opinion.send']),
   entry('opinion.read', BriefingEntryData['opinion.read']),
   entry('notice.set', BriefingEntryData['notice.set']),
+  /** Recording started: by the chair, or `auto` with the session (the meeting's setting). */
+  entry('recording.start', { auto: z.boolean().optional() }),
+  entry('recording.stop', {
+    reason: RecordingStopReason,
+    message: z.string().max(500).optional(),
+  }),
+  /** The recorder died and came back: a new file starts, what was written stays. */
+  entry('recording.segment', { segment: z.number().int().min(2).max(100_000) }),
+  /**
+   * A file filed in the meeting's archive and its SHA-256, written when it was filed: a copy
+   * altered later no longer matches its line here.
+   */
+  entry('archive.file', {
+    name: z.string().min(1).max(200),
+    kind: ArchiveFileKind,
+    key: z.string().max(100),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.number().int().min(0),
+    mediaType: z.string().max(100),
+  }),
 ] as const;
 
 /** One entry of a meeting's log. */

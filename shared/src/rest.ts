@@ -124,6 +124,8 @@ export const CreateMeetingBody = z.object({
   lateGraceMinutes: z.number().int().min(0).max(240).optional(),
   speakingLimitSeconds: z.number().int().min(0).max(3600).optional(),
   openMics: z.boolean().optional(),
+  /** Record from the session's start (the chair can still stop it). Default false. */
+  autoRecord: z.boolean().optional(),
   issuingBody: z.string().max(300).optional(),
   parentBody: z.string().max(300).optional(),
   documentNumber: z.string().max(100).optional(),

@@ -120,6 +120,8 @@ export const C2S = {
   'mic:acceptUnmute': z.object({}),
   'moderation:remove': z.object({ siteId: SiteRef, reason: Text(500).optional() }),
   'moderation:lock': z.object({ locked: z.boolean() }),
+  /** The chair starts or stops the meeting's recording (every participant sees the indicator). */
+  'recording:set': z.object({ on: z.boolean() }),
 
   'attendance:table': z.object({}),
   'attendance:mark': z.object({
@@ -224,6 +226,7 @@ export interface C2SResponses {
   'mic:acceptUnmute': MicStatus;
   'moderation:remove': null;
   'moderation:lock': Meeting;
+  'recording:set': Meeting;
   'attendance:table': AttendanceRow[];
   'attendance:mark': AttendanceRow;
   'rollcall:start': RollCall;
@@ -370,6 +373,7 @@ export const EVENT_ROLES: Record<C2SEventName, readonly Role[]> = {
   'mic:acceptUnmute': ['site'],
   'moderation:remove': ['admin', 'chair'],
   'moderation:lock': ['admin', 'chair'],
+  'recording:set': ['admin', 'chair'],
   'attendance:table': ['admin', 'chair', 'secretary', 'observer'],
   'attendance:mark': ['admin', 'secretary'],
   'rollcall:start': ['admin', 'chair', 'secretary'],

@@ -113,6 +113,7 @@ function samplePayload(
     'mic:acceptUnmute': {},
     'moderation:remove': { siteId: '99999' },
     'moderation:lock': { locked: false },
+    'recording:set': { on: false },
     'attendance:table': {},
     'attendance:mark': { siteId: sites[3]!.siteId, note: 'ghi chú' },
     'rollcall:start': { deadlineSeconds: 60 },

@@ -54,6 +54,7 @@ export const ACK_PUSHES: AckPushTable = {
   'mic:acceptUnmute': null,
   'moderation:remove': null,
   'moderation:lock': meetingUpdated,
+  'recording:set': meetingUpdated,
   'attendance:table': (rows) => rows.map((row) => ({ event: 'attendance:updated', payload: row })),
   'attendance:mark': (row) => [{ event: 'attendance:updated', payload: row }],
   'rollcall:start': (rc) => [{ event: 'rollcall:started', payload: rc }],

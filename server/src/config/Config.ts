@@ -49,6 +49,17 @@ export interface HubConfig {
    * POST per reminder. Off (undefined) by default: reminders stay in the app.
    */
   notifyWebhook?: { url: string; secret?: string };
+  /**
+   * The meeting archive (issue #13): recordings are written under `dir` while a meeting runs
+   * and filed (with minutes, attendance, the log) into the hub's file store when it ends.
+   */
+  archive: {
+    dir: string;
+    /** A recording stops cleanly (the chair is told) when the disk has less than this free. */
+    minFreeBytes: number;
+    /** Record from the session's start unless the meeting says otherwise. */
+    autoRecordDefault: boolean;
+  };
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -219,5 +230,15 @@ export function loadConfig(env: Env = process.env): HubConfig {
           },
         }
       : {}),
+    archive: {
+      // Tests without ARCHIVE_DIR get a private directory, never the repository's.
+      dir:
+        env.ARCHIVE_DIR?.trim() ||
+        (nodeEnv === 'test'
+          ? path.join(os.tmpdir(), `giaoban-archive-${process.pid}`)
+          : path.join(repoRoot, '.data/archive')),
+      minFreeBytes: int(env, 'ARCHIVE_MIN_FREE_MB', 1024, 0, 10_000_000) * 1024 * 1024,
+      autoRecordDefault: bool(env, 'RECORD_BY_DEFAULT', false),
+    },
   };
 }

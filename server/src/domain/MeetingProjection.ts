@@ -120,7 +120,22 @@ export class MeetingProjection implements MayProduceView {
   /** Reports, documents, votes, opinions, notice (issue #14). */
   readonly briefing = new BriefingState();
   /** Sites whose mic inputs the entry being applied touched ('all' = every site). */
+  /** Recordings that ended, in order (the minutes print them). */
+  readonly recordings: Array<{ startedAt: string; stoppedAt: string; segments: number }> = [];
+  /** Files of the recording running now (1 + the recorder's restarts). */
+  private segmentsNow = 0;
+  /** Files filed in the archive with their checksums, as the log says. */
+  readonly archived: Array<LogData<'archive.file'> & { at: string }> = [];
   private touched: Set<string> | 'all' = new Set();
+
+  /** The minutes' recording line: the ended recordings and the one running, with segments. */
+  recordingsForRecord(): Array<{ startedAt: string; stoppedAt?: string; segments: number }> {
+    const out: Array<{ startedAt: string; stoppedAt?: string; segments: number }> =
+      this.recordings.map((r) => ({ ...r }));
+    const now = this.meeting.recording;
+    if (now?.on && now.since) out.push({ startedAt: now.since, segments: this.segmentsNow });
+    return out;
+  }
   private fx: ApplyEffects = MeetingProjection.noEffects();
 
   constructor(
@@ -378,6 +393,16 @@ export class MeetingProjection implements MayProduceView {
     switch (e.type) {
       case 'state':
         this.onState(e.data, e.at, e.actor.id, at);
+        // Closing ends a recording that runs (the close is its stop; nothing else is logged).
+        if (e.data.to === 'closed' && this.meeting.recording?.on) {
+          const r = this.meeting.recording;
+          this.meeting.recording = { ...r, on: false, stoppedAt: e.at, stopReason: 'closed' };
+          this.recordings.push({
+            startedAt: r.since ?? e.at,
+            stoppedAt: e.at,
+            segments: this.segmentsNow,
+          });
+        }
         break;
       case 'lock':
         this.meeting.locked = e.data.locked;
@@ -540,6 +565,42 @@ export class MeetingProjection implements MayProduceView {
       case 'opinion.read':
       case 'notice.set':
         this.fx.briefing = this.briefing.apply(e);
+        break;
+      case 'recording.start':
+        this.segmentsNow = 1;
+        this.meeting.recording = {
+          on: true,
+          since: e.at,
+          segments: (this.meeting.recording?.segments ?? 0) + 1,
+        };
+        break;
+      case 'recording.stop': {
+        const r = this.meeting.recording;
+        if (r?.on) {
+          this.meeting.recording = {
+            ...r,
+            on: false,
+            stoppedAt: e.at,
+            stopReason: e.data.reason,
+          };
+          this.recordings.push({
+            startedAt: r.since ?? e.at,
+            stoppedAt: e.at,
+            segments: this.segmentsNow,
+          });
+        }
+        break;
+      }
+      case 'recording.segment': {
+        const r = this.meeting.recording;
+        if (r?.on) {
+          r.segments += 1;
+          this.segmentsNow += 1;
+        }
+        break;
+      }
+      case 'archive.file':
+        this.archived.push({ ...e.data, at: e.at });
         break;
       default:
         // Unknown types from a newer hub version are kept in the log and ignored here.

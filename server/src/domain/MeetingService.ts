@@ -12,6 +12,7 @@ import { SeqConflictError } from '../store/Store';
 import { type Clock, iso } from '../util/Clock';
 import { HubError } from '../util/HubError';
 import { newId } from '../util/ids';
+import { SYSTEM_ACTOR } from './access';
 import * as rules from './decisions';
 import { LogBudget } from './LogBudget';
 import { type ApplyEffects, MeetingProjection, type SiteName } from './MeetingProjection';
@@ -263,6 +264,36 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
       actor,
       (p) => rules.decideTransition(p, to),
       (p) => p.meetingView(),
+    );
+  }
+
+  /** Starts/stops recording (chair), or the hub's own start (auto) and stop (disk full...). */
+  setRecording(
+    meetingId: string,
+    actor: Actor,
+    on: boolean,
+    how?: Parameters<typeof rules.decideRecording>[2],
+  ) {
+    return this.command(
+      meetingId,
+      actor,
+      (p) => rules.decideRecording(p, on, how),
+      (p) => p.meetingView(),
+    );
+  }
+
+  /** What the hub itself records about a recording: a new segment, a filed archive file. */
+  recordingNote(
+    meetingId: string,
+    decision:
+      | { type: 'recording.segment'; data: LogData<'recording.segment'> }
+      | { type: 'archive.file'; data: LogData<'archive.file'> },
+  ) {
+    return this.command(
+      meetingId,
+      SYSTEM_ACTOR,
+      () => decision,
+      () => null,
     );
   }
 

@@ -110,6 +110,8 @@ export function buildMeetingRecord(p: MeetingProjection, ctx: RecordContext): Me
   if (general.length) record.generalSpeeches = general;
   const briefing = briefingRecord(p);
   if (briefing) record.briefing = briefing;
+  const recordings = p.recordingsForRecord();
+  if (recordings.length) record.recordings = recordings;
   if (m.parentBody) record.parentBody = m.parentBody;
   if (m.documentNumber) record.documentNumber = m.documentNumber;
   if (m.hostLocation) record.hostLocation = m.hostLocation;

@@ -74,6 +74,27 @@ export function decideTransition(p: MeetingProjection, to: MeetingState): Decisi
   return d('state', { from, to });
 }
 
+/** The chair starts or stops recording; a stop by the hub says why (disk full, recorder failed). */
+export function decideRecording(
+  p: MeetingProjection,
+  on: boolean,
+  how: { auto?: boolean; reason?: LogData<'recording.stop'>['reason']; message?: string } = {},
+): Decision {
+  requireNotClosed(p);
+  const recording = p.meeting.recording?.on ?? false;
+  if (on === recording) return null;
+  if (on) {
+    if (p.meeting.state !== 'in_session' && p.meeting.state !== 'adjourned') {
+      throw new HubError('INVALID_STATE', 'recording starts once the session has started');
+    }
+    return d('recording.start', how.auto ? { auto: true } : {});
+  }
+  return d('recording.stop', {
+    reason: how.reason ?? 'stopped',
+    ...(how.message ? { message: how.message.slice(0, 500) } : {}),
+  });
+}
+
 export function decideLock(p: MeetingProjection, locked: boolean): Decision {
   requireNotClosed(p);
   return p.meeting.locked === locked ? null : d('lock', { locked });

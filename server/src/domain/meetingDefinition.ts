@@ -91,6 +91,7 @@ export async function defineMeeting(
   if (input.parentBody) def.parentBody = input.parentBody;
   if (input.documentNumber) def.documentNumber = input.documentNumber;
   if (input.hostLocation) def.hostLocation = input.hostLocation;
+  if (input.autoRecord !== undefined) def.autoRecord = input.autoRecord;
   return def;
 }
 

@@ -105,6 +105,11 @@ export interface MeetingRecord {
   generalSpeeches?: Speech[];
   /** Ward reports, votes, written opinions, documents (issue #14); absent when none. */
   briefing?: BriefingRecord;
+  /**
+   * The meeting's recordings (recording issue #13), in order; absent when it was never recorded.
+   * `segments`: files written (a recorder that died and came back starts a new one).
+   */
+  recordings?: Array<{ startedAt: IsoInstant; stoppedAt?: IsoInstant; segments: number }>;
   /** Late grace used to derive statuses, for the report's footnote. */
   lateGraceMinutes: number;
   /** The moment the record was generated, printed on the documents; fixed in tests. */

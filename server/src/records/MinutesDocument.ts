@@ -103,6 +103,18 @@ function person(p: PersonRef): string {
   return p.title ? `${oneLine(p.name)}, ${oneLine(p.title)}` : oneLine(p.name);
 }
 
+/** "bắt đầu 08 giờ 05 phút, kết thúc 10 giờ 30 phút (2 đoạn)" per recording. */
+function recordingSpans(record: MeetingRecord, tz: string, day: LocalTime): string[] {
+  return (record.recordings ?? []).map((r, i) => {
+    const from = localOf(r.startedAt, tz, `recordings[${i}].startedAt`)!;
+    const to = localOf(r.stoppedAt, tz, `recordings[${i}].stoppedAt`);
+    const parts = [`bắt đầu ${clockOn(from, day)}`];
+    if (to) parts.push(`kết thúc ${clockOn(to, day)}`);
+    const text = parts.join(', ');
+    return r.segments > 1 ? `${text} (${r.segments} đoạn)` : text;
+  });
+}
+
 /** "08 giờ 05 phút" on the meeting day, otherwise with the date appended. */
 export function clockOn(t: LocalTime, day: LocalTime): string {
   return sameLocalDay(t, day) ? formatVnClock(t) : `${formatVnClock(t)}, ${formatVnDate(t)}`;
@@ -256,6 +268,9 @@ export function buildMinutesDocument(record: MeetingRecord): MinutesDocument {
     item(m.time, m.timeText(startText, clockOn(scheduled, day))),
     ...(host ? [item(m.place, m.placeText(host))] : []),
     item(m.form, m.formText(connected)),
+    ...(record.recordings?.length
+      ? [item(m.recording, m.recordingText(recordingSpans(record, tz, day)))]
+      : []),
     item(m.chair, `${person(record.chair)}.`),
     item(m.secretary, `${person(record.secretary)}.`),
     ...attendanceSection(record, day),

@@ -111,6 +111,8 @@ export const LABELS = {
     placePlaceholder: '……………',
     form: 'Hình thức',
     formText: (connected: number) => `trực tuyến, kết nối với ${connected} điểm cầu.`,
+    recording: 'Ghi hình',
+    recordingText: (spans: string[]) => `${spans.join('; ')}.`,
     chair: 'Chủ trì',
     secretary: 'Thư ký',
     attendance: 'Thành phần tham dự',

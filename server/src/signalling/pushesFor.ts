@@ -194,6 +194,15 @@ export function pushesFor(
     case 'notice.set':
       out.push(...briefingPushes(entry, p, fx.briefing));
       break;
+    case 'recording.start':
+    case 'recording.stop':
+    case 'recording.segment':
+      // The indicator every participant sees is in the meeting.
+      meeting();
+      break;
+    case 'archive.file':
+      // Filed after the meeting: nobody is connected to be told.
+      break;
     case 'site.join':
     case 'site.leave':
     case 'site.media':

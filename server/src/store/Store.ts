@@ -21,7 +21,7 @@ export interface AccountRecord extends Account {
  */
 export type MeetingDefinition = Omit<
   Meeting,
-  'state' | 'currentItemId' | 'locked' | 'transitions' | 'mediaNode' | 'agenda'
+  'state' | 'currentItemId' | 'locked' | 'transitions' | 'mediaNode' | 'agenda' | 'recording'
 > & {
   agenda: Array<
     Pick<

@@ -10,6 +10,7 @@ export function moderationHandlers(
   | 'mic:acceptUnmute'
   | 'moderation:remove'
   | 'moderation:lock'
+  | 'recording:set'
 > {
   const m = d.meetings;
   return {
@@ -32,5 +33,6 @@ export function moderationHandlers(
       return null;
     },
     'moderation:lock': (s, p) => m.lock(mid(s), actor(s), p.locked),
+    'recording:set': (s, p) => m.setRecording(mid(s), actor(s), p.on),
   };
 }
