@@ -45,6 +45,7 @@ export type Step =
   | { t: 'accept'; site: number }
   | { t: 'remove'; as: Who; site: number }
   | { t: 'lock'; as: Who; locked: boolean }
+  | { t: 'record'; as: Who; on: boolean }
   | { t: 'agendaStart'; as: Who; item: number }
   | { t: 'agendaNext'; as: Who }
   | { t: 'rollCall'; as: Who; deadlineSeconds: number }
@@ -122,6 +123,14 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
       t: fc.constant('lock' as const),
       as: actor('chair'),
       locked: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('record' as const),
+      as: actor('chair'),
+      on: fc.boolean(),
     }),
   },
   {
@@ -448,6 +457,9 @@ export async function runStep(world: World, step: Step): Promise<void> {
     case 'lock':
       await act(step.as, 'moderation:lock', { locked: step.locked });
       break;
+    case 'record':
+      await act(step.as, 'recording:set', { on: step.on });
+      break;
     case 'agendaStart':
       await act(step.as, 'agenda:start', { itemId: world.itemIds[step.item]! });
       break;
@@ -638,6 +650,15 @@ export function violations(o: Observation): string[] {
   const replayed = projectionDump(o.replayed);
   if (JSON.stringify(live6) !== JSON.stringify(replayed))
     out.push(`replay differs: ${diff(live6, replayed)}`);
+
+  // 7. A recording runs only while the session does (in session or adjourned), and every
+  //    recording that ended is in the minutes' list with its start before its stop.
+  const rec = p.meeting.recording;
+  if (rec?.on && p.meeting.state !== 'in_session' && p.meeting.state !== 'adjourned')
+    out.push(`recording on in state ${p.meeting.state}`);
+  for (const r of p.recordingsForRecord())
+    if (r.stoppedAt && r.stoppedAt < r.startedAt)
+      out.push(`recording stopped (${r.stoppedAt}) before it started (${r.startedAt})`);
   return out;
 }
 
