@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { TokenService } from './auth/TokenService';
+import { Cluster } from './cluster/Cluster';
 import { type HubConfig, loadConfig } from './config/Config';
 import { AccountService } from './domain/AccountService';
 import { BriefingService } from './domain/briefing/BriefingService';
@@ -52,6 +53,8 @@ export interface Hub {
   /** Heartbeat + sweeper; undefined when off (memory store: one process, nothing to sweep). */
   readonly liveness: NodeLiveness | undefined;
   readonly media: MediaGateway | undefined;
+  /** The media cluster (CLUSTER_SECRET set); undefined on a single node. */
+  readonly cluster: Cluster | undefined;
   readonly io: HubServer;
   readonly logger: Logger;
   readonly httpServer: http.Server;
@@ -71,18 +74,36 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const store =
     opts.store ?? (config.redisUrl ? await RedisStore.connect(config.redisUrl) : new MemoryStore());
 
+  const meetings = new MeetingService(store, clock);
   let media: MediaGateway | undefined;
   let ownsMedia = false;
+  let cluster: Cluster | undefined;
   if (opts.media !== undefined) media = opts.media ?? undefined;
-  else if (config.mediaEnabled) {
+  else if (config.mediaEnabled || config.cluster) {
     const { MediaPlane, loadSfuConfig } = await import('@giaoban/sfu');
-    const plane = await MediaPlane.create(loadSfuConfig(opts.sfuEnv ?? process.env));
-    media = new SfuMediaGateway(plane);
+    const plane = config.mediaEnabled
+      ? await MediaPlane.create(loadSfuConfig(opts.sfuEnv ?? process.env))
+      : undefined;
+    if (config.cluster && config.redisUrl) {
+      // Several hubs share each meeting's media: this hub drives its sockets' peers on whichever
+      // node placement picks (this one included) and serves its own plane to the others.
+      cluster = await Cluster.start({
+        nodeId: config.nodeId,
+        redisUrl: config.redisUrl,
+        config: config.cluster,
+        plane,
+        store,
+        meetings,
+        logger: logger.child('cluster'),
+      });
+      media = cluster.gateway;
+    } else if (plane) {
+      media = new SfuMediaGateway(plane);
+    }
     ownsMedia = true;
   }
 
   const tokens = new TokenService(config.jwt);
-  const meetings = new MeetingService(store, clock);
   const files = opts.files ?? (await new DiskFileStore(config.files.dir).init());
   const sweeper = new FileSweeper(files, logger.child('files')).start();
   const briefing = new BriefingService(meetings, clock, config.jwt.secret);
@@ -173,6 +194,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     files,
     liveness,
     media,
+    cluster,
     io,
     logger,
     httpServer,

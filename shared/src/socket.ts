@@ -312,7 +312,7 @@ export interface ServerToClientEvents {
    * The meeting's media room was lost (its mediasoup worker died; a fresh one is ready): close
    * every transport and negotiate again from `media:routerCapabilities`. Everyone.
    */
-  'media:reset': (p: { reason: 'workerdied' }) => void;
+  'media:reset': (p: { reason: 'workerdied' | 'nodelost' | 'pipelost' }) => void;
   /** A vote opened, changed (staff: every ballot) or closed (sites: open and close, with the result once closed). */
   'vote:updated': (vote: VoteView) => void;
   /** A written opinion arrived or was marked as read out. Staff and the site that sent it. */

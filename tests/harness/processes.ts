@@ -20,8 +20,12 @@ export interface HubProcess {
 export async function startHubProcess(
   env: Record<string, string>,
   timeoutMs = 120_000,
+  /** Runs the hub under another command, e.g. `ip netns exec <ns>` (NetnsLab.wrap). */
+  wrap?: (command: string, args: string[]) => { command: string; args: string[] },
 ): Promise<HubProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hub-process.ts')], {
+  const argv = ['--import', 'tsx', path.join(here, 'hub-process.ts')];
+  const cmd = wrap ? wrap(process.execPath, argv) : { command: process.execPath, args: argv };
+  const proc = spawn(cmd.command, cmd.args, {
     cwd: repo,
     env: {
       PATH: process.env.PATH ?? '',

@@ -25,20 +25,38 @@ export class RedisServer {
     readonly dir: string,
     /** `always` for tests (every acknowledged write survives); benches use production's `everysec`. */
     readonly appendfsync: 'always' | 'everysec',
+    readonly host = '127.0.0.1',
+    private readonly wrap?: (
+      command: string,
+      args: string[],
+    ) => { command: string; args: string[] },
   ) {}
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `redis://${this.host}:${this.port}`;
   }
 
   /** Starts redis-server; retries on a port race with another process. */
   static async start(
-    opts: { dir?: string; appendfsync?: 'always' | 'everysec' } = {},
+    opts: {
+      dir?: string;
+      appendfsync?: 'always' | 'everysec';
+      /** Listen here instead of loopback (a test host's address), on a fixed port. */
+      bind?: { host: string; port: number };
+      /** Run under another command, e.g. `ip netns exec <ns>` (NetnsLab.wrap). */
+      wrap?: (command: string, args: string[]) => { command: string; args: string[] };
+    } = {},
   ): Promise<RedisServer> {
     const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'giaoban-redis-'));
     let lastErr: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const srv = new RedisServer(await freePort(), dir, opts.appendfsync ?? 'always');
+      const srv = new RedisServer(
+        opts.bind?.port ?? (await freePort()),
+        dir,
+        opts.appendfsync ?? 'always',
+        opts.bind?.host,
+        opts.wrap,
+      );
       try {
         await srv.spawn();
         return srv;
@@ -50,26 +68,28 @@ export class RedisServer {
   }
 
   private spawn(): Promise<void> {
-    const proc = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        this.appendfsync,
-        '--dir',
-        this.dir,
-        '--daemonize',
-        'no',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const argv = [
+      '--port',
+      String(this.port),
+      '--bind',
+      this.host,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      this.appendfsync,
+      '--dir',
+      this.dir,
+      '--daemonize',
+      'no',
+      // On a test host's own address (a private namespace) the other test hosts must get in.
+      ...(this.host === '127.0.0.1' ? [] : ['--protected-mode', 'no']),
+    ];
+    const cmd = this.wrap
+      ? this.wrap('redis-server', argv)
+      : { command: 'redis-server', args: argv };
+    const proc = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     return new Promise((resolve, reject) => {
       let out = '';

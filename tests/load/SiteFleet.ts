@@ -1,6 +1,6 @@
 // Spreads WebRtcSite peers over a few child processes (site-runner.ts) and gathers their stats:
 // few processes, so the load clients' own CPU stays small and measurable (/proc per pid).
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunnerCommand, RunnerReply } from './site-runner';
@@ -14,18 +14,25 @@ export class RunnerProcess {
   private constructor(proc: ChildProcess) {
     this.#proc = proc;
   }
-  static async start(): Promise<RunnerProcess> {
-    const proc = fork(path.join(here, 'site-runner.ts'), [], {
-      // GIAOBAN_LOAD_CPU_PROF=<dir>: a V8 CPU profile per load process (where do they stall?).
-      execArgv: [
-        '--import',
-        'tsx',
-        ...(process.env.GIAOBAN_LOAD_CPU_PROF
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GIAOBAN_LOAD_CPU_PROF}`]
-          : []),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /** `wrap` runs it under another command, e.g. in a test host (`ip netns exec`, NetnsLab.wrap). */
+  static async start(
+    wrap?: (command: string, args: string[]) => { command: string; args: string[] },
+  ): Promise<RunnerProcess> {
+    const script = path.join(here, 'site-runner.ts');
+    // GIAOBAN_LOAD_CPU_PROF=<dir>: a V8 CPU profile per load process (where do they stall?).
+    const execArgv = [
+      '--import',
+      'tsx',
+      ...(process.env.GIAOBAN_LOAD_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GIAOBAN_LOAD_CPU_PROF}`]
+        : []),
+    ];
+    const proc = wrap
+      ? (() => {
+          const c = wrap(process.execPath, [...execArgv, script]);
+          return spawn(c.command, c.args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        })()
+      : fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const r = new RunnerProcess(proc);
     await r.#next((m) => m.type === 'ready');
     return r;
@@ -54,7 +61,7 @@ export class RunnerProcess {
   async request<T extends RunnerReply>(cmd: RunnerCommand, reply: RunnerReply['type']): Promise<T> {
     const id = this.#nextId++;
     const waiting = this.#next<T>((m) => m.type === reply && (!('id' in m) || m.id === id));
-    this.#proc.send(cmd.type === 'stats' ? { ...cmd, id } : cmd);
+    this.#proc.send({ ...cmd, id });
     return waiting;
   }
   post(cmd: RunnerCommand): void {
@@ -80,10 +87,18 @@ export class RunnerProcess {
 /** N sites over K processes: site i goes to process i % K. */
 export class SiteFleet {
   private constructor(readonly runners: RunnerProcess[]) {}
-  static async start(processes: number): Promise<SiteFleet> {
+  static async start(
+    processes: number,
+    wrap?: (command: string, args: string[]) => { command: string; args: string[] },
+  ): Promise<SiteFleet> {
     return new SiteFleet(
-      await Promise.all(Array.from({ length: processes }, () => RunnerProcess.start())),
+      await Promise.all(Array.from({ length: processes }, () => RunnerProcess.start(wrap))),
     );
+  }
+
+  /** Sends `cmd` to every runner; resolves when all answered (`done`). */
+  async all(cmd: Extract<RunnerCommand, { labels: string[] }>): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.request(cmd, 'done')));
   }
   async join(o: {
     hubUrl: string;

@@ -77,6 +77,12 @@ export interface PeerStats {
   sent: SenderCounters | null;
   /** Simulcast layers currently sent (dynacast switches the others off). */
   activeLayers: boolean[];
+  /** Address of the media node its receive transport is on (the ICE candidate the hub gave). */
+  mediaIp?: string;
+  /** `media:reset`s handled (its media node died, a pipe broke) and when the last one came. */
+  resets?: number;
+  resetAt?: number | null;
+  resetSteps?: Record<string, number>;
   error?: string;
 }
 
@@ -142,6 +148,12 @@ const VIDEO_FB = () => [useNACK(), usePLI(), useTWCC()];
 export function newPc(inboundLossPct?: number): RTCPeerConnection {
   return new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
+    // werift asks stun.l.google.com unless told otherwise (also with no iceServers): load never
+    // leaves our own hosts, and in a test host without that route the lookup held every
+    // negotiation for 5 s. A STUN "server" on the loopback discard port answers nothing; gathering
+    // gives up on it after 50 ms (the host candidates are all a site needs here).
+    iceServers: [{ urls: 'stun:127.0.0.1:9' }],
+    iceStunGatherTimeout: 0.05,
     // Load stays on loopback: werift skips 127.0.0.1 when gathering, so name it (in a network
     // namespace with only `lo` there would be no candidate at all).
     iceAdditionalHostAddresses: ['127.0.0.1'],
@@ -224,6 +236,12 @@ export class WebRtcSite {
   #send: { pc: RTCPeerConnection; video: ReplaySender; audio: ReplaySender } | undefined;
   readonly #opts: { media: SiteMedia; clock: MediaClock; inboundLossPct?: number };
   #closed = false;
+  #mediaIp: string | undefined;
+  #resets = 0;
+  #resetAt: number | null = null;
+  /** When each step of the last reset finished (performance.now): where recovery time goes. */
+  readonly #resetSteps: Record<string, number> = {};
+  #resetting: Promise<void> = Promise.resolve();
   error: string | undefined;
 
   private constructor(
@@ -292,6 +310,15 @@ export class WebRtcSite {
       (await ack<{ rtpCapabilities: RouterCaps }>(s, 'media:routerCapabilities', {}))
         .rtpCapabilities,
     );
+    // The hub lost this peer's media (its node or worker died, a pipe broke): renegotiate as the
+    // browser does — new transports, consume the chair again, send again if it was sending.
+    s.on('media:reset', () => {
+      this.#resetting = this.#resetting
+        .then(() => this.#reset())
+        .catch((e) => {
+          this.error = `reset: ${(e as Error).message}`;
+        });
+    });
     s.on(
       'media:layersWanted' as never,
       ((p: { producerId: string; layers: boolean[] }) => this.#onLayersWanted(p)) as never,
@@ -304,6 +331,8 @@ export class WebRtcSite {
     if (producerIds.length === 0) return [];
     if (!this.#recv) {
       const t = await ack<TransportInfo>(s, 'media:createTransport', { direction: 'recv' });
+      this.#mediaIp = (t as unknown as MsTransport).iceCandidates?.[0]?.ip;
+      this.#resetSteps.transport = performance.now();
       this.#recv = {
         pc: newPc(this.#opts.inboundLossPct),
         t: t as unknown as MsTransport,
@@ -338,16 +367,19 @@ export class WebRtcSite {
       recv.consumers.push(c);
       this.#streams.set(c.id, new InboundStream(c.kind));
     }
+    this.#resetSteps.consume = performance.now();
     const first = !this.#recvConnected;
     this.#recvConnected = true;
     await recv.pc.setRemoteDescription({ type: 'offer', sdp: recvOffer(recv.t, recv.consumers) });
     const answer = await recv.pc.createAnswer();
     await recv.pc.setLocalDescription(answer);
+    this.#resetSteps.sdp = performance.now();
     if (first) {
       await ack(s, 'media:connectTransport', {
         transportId: recv.t.id,
         dtlsParameters: localDtls(answer.sdp),
       });
+      this.#resetSteps.connect = performance.now();
     }
     for (const c of fresh) {
       if (layers !== undefined && c.kind === 'video') {
@@ -357,6 +389,43 @@ export class WebRtcSite {
       await ack(s, 'media:resumeConsumer', { consumerId: c.id });
     }
     return fresh;
+  }
+
+  async #reset(): Promise<void> {
+    if (this.#closed) return;
+    this.#resets++;
+    this.#resetAt = performance.now();
+    const recv = this.#recv;
+    const send = this.#send;
+    this.#recv = undefined;
+    this.#recvConnected = false;
+    this.#send = undefined;
+    if (send) {
+      this.#opts.clock.delete(send.video);
+      this.#opts.clock.delete(send.audio);
+    }
+    // Like a browser's close(): do not wait (werift's close waits out the dead transport).
+    void Promise.all([recv?.pc.close(), send?.pc.close()]).catch(() => {});
+    const snap = await this.refreshSnapshot();
+    this.#resetSteps.snapshot = performance.now();
+    const chair = snap.producers.filter((p) => !p.peerId.startsWith('site:'));
+    const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
+    const audio = chair.find((p) => p.kind === 'audio');
+    const consumed = await this.#receive([video, audio].flatMap((p) => (p ? [p.producerId] : [])));
+    this.#chairVideo = consumed.find((c) => c.kind === 'video')?.id;
+    this.#chairAudio = consumed.find((c) => c.kind === 'audio')?.id;
+    this.#resetSteps.received = performance.now();
+    if (send) await this.#produce(3, send.audio.isActive(0));
+  }
+
+  /** Starts sending the camera (three layers) and a silent mic, if not sending yet. */
+  async startSending(): Promise<void> {
+    if (!this.#send) await this.#produce(3);
+  }
+
+  /** The mic's sender on or off (the hub decides whether it flows: the floor). */
+  speak(on: boolean): void {
+    this.#send?.audio.setActive(0, on);
   }
 
   async refreshSnapshot(): Promise<Snapshot> {
@@ -414,7 +483,7 @@ export class WebRtcSite {
     });
   }
 
-  async #produce(layers: number): Promise<void> {
+  async #produce(layers: number, speaking = layers === 1): Promise<void> {
     const s = this.socket;
     const t = (await ack<TransportInfo>(s, 'media:createTransport', {
       direction: 'send',
@@ -442,7 +511,7 @@ export class WebRtcSite {
       .map((frames) => ({ frames, ssrc: randomInt(1, 0xffffffff), active: true }));
     const video = new ReplaySender(videoLayers, v.codecs[0]!.payloadType, v.mid, 'video');
     const audio = new ReplaySender(
-      [{ audio: media.opus, ssrc: randomInt(1, 0xffffffff), active: layers === 1 }],
+      [{ audio: media.opus, ssrc: randomInt(1, 0xffffffff), active: speaking }],
       a.codecs[0]!.payloadType,
       a.mid,
       'audio',
@@ -509,6 +578,10 @@ export class WebRtcSite {
           }
         : null,
       activeLayers: v ? [0, 1, 2].map((i) => v.isActive(i)) : [],
+      ...(this.#mediaIp ? { mediaIp: this.#mediaIp } : {}),
+      resets: this.#resets,
+      resetAt: this.#resetAt,
+      resetSteps: { ...this.#resetSteps },
       ...(this.error ? { error: this.error } : {}),
     };
   }

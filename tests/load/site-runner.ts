@@ -37,6 +37,14 @@ export type RunnerCommand =
   | { type: 'janus-feed'; mountpoint: JanusMountpoint }
   | { type: 'mark' }
   | { type: 'stats'; id: number }
+  /** These sites start sending their camera (three layers) and a mic (silent until `speak`). */
+  | { type: 'send'; id?: number; labels: string[] }
+  /** Their mic sender on/off (the hub still decides whether it flows: the floor). */
+  | { type: 'speak'; id?: number; labels: string[]; on: boolean }
+  /** These sites also consume `producerIds` (counted as tiles). */
+  | { type: 'watch'; id?: number; labels: string[]; producerIds: string[] }
+  /** A socket request of the first peer here (the chair): `floor:grant`, … */
+  | { type: 'emit'; id?: number; event: string; payload: unknown }
   | { type: 'close' };
 
 export type RunnerReply =
@@ -53,7 +61,8 @@ export type RunnerReply =
       epochOffsetMs: number;
       /** Event-loop delay since the last mark (ms): a stalled loop leaves datagrams unread. */
       loopDelayMs?: { p99: number; max: number };
-    };
+    }
+  | { type: 'done'; id?: number; data?: unknown; error?: string };
 
 const send = (m: RunnerReply) => process.send!(m);
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -152,6 +161,29 @@ process.on('message', async (cmd: RunnerCommand) => {
         clock,
       );
       send({ type: 'feeding' });
+    } else if (cmd.type === 'send' || cmd.type === 'speak' || cmd.type === 'watch') {
+      const mine = peers.filter((p) => cmd.labels.includes(p.label));
+      for (const p of mine) {
+        if (cmd.type === 'send') await p.startSending();
+        else if (cmd.type === 'speak') p.speak(cmd.on);
+        else await p.watch(cmd.producerIds, 0);
+      }
+      send({ type: 'done', id: cmd.id, data: mine.length });
+    } else if (cmd.type === 'emit') {
+      const chair = peers[0]!;
+      const r = await new Promise<{ ok: boolean; data?: unknown; error?: { message: string } }>(
+        (resolve) =>
+          (chair.socket.emit as (e: string, p: unknown, cb: (r: never) => void) => void)(
+            cmd.event,
+            cmd.payload,
+            resolve,
+          ),
+      );
+      send({
+        type: 'done',
+        id: cmd.id,
+        ...(r.ok ? { data: r.data } : { error: r.error?.message ?? 'refused' }),
+      });
     } else if (cmd.type === 'mark') {
       for (const p of peers) p.markWindow();
       for (const p of janusPeers) p.markWindow();

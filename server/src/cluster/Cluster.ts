@@ -139,7 +139,7 @@ export class Cluster {
       prefix,
       o.logger.child('directory'),
     );
-    const placement = new Placement(redis, prefix, o.nodeId, o.config.heartbeatMs * 2 + 500);
+    const placement = new Placement(redis, prefix, o.nodeId, o.config.heartbeatTtlMs * 2);
     const c = new Cluster(o, redis, sub, directory, placement);
     c.#internal = await c.server.listen(o.config.internalIp, o.config.internalPort);
     await c.registry.start();

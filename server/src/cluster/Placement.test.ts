@@ -90,6 +90,18 @@ describe('Placement', () => {
     expect(await p.place(cands)).toBeUndefined();
   });
 
+  it('counts only placements the node has not reported yet (made after its record, less a margin)', async () => {
+    const p = new Placement(client, `p${++run}:`, 'hub-1', 60_000, 100);
+    const early = [{ id: 'b', limit: 3, load: 0, tier: 1 as const }];
+    for (let i = 0; i < 3; i++) expect(await p.place(early)).toBe('b');
+    expect(await p.place(early)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 150));
+    // A newer record says 2 (it saw them): the earlier placements are in it, not counted again.
+    const reported = [{ id: 'b', limit: 3, load: 2, tier: 1 as const, at: Date.now() }];
+    expect(await p.place(reported)).toBe('b');
+    expect(await p.place(reported)).toBeUndefined();
+  });
+
   it('forgets placements once the window passed (the beat reports them by then)', async () => {
     const p = placement(200);
     const cands: Candidate[] = [{ id: 'b', limit: 1, load: 0, tier: 1 }];

@@ -203,6 +203,8 @@ export class MediaEnforcer {
     const touched = new Set<string>();
     const p = await this.d.meetings.peek(meetingId, (x) => x);
     for (const prod of r.listProducers()) {
+      // In a cluster every hub lists the meeting's producers: each enforces its own peers'.
+      if (!r.hasPeer(prod.peerId)) continue;
       const who = parsePeerId(prod.peerId);
       const siteId = who?.kind === 'site' ? who.siteId : undefined;
       if (sites !== 'all' && (!siteId || !sites.has(siteId))) continue;

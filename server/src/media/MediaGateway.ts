@@ -36,6 +36,17 @@ export interface MediaGateway {
   workerStats(): Promise<PoolWorkerUsage[]>;
   close(): Promise<void>;
   onRoomsLost(fn: (roomIds: string[]) => void): void;
+  /**
+   * Cluster only: some peers' media is gone (their node died, its worker died, a pipe broke);
+   * only those peers renegotiate.
+   */
+  onPeersLost?(
+    fn: (
+      meetingId: string,
+      peerIds: string[],
+      reason: 'workerdied' | 'nodelost' | 'pipelost',
+    ) => void,
+  ): void;
 }
 
 export class SfuMediaGateway implements MediaGateway {

@@ -71,6 +71,17 @@ export class MeetingMedia {
     this.d.media?.onRoomsLost(fn);
   }
 
+  /** Cluster: only these peers' media went (their node died, a pipe broke); they renegotiate. */
+  onPeersLost(
+    fn: (
+      meetingId: string,
+      peerIds: string[],
+      reason: 'workerdied' | 'nodelost' | 'pipelost',
+    ) => void,
+  ): void {
+    this.d.media?.onPeersLost?.(fn);
+  }
+
   /** The open room of a meeting on this node, if any (never creates one). */
   getRoom(meetingId: string): MediaRoomPort | undefined {
     const r = this.d.media?.getRoom(meetingId);

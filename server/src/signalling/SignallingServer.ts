@@ -1,4 +1,4 @@
-import { C2S_EVENTS, type C2SEventName, peerIdOf } from '@giaoban/shared';
+import { C2S_EVENTS, type C2SEventName, peerIdOf, socketOfPeer } from '@giaoban/shared';
 import type { TokenService } from '../auth/TokenService';
 import type { BriefingService } from '../domain/briefing/BriefingService';
 import type { MeetingService } from '../domain/MeetingService';
@@ -109,6 +109,13 @@ export class SignallingServer {
     // A dead worker took meeting rooms down: every client renegotiates on a fresh room.
     this.media.onRoomsLost((ids) => {
       for (const id of ids) io.to(rooms.all(id)).emit('media:reset', { reason: 'workerdied' });
+    });
+    // Cluster: a node, its worker or a pipe went; only the peers it carried renegotiate.
+    this.media.onPeersLost((_meetingId, peerIds, reason) => {
+      for (const peerId of peerIds) {
+        const socketId = socketOfPeer(peerId);
+        if (socketId) io.to(socketId).emit('media:reset', { reason });
+      }
     });
     d.meetings.on('applied', (meetingId, entry, p, fx, local) => {
       if (this.closed || !local) return;
