@@ -2,7 +2,6 @@ import type { MeetingState } from '@giaoban/shared';
 import type { useAction } from '../hooks/useAction';
 import type { useConfirm } from '../hooks/useConfirm';
 import { useMeeting } from '../hooks/useMeeting';
-import { useRollCall } from '../hooks/useRollCall';
 import { useT } from '../hooks/useT';
 
 type TransitionKey = 'chair.openMeeting' | 'chair.startSession' | 'chair.adjourn' | 'chair.close';
@@ -34,7 +33,6 @@ export function ChairToolbar({
 }) {
   const t = useT();
   const { state, session, local } = useMeeting();
-  const rollCall = useRollCall();
   if (!state) return null;
   const meetingState = state.meeting.state;
   const ended = meetingState === 'closed';
@@ -128,27 +126,6 @@ export function ChairToolbar({
       >
         {local.sharing ? t('media.stopShare') : t('media.shareScreen')}
       </button>
-      {rollCall.open && !ended ? (
-        <button
-          type="button"
-          className="btn"
-          data-testid="rollcall-close"
-          disabled={off}
-          onClick={() => void action.run(rollCall.close)}
-        >
-          {t('rollcall.stop')}
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="btn"
-          data-testid="rollcall-start"
-          disabled={off}
-          onClick={() => void action.run(() => rollCall.start(60))}
-        >
-          {t('rollcall.start')}
-        </button>
-      )}
       <button
         type="button"
         className={`btn ${local.micOn ? 'btn-danger' : ''}`}

@@ -168,6 +168,21 @@ export const en: Catalogue = {
   'floor.sectionGeneral': 'General remarks',
   'floor.notNow': 'You can ask to speak only while the meeting is running.',
 
+  'rollcall.durationLimit': 'Roll-call deadline: from {min} seconds to {max} minutes.',
+  'rollcall.presetSeconds': '{n} s',
+  'rollcall.presetMinutes': '{n} min',
+  'rollcall.before':
+    '{connected}/{invited} invited sites are connected. Choose a deadline to start the roll-call:',
+  'rollcall.runningOfInvited':
+    'Roll-call: {answered}/{invited} invited sites answered ({connected} were connected when it started)',
+  'rollcall.summary':
+    'Roll-call ended at {time}: {answered}/{invited} invited sites answered present, {people} people in all.',
+  'rollcall.sumAnswered': 'Present: {n} sites ({people} people)',
+  'rollcall.sumSilent': 'Connected but no answer: {n} sites',
+  'rollcall.sumOffline': 'Not connected: {n} sites',
+  'rollcall.people': '{n} people',
+  'rollcall.missingConnected': 'No answer ({n})',
+  'rollcall.notConnected': 'Not connected ({n})',
   'rollcall.title': 'Roll-call',
   'rollcall.prompt': 'Roll-call in progress. Confirm your site is present and how many attend.',
   'rollcall.headcount': 'People attending at this site',

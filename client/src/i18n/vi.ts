@@ -169,6 +169,21 @@ export const vi = {
   'floor.sectionGeneral': 'Ý kiến chung',
   'floor.notNow': 'Chỉ xin phát biểu được khi cuộc họp đang diễn ra.',
 
+  'rollcall.durationLimit': 'Thời hạn điểm danh: từ {min} giây đến {max} phút.',
+  'rollcall.presetSeconds': '{n} giây',
+  'rollcall.presetMinutes': '{n} phút',
+  'rollcall.before':
+    'Đang kết nối {connected}/{invited} điểm cầu được mời. Chọn thời hạn để bắt đầu điểm danh:',
+  'rollcall.runningOfInvited':
+    'Đang điểm danh: {answered}/{invited} điểm cầu được mời đã xác nhận ({connected} điểm cầu đang kết nối khi bắt đầu)',
+  'rollcall.summary':
+    'Điểm danh kết thúc lúc {time}: {answered}/{invited} điểm cầu được mời xác nhận có mặt, tổng số {people} người dự.',
+  'rollcall.sumAnswered': 'Có mặt: {n} điểm cầu ({people} người)',
+  'rollcall.sumSilent': 'Đang kết nối nhưng không xác nhận: {n} điểm cầu',
+  'rollcall.sumOffline': 'Không kết nối: {n} điểm cầu',
+  'rollcall.people': '{n} người',
+  'rollcall.missingConnected': 'Không xác nhận ({n})',
+  'rollcall.notConnected': 'Không kết nối ({n})',
   'rollcall.title': 'Điểm danh',
   'rollcall.prompt': 'Đang điểm danh. Xác nhận điểm cầu có mặt và số người dự.',
   'rollcall.headcount': 'Số người dự tại điểm cầu',

@@ -19,6 +19,7 @@ import { useMeeting } from '../hooks/useMeeting';
 import { useRollCall } from '../hooks/useRollCall';
 import { navigate } from '../hooks/useRoute';
 import { useT } from '../hooks/useT';
+import { RollCallControl } from './records/RollCallControl';
 
 /** The chair's console: meeting controls, spotlight, presence, site grid, floor and agenda. */
 export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
@@ -144,6 +145,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
         </div>
         <aside className="side">
           <FloorQueuePanel />
+          <RollCallControl canRun disabled={ended} compact />
           <AgendaPanel controls={!ended} reorder={!ended} />
           <ChairBriefing />
         </aside>

@@ -14,11 +14,10 @@ import { useAgenda } from '../hooks/useAgenda';
 import { useAttendance } from '../hooks/useAttendance';
 import { useI18n } from '../hooks/useI18n';
 import { useMeeting } from '../hooks/useMeeting';
-import { useRollCall } from '../hooks/useRollCall';
 import { navigate } from '../hooks/useRoute';
 import type { MessageKey } from '../i18n/catalogues';
 import type { BoardCounts, BoardFilter, BoardSort } from '../lib/attendanceBoard';
-import { formatDuration } from '../lib/text';
+import { RollCallControl } from './records/RollCallControl';
 import { SignedMinutesPanel } from './records/SignedMinutesPanel';
 
 const COUNT_CARDS: { key: keyof BoardCounts; label: MessageKey; tone: string; testId: string }[] = [
@@ -59,7 +58,7 @@ export function CountCards({ counts }: { counts: BoardCounts }) {
 
 /** Secretary console (lazy chunk): live attendance, marks, roll-call, notes, exports. */
 export default function SecretaryConsole() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useServices();
   const { state } = useMeeting();
   const { rows, counts, mark } = useAttendance();
@@ -172,120 +171,16 @@ export default function SecretaryConsole() {
               ended={state.meeting.state === 'adjourned' || state.meeting.state === 'closed'}
             />
           )}
-          <RollCallPanel locale={locale} canRun={canEdit} />
+          <RollCallControl
+            canRun={canEdit}
+            disabled={state.meeting.state === 'adjourned' || state.meeting.state === 'closed'}
+          />
           {canEdit && <NotesPanel />}
           <AgendaPanel reorder={canEdit} />
           <SecretaryBriefing />
         </aside>
       </main>
     </div>
-  );
-}
-
-function RollCallPanel({ locale, canRun }: { locale: string; canRun: boolean }) {
-  const { t } = useI18n();
-  const { state } = useMeeting();
-  const { rollCall, open, remainingMs, start, close } = useRollCall();
-  const [seconds, setSeconds] = useState('60');
-  const action = useAction();
-  const names = new Map((state?.attendance ?? []).map((r) => [r.siteId, r.name]));
-  const answered = new Set(rollCall?.answers.map((a) => a.siteId));
-  const missing = rollCall?.expectedSiteIds.filter((id) => !answered.has(id)) ?? [];
-  const secs = Number.parseInt(seconds, 10);
-  return (
-    <section className="panel" aria-labelledby="rc-title" data-testid="rollcall-panel">
-      <h2 id="rc-title">{t('rollcall.title')}</h2>
-      {canRun && !open && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (secs >= 5 && secs <= 3600) void action.run(() => start(secs));
-          }}
-        >
-          <label>
-            {t('rollcall.duration')}
-            <input
-              type="number"
-              min={5}
-              max={3600}
-              value={seconds}
-              onChange={(e) => setSeconds(e.target.value)}
-              data-testid="rollcall-duration"
-            />
-          </label>
-          <button
-            type="submit"
-            className="btn btn-primary btn-large"
-            data-testid="rollcall-start"
-            disabled={action.busy}
-          >
-            {t('rollcall.start')}
-          </button>
-        </form>
-      )}
-      {action.error && (
-        <p className="error" role="alert">
-          {action.error}
-        </p>
-      )}
-      {!rollCall ? (
-        <p className="muted">{t('rollcall.noResults')}</p>
-      ) : (
-        <div
-          data-testid="rollcall-results"
-          data-open={String(open)}
-          data-answered={rollCall.answers.length}
-          data-expected={rollCall.expectedSiteIds.length}
-        >
-          <p className="status-strong">
-            {open
-              ? t('rollcall.running', {
-                  answered: rollCall.answers.length,
-                  total: rollCall.expectedSiteIds.length,
-                })
-              : t('rollcall.closed', {
-                  time: new Date(rollCall.closedAt ?? rollCall.deadline).toLocaleTimeString(locale),
-                  answered: rollCall.answers.length,
-                  total: rollCall.expectedSiteIds.length,
-                })}
-          </p>
-          {open && remainingMs !== null && (
-            <p className="timer">
-              {t('rollcall.deadline', { time: formatDuration(Math.max(0, remainingMs)) })}
-            </p>
-          )}
-          {canRun && open && (
-            <button
-              type="button"
-              className="btn"
-              data-testid="rollcall-close"
-              disabled={action.busy}
-              onClick={() => void action.run(close)}
-            >
-              {t('rollcall.stop')}
-            </button>
-          )}
-          <ul className="rc-list">
-            {rollCall.answers.map((a) => (
-              <li key={a.siteId} data-testid={`rollcall-answer-${a.siteId}`}>
-                ✓ {names.get(a.siteId) ?? a.siteId} — {a.headcount}
-              </li>
-            ))}
-          </ul>
-          {missing.length > 0 && (
-            <>
-              <h3>{t('rollcall.missing')}</h3>
-              <ul className="rc-list missing">
-                {missing.map((id) => (
-                  <li key={id}>✗ {names.get(id) ?? id}</li>
-                ))}
-              </ul>
-            </>
-          )}
-        </div>
-      )}
-    </section>
   );
 }
 
