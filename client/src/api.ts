@@ -9,6 +9,8 @@ import type {
   Meeting,
   MeetingState,
   MeetingSummary,
+  MinutesReviewFields,
+  MinutesReviewView,
   SignedMinutesResult,
   SignedMinutesStatus,
   TokenResponse,
@@ -179,6 +181,16 @@ export class ApiClient {
       { pdf: btoa(bin), fileName: fileName.slice(0, 200) },
       { timeoutMs: 120_000 },
     );
+  }
+  /** What the minutes will say, with the secretary's review and the meeting's own defaults. */
+  minutesReview(meetingId: string): Promise<MinutesReviewView> {
+    return this.#json('GET', `/api/meetings/${encodeURIComponent(meetingId)}/minutes/review`);
+  }
+  saveMinutesReview(
+    meetingId: string,
+    body: MinutesReviewFields & { expectedVersion: number },
+  ): Promise<MinutesReviewView> {
+    return this.#json('PUT', `/api/meetings/${encodeURIComponent(meetingId)}/minutes/review`, body);
   }
   signedMinutes(meetingId: string): Promise<SignedMinutesStatus> {
     return this.#json('GET', `/api/meetings/${encodeURIComponent(meetingId)}/minutes/signed`);

@@ -504,6 +504,33 @@ export const en: Catalogue = {
   'import.field.tier': 'Tier',
   'import.field.nameEn': 'English name',
   'import.badJson': 'Invalid JSON: {detail}',
+  'review.title': 'Review the minutes before export',
+  'review.hint':
+    'What you enter here is printed in the minutes (PDF and Word). Empty fields use what the meeting recorded.',
+  'review.locked': 'Signed minutes are filed: the minutes can no longer change.',
+  'review.chairTitle': "Chair's position",
+  'review.secretaryTitle': "Secretary's position",
+  'review.participants': 'Participants (named)',
+  'review.participantsHint':
+    'Leaders and delegates at the host point, printed under "Participants".',
+  'review.participant': 'Participant {n}',
+  'review.name': 'Full name',
+  'review.position': 'Position, body',
+  'review.addParticipant': 'Add participant',
+  'review.removeParticipant': 'Remove participant {n}',
+  'review.conclusions': 'Conclusions per item',
+  'review.itemConclusion': 'Item {n}: {title}',
+  'review.noItemsHeld': 'No item has been taken up yet.',
+  'review.notHeld': 'Items {items} were not taken up: the minutes print no conclusion for them.',
+  'review.closing': 'Closing line of the minutes',
+  'review.closingHint': 'Leave empty for the default line.',
+  'review.save': 'Save the minutes text',
+  'review.saved':
+    'Saved at {time} (edit {version}). Download the minutes again for the new version.',
+  'review.conflict':
+    'The minutes were just changed elsewhere. Reload to see the latest version, then edit again.',
+  'review.reload': 'Reload',
+  'secretary.exportAttendancePdf': 'Download attendance list (PDF)',
   'signed.title': 'Signed minutes',
   'signed.afterEnd':
     'Once the meeting has ended: download the PDF minutes, chair and secretary sign them, then file them here.',

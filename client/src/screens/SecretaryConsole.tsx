@@ -17,6 +17,7 @@ import { useMeeting } from '../hooks/useMeeting';
 import { navigate } from '../hooks/useRoute';
 import type { MessageKey } from '../i18n/catalogues';
 import type { BoardCounts, BoardFilter, BoardSort } from '../lib/attendanceBoard';
+import { MinutesReviewPanel } from './records/MinutesReviewPanel';
 import { RollCallControl } from './records/RollCallControl';
 import { SignedMinutesPanel } from './records/SignedMinutesPanel';
 
@@ -74,7 +75,9 @@ export default function SecretaryConsole() {
   const meetingId = state.meeting.id;
   const editingRow = editing ? (rows.find((r) => r.siteId === editing.siteId) ?? editing) : null;
 
-  const download = (file: 'attendance.csv' | 'attendance.xlsx' | 'minutes.docx' | 'minutes.pdf') =>
+  const download = (
+    file: 'attendance.csv' | 'attendance.xlsx' | 'attendance.pdf' | 'minutes.docx' | 'minutes.pdf',
+  ) =>
     exportAction.run(async () => {
       const { blob, filename } = await api.download(meetingId, file);
       saveBlob(blob, filename);
@@ -109,6 +112,7 @@ export default function SecretaryConsole() {
             reports={reports}
           />
           <SecretaryMainBriefing />
+          {canEdit && <MinutesReviewPanel meetingId={meetingId} />}
         </div>
         <aside className="side">
           <section className="panel" aria-labelledby="exports-title">
@@ -131,6 +135,15 @@ export default function SecretaryConsole() {
                 onClick={() => void download('attendance.xlsx')}
               >
                 ⬇ {t('secretary.exportXlsx')}
+              </button>
+              <button
+                type="button"
+                className="btn btn-large"
+                data-testid="export-attendance-pdf"
+                disabled={exportAction.busy}
+                onClick={() => void download('attendance.pdf')}
+              >
+                ⬇ {t('secretary.exportAttendancePdf')}
               </button>
               <button
                 type="button"
