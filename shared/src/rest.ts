@@ -19,7 +19,7 @@ import {
   UnitTier,
 } from './domain';
 import { type MeetingEventEntry, MeetingEventsQuery } from './meetingLog';
-import { SignedMinutesUploadBody } from './records';
+import { MinutesReviewBody, SignedMinutesUploadBody } from './records';
 
 /**
  * REST contract. Every route except auth, /healthz and /metrics needs
@@ -258,6 +258,7 @@ export const ROUTES = [
   },
   { method: 'get', path: '/api/meetings/:id/attendance.csv', roles: STAFF, response: 'text/csv' },
   { method: 'get', path: '/api/meetings/:id/attendance.xlsx', roles: STAFF, response: 'xlsx' },
+  { method: 'get', path: '/api/meetings/:id/attendance.pdf', roles: STAFF, response: 'pdf' },
   {
     method: 'get',
     path: '/api/meetings/:id/minutes.docx',
@@ -269,6 +270,19 @@ export const ROUTES = [
     path: '/api/meetings/:id/minutes.pdf',
     roles: ['admin', 'chair', 'secretary'],
     response: 'pdf',
+  },
+  {
+    method: 'get',
+    path: '/api/meetings/:id/minutes/review',
+    roles: ['admin', 'chair', 'secretary'],
+    response: 'MinutesReviewView',
+  },
+  {
+    method: 'put',
+    path: '/api/meetings/:id/minutes/review',
+    roles: ['admin', 'secretary'],
+    body: MinutesReviewBody,
+    response: 'MinutesReviewView',
   },
   {
     method: 'post',

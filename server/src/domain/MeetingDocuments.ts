@@ -1,4 +1,12 @@
-import type { Actor, Grant, SignedMinutesResult, SignedMinutesStatus } from '@giaoban/shared';
+import type {
+  Actor,
+  Grant,
+  MinutesReview,
+  MinutesReviewFields,
+  MinutesReviewView,
+  SignedMinutesResult,
+  SignedMinutesStatus,
+} from '@giaoban/shared';
 import {
   RECORD_MEDIA_TYPES,
   recordFileName,
@@ -6,14 +14,22 @@ import {
   renderAttendanceXlsx,
   renderMinutesDocx,
   renderMinutesPdf,
+  renderRecordDocument,
 } from '../records/index';
-import { MinutesArchive } from '../records/MinutesArchive';
+import { MinutesArchive, MinutesLockedError, ReviewConflictError } from '../records/MinutesArchive';
+import {
+  applyMinutesReview,
+  checkReviewFields,
+  minutesReviewView,
+  ReviewFieldError,
+} from '../records/minutesReview';
 import type { Store } from '../store/Store';
 import type { Clock } from '../util/Clock';
 import { HubError } from '../util/HubError';
 import type { MeetingCatalog } from './MeetingCatalog';
 
-export type RecordKind = 'csv' | 'xlsx' | 'docx' | 'pdf';
+/** 'pdf' is the minutes' PDF; 'attendance.pdf' the attendance handout. */
+export type RecordKind = 'csv' | 'xlsx' | 'docx' | 'pdf' | 'attendance.pdf';
 
 /** A rendered document, ready to send. */
 export interface RenderedDocument {
@@ -41,7 +57,12 @@ export class MeetingDocuments {
   }
 
   async render(id: string, grant: Grant, kind: RecordKind): Promise<RenderedDocument> {
-    const record = await this.d.catalog.record(id, grant);
+    // What the documents print: the log's record with the secretary's review applied.
+    const record = applyMinutesReview(
+      await this.d.catalog.record(id, grant),
+      await this.archive.review(id),
+    );
+    if (kind === 'attendance.pdf') return renderRecordDocument(record, 'attendance.pdf');
     let bytes: Uint8Array;
     if (kind === 'csv') bytes = new TextEncoder().encode(renderAttendanceCsv(record));
     else if (kind === 'xlsx') bytes = renderAttendanceXlsx(record);
@@ -56,6 +77,51 @@ export class MeetingDocuments {
       mediaType: RECORD_MEDIA_TYPES[kind],
       fileName: recordFileName(record, documentKind, kind),
     };
+  }
+
+  /** The review screen's data: the stored review, and what the minutes say without it. */
+  async review(id: string, grant: Grant): Promise<MinutesReviewView> {
+    const record = await this.d.catalog.record(id, grant);
+    const [review, signed] = await Promise.all([this.archive.review(id), this.archive.signed(id)]);
+    return minutesReviewView(record, review, signed !== null);
+  }
+
+  /**
+   * Saves the secretary's review of the minutes (secretary or admin): conclusions only for items
+   * of this meeting that were held, a stale `expectedVersion` is a CONFLICT, and nothing changes
+   * once signed minutes are filed.
+   */
+  async saveReview(
+    id: string,
+    grant: Grant,
+    actor: Actor,
+    body: MinutesReviewFields & { expectedVersion: number },
+  ): Promise<MinutesReviewView> {
+    const { role } = await this.d.catalog.open(id, grant);
+    if (role !== 'admin' && role !== 'secretary')
+      throw new HubError('FORBIDDEN', 'not the secretary of this meeting');
+    const { expectedVersion, ...fields } = body;
+    const record = await this.d.catalog.record(id, grant);
+    const at = new Date(this.d.clock.now()).toISOString();
+    let saved: MinutesReview;
+    try {
+      checkReviewFields(record, fields);
+      saved = await this.archive.saveReview(id, fields, expectedVersion, { by: grant.name, at });
+    } catch (e) {
+      if (e instanceof ReviewFieldError) throw new HubError('BAD_REQUEST', e.message);
+      if (e instanceof ReviewConflictError) throw new HubError('CONFLICT', e.message);
+      if (e instanceof MinutesLockedError) throw new HubError('INVALID_STATE', e.message);
+      throw e;
+    }
+    await this.d.store.appendAudit({
+      id: `au_${id}_review_${saved.version}`,
+      at,
+      actor,
+      action: 'minutes.review',
+      target: id,
+      detail: { version: saved.version },
+    });
+    return minutesReviewView(record, saved, false);
   }
 
   /** Files a signed copy of issued minutes (secretary or admin, once the meeting ended). */

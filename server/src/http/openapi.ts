@@ -30,6 +30,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   SignedMinutesResult: shared.SignedMinutesResult,
   SignedMinutesStatus: shared.SignedMinutesStatus,
   FileRef: shared.FileRef,
+  MinutesReviewView: shared.MinutesReviewView,
 };
 
 /** JSON responses typed in TypeScript only (issue #14 views; see shared/src/briefing.ts). */

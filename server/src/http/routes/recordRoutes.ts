@@ -1,4 +1,4 @@
-import { SignedMinutesUploadBody } from '@giaoban/shared';
+import { MinutesReviewBody, SignedMinutesUploadBody } from '@giaoban/shared';
 import { actorOf } from '../../domain/access';
 import type { RecordKind, RenderedDocument } from '../../domain/MeetingDocuments';
 import { type Ctx, grantOf, idOf, parse, type RouteDeps, type RouteTable } from './kit';
@@ -9,8 +9,11 @@ export function recordRoutes(
 ): RouteTable<
   | 'get /api/meetings/:id/attendance.csv'
   | 'get /api/meetings/:id/attendance.xlsx'
+  | 'get /api/meetings/:id/attendance.pdf'
   | 'get /api/meetings/:id/minutes.docx'
   | 'get /api/meetings/:id/minutes.pdf'
+  | 'get /api/meetings/:id/minutes/review'
+  | 'put /api/meetings/:id/minutes/review'
   | 'post /api/meetings/:id/minutes/signed'
   | 'get /api/meetings/:id/minutes/signed'
   | 'get /api/meetings/:id/minutes.signed.pdf'
@@ -27,6 +30,16 @@ export function recordRoutes(
     'get /api/meetings/:id/attendance.xlsx': (ctx) => send(ctx, 'xlsx'),
     'get /api/meetings/:id/minutes.docx': (ctx) => send(ctx, 'docx'),
     'get /api/meetings/:id/minutes.pdf': (ctx) => send(ctx, 'pdf'),
+    'get /api/meetings/:id/attendance.pdf': (ctx) => send(ctx, 'attendance.pdf'),
+    'get /api/meetings/:id/minutes/review': async (ctx) =>
+      documents.review(idOf(ctx), grantOf(ctx)),
+    'put /api/meetings/:id/minutes/review': async (ctx) =>
+      documents.saveReview(
+        idOf(ctx),
+        grantOf(ctx),
+        actorOf(grantOf(ctx)),
+        parse(MinutesReviewBody, ctx.req.body),
+      ),
     'post /api/meetings/:id/minutes/signed': async (ctx) =>
       documents.fileSigned(
         idOf(ctx),
