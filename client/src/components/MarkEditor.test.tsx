@@ -33,4 +33,31 @@ describe('MarkEditor headcount', { timeout: 30_000 }, () => {
     expect(headcountToSend(fromMark, undefined)).toEqual({ headcount: null });
     expect(headcountToSend({}, 3)).toEqual({ headcount: 3 });
   });
+
+  it('asks for the reason of an absence "with reason" and sends nothing without it', async () => {
+    const onSave = vi.fn(async () => ({}));
+    renderWith(
+      <MarkEditor
+        row={row('00070', 'Phường Hoàn Kiếm', 'absent_without_reason')}
+        onSave={onSave}
+        onClose={() => {}}
+      />,
+    );
+    fireEvent.change(screen.getByTestId('mark-status'), {
+      target: { value: 'absent_with_reason' },
+    });
+    expect(screen.getByTestId('mark-reason-required').textContent).toBe(
+      'Lý do vắng: bắt buộc nhập.',
+    );
+    const save = screen.getByTestId('mark-save') as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('mark-reason'), { target: { value: 'Trực bão' } });
+    expect(screen.queryByTestId('mark-reason-required')).toBeNull();
+    fireEvent.click(save);
+    await waitFor(() => expect(onSave).toHaveBeenCalled());
+    expect((onSave.mock.calls[0] as unknown as [Record<string, unknown>])[0]).toMatchObject({
+      mark: 'absent_with_reason',
+      absenceReason: 'Trực bão',
+    });
+  });
 });

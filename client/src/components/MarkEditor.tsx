@@ -26,6 +26,8 @@ export function MarkEditor({
   const hc = headcount.trim() === '' ? undefined : Number.parseInt(headcount, 10);
   const valid = hc === undefined || (Number.isInteger(hc) && hc >= 0);
   const headcountInput = headcountToSend(row, hc);
+  // The minutes print the reason of an absence "with reason": it cannot be left empty.
+  const reasonMissing = mark === 'absent_with_reason' && reason.trim() === '';
   return (
     <section
       className="panel mark-editor"
@@ -38,7 +40,7 @@ export function MarkEditor({
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          if (!valid) return;
+          if (!valid || reasonMissing) return;
           const ok = await run(() =>
             onSave({
               mark: mark === '' ? null : mark,
@@ -73,7 +75,15 @@ export function MarkEditor({
             maxLength={500}
             onChange={(e) => setReason(e.target.value)}
             data-testid="mark-reason"
+            {...(reasonMissing
+              ? { 'aria-invalid': true, 'aria-describedby': 'err-mark-reason' }
+              : {})}
           />
+          {reasonMissing && (
+            <span className="field-error" id="err-mark-reason" data-testid="mark-reason-required">
+              {t('form.required', { field: t('secretary.mark.reason') })}
+            </span>
+          )}
         </label>
         <label>
           {t('secretary.mark.headcount')}
@@ -118,7 +128,7 @@ export function MarkEditor({
           <button
             type="submit"
             className="btn btn-primary btn-large"
-            disabled={busy || !valid}
+            disabled={busy || !valid || reasonMissing}
             data-testid="mark-save"
           >
             {t('secretary.mark.save')}

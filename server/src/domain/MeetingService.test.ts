@@ -301,7 +301,18 @@ describe('attendance and roll-call', () => {
         leaveAt: new Date(T0 + 20 * 60_000).toISOString(),
       },
     ]);
+    // "Absent with reason" needs the reason (the minutes print it), given now or already noted.
+    await expect(svc.mark('m1', sec, { siteId: 'D', mark: 'absent_with_reason' })).rejects.toThrow(
+      /absenceReason: required/,
+    );
+    await expect(
+      svc.mark('m1', sec, { siteId: 'D', mark: 'absent_with_reason', absenceReason: '  ' }),
+    ).rejects.toThrow(/absenceReason: required/);
     await svc.mark('m1', sec, { siteId: 'D', mark: 'absent_with_reason', absenceReason: 'Bão lũ' });
+    await expect(svc.mark('m1', sec, { siteId: 'D', absenceReason: '' })).rejects.toThrow(
+      /absenceReason: required/,
+    );
+    await svc.mark('m1', sec, { siteId: 'D', note: 'Báo trước qua điện thoại' });
     await svc.mark('m1', sec, {
       siteId: 'C',
       mark: 'present',

@@ -337,6 +337,15 @@ export function decideRemove(p: MeetingProjection, siteId: string, reason?: stri
 export function decideMark(p: MeetingProjection, data: LogData<'attendance.mark'>): Decision {
   const s = p.sites.get(data.siteId);
   if (!s) throw new HubError('NOT_FOUND', `site ${data.siteId} is not in this meeting`);
+  // "Absent with reason" says which reason: the minutes print it (records).
+  const mark = data.mark === undefined ? s.mark : (data.mark ?? undefined);
+  const reason = data.absenceReason !== undefined ? data.absenceReason : s.absenceReason;
+  if (mark === 'absent_with_reason' && !reason?.trim()) {
+    throw new HubError(
+      'BAD_REQUEST',
+      'absenceReason: required when the site is absent with reason',
+    );
+  }
   const changes =
     (data.mark !== undefined && (data.mark ?? undefined) !== s.mark) ||
     (data.mark === null && s.absenceReason !== undefined) ||
