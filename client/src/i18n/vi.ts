@@ -384,7 +384,7 @@ export const vi = {
   'print.printedAt': 'In lúc {time}',
   'print.print': 'In',
   'print.no': 'STT',
-  'print.signature': 'Người lập',
+  'print.signature': 'Người lập biểu',
 
   'common.save': 'Lưu',
   'common.cancel': 'Hủy',

@@ -6,11 +6,12 @@ import { useAction } from '../hooks/useAction';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
 import { countBoard, firstJoinMs, lastLeaveMs, sortBoard } from '../lib/attendanceBoard';
+import { formatVnDateTime, formatVnTime } from '../lib/vnDateTime';
 import { CountCards } from './SecretaryConsole';
 
 /** Printable attendance list (lazy chunk): A4, black on white, via the print stylesheet. */
 export default function PrintAttendance({ meetingId }: { meetingId: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useServices();
   const [meeting, setMeeting] = useState<Meeting | null>(null);
   const [rows, setRows] = useState<AttendanceRow[] | null>(null);
@@ -29,8 +30,8 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
       setReports(reportColumnOf(board));
     });
   }, [api, meetingId, run]);
-  const time = (ms: number | null) =>
-    ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
+  // Vietnamese formats whatever the UI language: this is an official document.
+  const time = (ms: number | null) => (ms ? formatVnTime(ms) : '');
   return (
     <div className="print-page" data-testid="print-page">
       <div className="no-print toolbar">
@@ -58,7 +59,7 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
             <h1>{t('print.title')}</h1>
             <p>{t('print.meeting', { title: meeting.title })}</p>
             <p>
-              {new Date(meeting.scheduledStart).toLocaleString(locale)} · {meeting.place}
+              {formatVnDateTime(meeting.scheduledStart)} · {meeting.hostLocation ?? meeting.place}
             </p>
           </header>
           <CountCards counts={countBoard(rows)} />
@@ -102,7 +103,7 @@ export default function PrintAttendance({ meetingId }: { meetingId: string }) {
             </tbody>
           </table>
           <footer className="print-footer">
-            <p>{t('print.printedAt', { time: new Date().toLocaleString(locale) })}</p>
+            <p>{t('print.printedAt', { time: formatVnDateTime(Date.now()) })}</p>
             <div className="signature">
               <strong>{t('print.signature')}</strong>
               <span>{t('role.secretary')}</span>
