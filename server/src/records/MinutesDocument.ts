@@ -7,7 +7,7 @@ import {
 } from './AttendanceTable.js';
 import { generalBriefingSection, itemBriefingSection, reportsSection } from './briefingSections.js';
 import { LABELS } from './labels.js';
-import type { AgendaRecord, MeetingRecord, PersonRef } from './MeetingRecord.js';
+import type { AgendaRecord, AttendanceRow, MeetingRecord, PersonRef } from './MeetingRecord.js';
 import {
   formatDuration,
   formatVnClock,
@@ -165,34 +165,60 @@ function attendanceSection(record: MeetingRecord, day: LocalTime): MinutesParagr
   const absent = record.attendance.filter((r) => !isPresent(r));
   if (absent.length > 0) {
     out.push(para([{ text: m.absentSites, italic: true }], { keepNext: true }));
-    for (const r of absent) {
-      const reason = r.absenceReason ? oneLine(r.absenceReason) : '';
-      const what =
-        r.status === 'absent_with_reason'
-          ? reason
-            ? m.absentWithReason(reason)
-            : m.absentWithReasonUnstated
-          : m.absentWithoutReason;
-      out.push(subItem(`${oneLine(r.name)}: ${what}.`));
+    const reasonOf = (r: AttendanceRow) => (r.absenceReason ? oneLine(r.absenceReason) : '');
+    if (absent.length <= LIST_ONE_PER_LINE) {
+      for (const r of absent) {
+        const reason = reasonOf(r);
+        const what =
+          r.status === 'absent_with_reason'
+            ? reason
+              ? m.absentWithReason(reason)
+              : m.absentWithReasonUnstated
+            : m.absentWithoutReason;
+        out.push(subItem(`${oneLine(r.name)}: ${what}.`));
+      }
+    } else {
+      // A long list (a national call) stays complete but dense: one paragraph per kind.
+      const withReason = absent.filter((r) => r.status === 'absent_with_reason');
+      const without = absent.filter((r) => r.status !== 'absent_with_reason');
+      const names = (rows: AttendanceRow[], reasons: boolean) =>
+        rows
+          .map((r) =>
+            reasons && reasonOf(r) ? `${oneLine(r.name)} (${reasonOf(r)})` : oneLine(r.name),
+          )
+          .join(', ');
+      if (withReason.length > 0)
+        out.push(
+          subItem(`${m.absentWithReasonGroup(withReason.length)}: ${names(withReason, true)}.`),
+        );
+      if (without.length > 0)
+        out.push(
+          subItem(`${m.absentWithoutReasonGroup(without.length)}: ${names(without, false)}.`),
+        );
     }
   }
   const listed = (status: 'late' | 'left_early', title: string, field: 'first' | 'last') => {
     const rows = record.attendance.filter((r) => r.status === status);
     if (rows.length === 0) return;
     out.push(para([{ text: title, italic: true }], { keepNext: true }));
-    rows.forEach((r, i) => {
+    const lines = rows.map((r, i) => {
       const at =
         field === 'first'
           ? localOf(r.firstJoinAt, tz, `attendance[${i}].firstJoinAt`)
           : localOf(r.lastLeaveAt, tz, `attendance[${i}].lastLeaveAt`);
       const when = at ? (field === 'first' ? m.lateAt : m.leftAt)(clockOn(at, day)) : '';
-      out.push(subItem(when ? `${oneLine(r.name)}: ${when}.` : `${oneLine(r.name)}.`));
+      return when ? `${oneLine(r.name)}: ${when}` : oneLine(r.name);
     });
+    if (lines.length <= LIST_ONE_PER_LINE) for (const l of lines) out.push(subItem(`${l}.`));
+    else out.push(subItem(`${lines.join('; ')}.`));
   };
   listed('late', m.lateSites, 'first');
   listed('left_early', m.leftEarlySites, 'last');
   return out;
 }
+
+/** Up to this many sites in a list get a line each; more are written as one paragraph. */
+export const LIST_ONE_PER_LINE = 15;
 
 function agendaSection(
   record: MeetingRecord,

@@ -52,6 +52,11 @@ describe('records module', () => {
       .join('');
     expect(text).toContain(`kết nối với ${present.length} điểm cầu`);
     expect(text).toContain(`triệu tập ${n} điểm cầu`);
+    // A national call's absent sites stay listed, densely: one paragraph per kind, not a line each.
+    const absentWithout = record.attendance.filter((r) => r.status === 'absent_without_reason');
+    expect(text).toContain(`Vắng không có lý do (${absentWithout.length} điểm cầu): `);
+    expect(text).toContain(`${absentWithout[0]!.name}, ${absentWithout[1]!.name}`);
+    expect(all(doc, W, 'p').length).toBeLessThan(100);
     // Parsing a 3,322-row sheet with jsdom takes seconds on a loaded machine.
   }, 120_000);
 });

@@ -123,6 +123,8 @@ export const LABELS = {
     absentWithReason: (reason: string) => `vắng có lý do (${reason})`,
     absentWithReasonUnstated: 'vắng có lý do',
     absentWithoutReason: 'vắng không có lý do',
+    absentWithReasonGroup: (n: number) => `Vắng có lý do (${n} điểm cầu)`,
+    absentWithoutReasonGroup: (n: number) => `Vắng không có lý do (${n} điểm cầu)`,
     lateSites: 'Các điểm cầu đến muộn:',
     leftEarlySites: 'Các điểm cầu về sớm:',
     lateAt: (at: string) => `vào lúc ${at}`,
