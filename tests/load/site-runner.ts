@@ -6,8 +6,12 @@ import type { JanusMountpoint } from './JanusServer';
 import { JanusSite, PlainRtpFeed } from './JanusSite';
 import { audioClip, CHAIR_VIDEO, SITE_LAYERS, videoClip } from './mediaFiles';
 import { readOggOpus } from './ogg';
+import { enlargeUdpReceiveBuffers } from './socketBuffers';
 import { readIvf } from './vp8';
 import { MediaClock, type PeerStats, type SiteMedia, WebRtcSite } from './WebRtcSite';
+
+// LOAD_UDP_RECV_BUFFER=0 keeps the kernel's default (see socketBuffers.ts).
+enlargeUdpReceiveBuffers(Number(process.env.LOAD_UDP_RECV_BUFFER ?? 4 << 20));
 
 export type RunnerCommand =
   | {
