@@ -51,7 +51,9 @@ export type Step =
   | { t: 'rollCall'; as: Who; deadlineSeconds: number }
   | { t: 'answer'; site: number; headcount: number }
   | { t: 'transition'; as: Who; to: MState }
-  | { t: 'restart' };
+  | { t: 'restart' }
+  /** Two tabs act at the same moment (the hub interleaves their requests). */
+  | { t: 'together'; a: Step; b: Step };
 
 const site = fc.integer({ min: 0, max: SITES - 1 });
 const staff = fc.constantFrom<Staff>('chair', 'secretary', 'observer');
@@ -68,7 +70,7 @@ const anyone: fc.Arbitrary<Who> = fc.oneof(
   site.map((i): Who => ({ site: i, lobbyTab: true })),
 );
 
-export const stepArb: fc.Arbitrary<Step> = fc.oneof(
+const singleStepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({ t: fc.constant('join' as const), site, lobby: fc.boolean() }),
@@ -172,6 +174,21 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const) }) },
 );
 
+/** Steps that may run at once: commands and connections (not time, not a restart). */
+const concurrentArb = singleStepArb.filter((x) => x.t !== 'restart' && x.t !== 'expire');
+
+export const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: singleStepArb },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('together' as const),
+      a: concurrentArb,
+      b: concurrentArb,
+    }),
+  },
+);
+
 /**
  * A briefing: opened into session, then random steps. `warm`: every site first joins and sends
  * its microphone (paused), so the floor and the mutes have producers to open and close.
@@ -247,7 +264,11 @@ export abstract class Tab implements Client {
     ack: (r: AckResult<unknown>) => void,
   ): void;
 
+  /** Pushes received while a join/resync is in flight: re-applied on top of its snapshot. */
+  private joining: Array<[string, unknown]> | null = null;
+
   onPush(event: string, payload: unknown): void {
+    this.joining?.push([event, payload]);
     this.state = pushInto(this.state, event, payload);
   }
 
@@ -261,11 +282,19 @@ export abstract class Tab implements Client {
   request<E extends C2SEventName>(event: E, payload: C2SPayload<E>): Promise<AckResult<unknown>> {
     if (!this.connected) return Promise.resolve(CLOSED);
     const lobby = (payload as { lobby?: boolean }).lobby ?? false;
+    const resync = event === 'meeting:join' || event === 'meeting:snapshot';
+    // As the client's MeetingSession: a push may be written before the ack of a snapshot that
+    // was taken before it, so the pushes that came meanwhile are applied again on top of it.
+    const buffered: Array<[string, unknown]> = [];
+    if (resync) this.joining = buffered;
     return new Promise((resolve) =>
       this.send(event, payload, (r) => {
         this.beforeAck = this.state;
-        if (r.ok && (event === 'meeting:join' || event === 'meeting:snapshot') && this.connected) {
-          this.state = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
+        if (resync && this.joining === buffered) this.joining = null;
+        if (r.ok && resync && this.connected) {
+          let next: MeetingState | null = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
+          for (const [e, p] of buffered) next = pushInto(next, e, p);
+          this.state = next;
           if (event === 'meeting:join') this.lobby = lobby;
         }
         if (r.ok && event === 'meeting:leave') this.reset();
@@ -336,6 +365,11 @@ async function from(world: World, who: Who): Promise<Client | undefined> {
 }
 
 export async function runStep(world: World, step: Step): Promise<void> {
+  await perform(world, step);
+  await world.settle();
+}
+
+async function perform(world: World, step: Step): Promise<void> {
   const siteId = (i: number) => world.siteIds[i]!;
   const act = async <E extends C2SEventName>(who: Who, event: E, payload: C2SPayload<E>) => {
     const c = await from(world, who);
@@ -482,8 +516,10 @@ export async function runStep(world: World, step: Step): Promise<void> {
     case 'restart':
       await world.restart();
       break;
+    case 'together':
+      await Promise.all([perform(world, step.a), perform(world, step.b)]);
+      break;
   }
-  await world.settle();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -83,4 +83,45 @@ describe('counter-examples found by the property suite', () => {
     ];
     expect(await runBriefing(dir, steps)).toBeNull();
   });
+
+  it('9. a push written before the ack of an older snapshot is not lost (re-applied on top of it)', async () => {
+    const steps: Step[] = [
+      start,
+      { t: 'join', site: 0, lobby: false },
+      { t: 'join', site: 1, lobby: false },
+      { t: 'grant', as: 'chair', site: 0, limitSeconds: 0 },
+      {
+        t: 'together',
+        a: { t: 'join', site: 0, lobby: true },
+        b: { t: 'grant', as: 'chair', site: 1, limitSeconds: 0 },
+      },
+    ];
+    expect(await runBriefing(dir, steps)).toBeNull();
+  });
+
+  it('10. a leave while the join is being recorded leaves no site "connected" without a socket', async () => {
+    const steps: Step[] = [
+      start,
+      { t: 'join', site: 2, lobby: true },
+      {
+        t: 'together',
+        a: { t: 'join', site: 2, lobby: false },
+        b: { t: 'leave', site: 2 },
+      },
+    ];
+    expect(await runBriefing(dir, steps)).toBeNull();
+  });
+
+  it('10b. a socket lost while its join is being recorded is recorded as gone', async () => {
+    const steps: Step[] = [
+      start,
+      { t: 'join', site: 3, lobby: true },
+      {
+        t: 'together',
+        a: { t: 'join', site: 3, lobby: false },
+        b: { t: 'drop', who: { site: 3 } },
+      },
+    ];
+    expect(await runBriefing(dir, steps)).toBeNull();
+  });
 });

@@ -22,6 +22,8 @@ class FakeSocket {
   readonly refuse = new Map<string, string>();
   /** What `mic:acceptUnmute` answers. */
   micAnswer = { allowed: true, muted: false, unmute: 'accepted' };
+  /** Runs after the hub took the join's snapshot and before its ack reaches the client. */
+  beforeJoinAck: (() => void) | null = null;
   on(e: string, h: (...a: unknown[]) => void) {
     if (!this.handlers.has(e)) this.handlers.set(e, new Set());
     this.handlers.get(e)!.add(h);
@@ -75,7 +77,9 @@ class FakeSocket {
         if (event === 'mic:acceptUnmute') return { ok: true, data: this.micAnswer };
         if (event === 'meeting:join') {
           this.joins++;
-          return { ok: true, data: snapshot(this.joins) };
+          const data = snapshot(this.joins);
+          this.beforeJoinAck?.();
+          return { ok: true, data };
         }
         if (event === 'floor:request') {
           return {
@@ -276,6 +280,26 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     expect(s.view().state?.producers).toHaveLength(1);
     sock.fire('media:reset', { reason: 'workerdied' });
     expect(s.view().state?.producers).toEqual([]);
+  });
+
+  it('keeps a push written after its join snapshot was taken but before the ack (property suite #9)', async () => {
+    // The hub took the snapshot, then granted the floor and pushed it, then the ack left: the
+    // push arrives first. The old code replaced the state with the older snapshot: the floor lost.
+    sock.beforeJoinAck = () =>
+      sock.fire('floor:updated', {
+        holder: {
+          siteId: '00004',
+          siteName: 'Ba Đình',
+          grantedAt: '2026-11-26T01:30:00.000Z',
+          limitSeconds: 0,
+        },
+        queue: [],
+        spotlight: { kind: 'chair' },
+        serverTime: '2026-11-26T01:30:00.000Z',
+      });
+    const s = makeSession(fixedPolicy([100]));
+    await s.start();
+    expect(s.view().state?.floor.holder?.siteId).toBe('00004');
   });
 
   it('joins from the lobby without entering, and enters (and re-enters) once the user joins', async () => {

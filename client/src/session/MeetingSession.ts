@@ -63,6 +63,8 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
     restoredAt: null,
   };
   #state: MeetingState | null = null;
+  /** Pushes received while a join is in flight (re-applied on top of its snapshot). */
+  #joining: Array<[S2CEventName, unknown]> | null = null;
   #view: SessionView;
   #expectedDisconnect = false;
   /** Left the lobby: joins are real joins (a site's attendance runs) from now on. */
@@ -267,13 +269,25 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   }
 
   async #join(): Promise<void> {
-    const snap: Snapshot = await this.#signal.request(
-      'meeting:join',
-      this.#entered ? { meetingId: this.meetingId } : { meetingId: this.meetingId, lobby: true },
-      JOIN_TIMEOUT_MS,
-    );
+    // A push can be written before the ack of a snapshot taken before it: keep the pushes that
+    // come meanwhile and apply them again on top of the snapshot (the reducers are idempotent).
+    const meanwhile: Array<[S2CEventName, unknown]> = [];
+    this.#joining = meanwhile;
+    let snap: Snapshot;
+    try {
+      snap = await this.#signal.request(
+        'meeting:join',
+        this.#entered ? { meetingId: this.meetingId } : { meetingId: this.meetingId, lobby: true },
+        JOIN_TIMEOUT_MS,
+      );
+    } finally {
+      if (this.#joining === meanwhile) this.#joining = null;
+    }
     const prev = this.#state;
-    this.#state = fromSnapshot(snap, Date.now(), this.#state);
+    let next = fromSnapshot(snap, Date.now(), this.#state);
+    for (const [event, payload] of meanwhile)
+      next = applyPush(next, event, payload as never, Date.now());
+    this.#state = next;
     this.#setConnection({
       status: 'connected',
       attempt: 0,
@@ -401,6 +415,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   // --- pushes -----------------------------------------------------------------------------------
 
   #onPush<E extends S2CEventName>(event: E, payload: S2CPayload<E>): void {
+    this.#joining?.push([event, payload]);
     const state = this.#state;
     if (!state) return;
     const next = applyPush(state, event, payload, Date.now());

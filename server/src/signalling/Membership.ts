@@ -27,7 +27,19 @@ export interface MembershipDeps {
  * media, no attendance), leaving, and the snapshot each role gets.
  */
 export class Membership {
+  /** One join or leave at a time per socket (a leave or drop during a join waits for it). */
+  private readonly chains = new WeakMap<HubSocket, Promise<unknown>>();
+
   constructor(private readonly d: MembershipDeps) {}
+
+  private serial<T>(socket: HubSocket, fn: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(socket) ?? Promise.resolve()).then(fn, fn);
+    this.chains.set(
+      socket,
+      run.catch(() => {}),
+    );
+    return run;
+  }
 
   /** `fresh` = catch up with the store first (false right after a command that just did). */
   async snapshot(socket: Joined, fresh = true): Promise<Snapshot> {
@@ -72,14 +84,23 @@ export class Membership {
     );
   }
 
-  async join(socket: HubSocket, meetingId: string, lobby: boolean): Promise<Snapshot> {
+  /**
+   * Joins (or enters from the lobby). Serialised with the socket's leaves: a leave or a drop
+   * that comes while the join is being recorded runs after it, so no join outlives its socket
+   * (a site "connected" with no connection).
+   */
+  join(socket: HubSocket, meetingId: string, lobby: boolean): Promise<Snapshot> {
+    return this.serial(socket, () => this.joinNow(socket, meetingId, lobby));
+  }
+
+  private async joinNow(socket: HubSocket, meetingId: string, lobby: boolean): Promise<Snapshot> {
     const { d } = this;
     if (socket.data.meetingId === meetingId) {
       // Already in (or still in the lobby and asking to stay there): nothing to record.
       if (!socket.data.lobby || lobby) return this.snapshot(socket as Joined);
       return this.enterFromLobby(socket as Joined, meetingId);
     }
-    if (socket.data.meetingId) await this.leave(socket);
+    if (socket.data.meetingId) await this.leaveNow(socket, 'left');
     const grant = socket.data.grant;
     // Who may join depends on the definition only (chair, secretary, invited sites), which does
     // not change once the meeting is open: no need to catch up with the store for it.
@@ -141,7 +162,11 @@ export class Membership {
   }
 
   /** `how`: the site said goodbye (`left`) or its socket closed (`dropped`). */
-  async leave(socket: HubSocket, how: 'left' | 'dropped' = 'left'): Promise<void> {
+  leave(socket: HubSocket, how: 'left' | 'dropped' = 'left'): Promise<void> {
+    return this.serial(socket, () => this.leaveNow(socket, how));
+  }
+
+  private async leaveNow(socket: HubSocket, how: 'left' | 'dropped'): Promise<void> {
     const meetingId = socket.data.meetingId;
     if (!meetingId) return;
     const { d } = this;
