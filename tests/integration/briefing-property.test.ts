@@ -9,6 +9,8 @@ import { RealWorld } from '../harness/briefingWorld';
 import { briefingArb, runStep, violations } from '../property/briefingModel';
 
 const RUNS = Number(process.env.PROPERTY_REAL_RUNS ?? 12);
+// The seed is printed so a failing run can be replayed (PROPERTY_SEED=<seed>).
+const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 const fx = useBriefingHub({ seed: { maxSites: 6, siteAccounts: 0 }, media: true });
 
 /**
@@ -46,10 +48,12 @@ describe('random briefings keep the invariants (real sockets, worker and Redis)'
           await world.close();
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, seed: SEED },
     );
     const s = (performance.now() - started) / 1000;
-    console.log(`property (real): ${RUNS} briefings, ${steps} steps in ${s.toFixed(1)} s`);
+    console.log(
+      `property (real): ${RUNS} briefings (seed ${SEED}), ${steps} steps in ${s.toFixed(1)} s`,
+    );
     expect(steps).toBeGreaterThanOrEqual(RUNS);
   }, 900_000);
 });

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClientSocket,
   connect,
+  eventually,
   exchangeInvite,
   login,
   ok,
+  req,
   rest,
   TEST_SECRET,
   waitFor,
@@ -131,5 +133,79 @@ describe('two hub processes, one Redis', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(onB.connected).toBe(true);
     expect((await ok(onB, 'meeting:snapshot', {})).you.siteId).toBe(seed.sites[2]!.siteId);
+  });
+  // Issue #8, defects 2 and 3 "on every hub process": removal and close end the site's sockets
+  // on both nodes, lobby tabs included, and neither node lets them back.
+  it('removing a site and closing the meeting end its sockets on both nodes', async () => {
+    const seed = a.seed!;
+    const meetingId = seed.meetingId;
+    const chairTok = await login(a.url, seed.people.chair.username, seed.people.chair.password);
+    const secTok = await login(
+      b.url,
+      seed.people.secretary.username,
+      seed.people.secretary.password,
+    );
+    const chair = await sock(a.url, chairTok.accessToken); // node A
+    const sec = await sock(b.url, secTok.accessToken); // node B
+    await ok(chair, 'meeting:join', { meetingId });
+    await ok(sec, 'meeting:join', { meetingId });
+
+    // Site 3: live on B, lobby tabs on both nodes.
+    const t3 = await exchangeInvite(a.url, seed.sites[2]!.inviteToken);
+    const live3 = await sock(b.url, t3.accessToken);
+    await ok(live3, 'meeting:join', { meetingId });
+    const tabs3 = [];
+    for (const url of [a.url, a.url, b.url, b.url]) {
+      const s = await sock(url, t3.accessToken);
+      await ok(s, 'meeting:join', { meetingId, lobby: true });
+      tabs3.push(s);
+    }
+    const told = tabs3.map((s) => waitFor(s, 'moderation:removed', () => true, 10_000));
+    await ok(chair, 'moderation:remove', { siteId: seed.sites[2]!.siteId, reason: 'kiểm thử' });
+    await Promise.all(told);
+    for (const s of [live3, ...tabs3]) {
+      await eventually(() => !s.connected, 10_000, 'removed socket disconnected on its node');
+    }
+    for (const url of [a.url, b.url]) {
+      const again = await sock(url, t3.accessToken);
+      expect(await req(again, 'meeting:join', { meetingId, lobby: true })).toMatchObject({
+        ok: false,
+        error: { code: 'REMOVED' },
+      });
+    }
+
+    // Close: site 1 live on B, site 2 live on A and a lobby tab of it on B.
+    const [t1, t2] = await Promise.all(
+      seed.sites.slice(0, 2).map((x) => exchangeInvite(a.url, x.inviteToken)),
+    );
+    const s1 = await sock(b.url, t1!.accessToken);
+    const s2 = await sock(a.url, t2!.accessToken);
+    const s2lobby = await sock(b.url, t2!.accessToken);
+    await ok(s1, 'meeting:join', { meetingId });
+    await ok(s2, 'meeting:join', { meetingId });
+    await ok(s2lobby, 'meeting:join', { meetingId, lobby: true });
+    const state = (await ok(chair, 'meeting:snapshot', {})).meeting.state;
+    if (state === 'in_session') await ok(chair, 'meeting:transition', { to: 'adjourned' });
+    const ended = [sec, s1, s2, s2lobby].map((s) =>
+      waitFor(s, 'meeting:ended', () => true, 10_000),
+    );
+    await ok(chair, 'meeting:transition', { to: 'closed' });
+    await Promise.all(ended);
+    for (const s of [s1, s2, s2lobby]) {
+      await eventually(() => !s.connected, 10_000, 'site socket disconnected on its node');
+    }
+    expect(sec.connected).toBe(true); // staff stay to read the record
+    for (const url of [a.url, b.url]) {
+      const back = await sock(url, t1!.accessToken);
+      expect(await req(back, 'meeting:join', { meetingId })).toMatchObject({
+        ok: false,
+        error: { code: 'MEETING_CLOSED' },
+      });
+    }
+    // Nobody is left connected on the board of either node.
+    for (const staff of [chair, sec]) {
+      const table = await ok(staff, 'attendance:table', {});
+      expect(table.filter((r) => r.connected)).toEqual([]);
+    }
   });
 });

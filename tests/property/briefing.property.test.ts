@@ -8,6 +8,8 @@ import { briefingArb } from './briefingModel';
 import { type Directory, makeDirectory, runBriefing } from './domainWorld';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
+// The seed is printed so a failing run can be replayed (PROPERTY_SEED=<seed>).
+const SEED = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 
 let dir: Directory;
 beforeAll(async () => {
@@ -37,10 +39,12 @@ describe('random briefings keep the invariants (domain level, fake edges)', () =
             );
         },
       ),
-      { numRuns: RUNS, endOnFailure: false },
+      { numRuns: RUNS, endOnFailure: false, seed: SEED },
     );
     const ms = performance.now() - started;
-    console.log(`property: ${RUNS} briefings, ${steps} steps in ${(ms / 1000).toFixed(1)} s`);
+    console.log(
+      `property: ${RUNS} briefings (seed ${SEED}), ${steps} steps in ${(ms / 1000).toFixed(1)} s`,
+    );
     expect(steps).toBeGreaterThan(RUNS);
   }, 600_000);
 });
