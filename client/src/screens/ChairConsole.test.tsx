@@ -234,6 +234,18 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     }
     expect(screen.getByTestId('chair-ended').textContent).toContain('Cuộc họp đã kết thúc');
     expect(screen.queryByTestId('transition-closed')).toBeNull();
+    // The briefing panels offer nothing the hub would refuse (seen in Chromium: an empty vote
+    // form and a notice box under "Cuộc họp đã kết thúc").
+    for (const id of ['vote-start', 'vote-question', 'notice-input', 'notice-send']) {
+      expect(screen.queryByTestId(id), id).toBeNull();
+    }
+    expect(screen.getByTestId('vote-panel')).toBeTruthy();
+  });
+
+  it('offers the vote and the notice while the meeting runs', () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    for (const id of ['vote-start', 'notice-send']) expect(screen.getByTestId(id), id).toBeTruthy();
   });
 
   it("shows the holder's camera as off in the spotlight, not its last frame as speaking", () => {

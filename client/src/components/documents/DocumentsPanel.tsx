@@ -28,7 +28,9 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
   const base = `/api/meetings/${encodeURIComponent(session.meetingId)}`;
   const presentation = view.presentation;
   const isSecretary = role === 'secretary' || role === 'admin';
-  const mayPresent = role !== 'site' && role !== 'observer';
+  // Nobody is watching the stage once the meeting is closed: documents stay to read.
+  const mayPresent =
+    role !== 'site' && role !== 'observer' && state?.meeting.state !== 'closed';
   const agenda = state?.meeting.agenda ?? [];
   const [uploadItem, setUploadItem] = useState<string>('');
   const docs = view.documents.filter((d) => itemId === undefined || d.itemId === itemId);

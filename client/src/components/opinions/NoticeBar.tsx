@@ -8,11 +8,12 @@ import { useMeeting } from '../../hooks/useMeeting';
 /** The chair's one-line notice: shown to every site; the chair sets and clears it. */
 export function NoticeBar({ viewer: role }: { viewer: Role }) {
   const { t } = useI18n();
-  const { session } = useMeeting();
+  const { state, session } = useMeeting();
   const { view } = useBriefing(role);
   const { run, busy, error } = useAction();
   const [text, setText] = useState('');
-  const mayEdit = role === 'chair' || role === 'admin';
+  // No notice to send once the meeting is closed (the sites are gone; the hub refuses it).
+  const mayEdit = (role === 'chair' || role === 'admin') && state?.meeting.state !== 'closed';
   if (!mayEdit) {
     if (!view.notice) return null;
     return (

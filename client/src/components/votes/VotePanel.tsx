@@ -45,7 +45,8 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
   const [custom, setCustom] = useState('');
   const open = view.votes.find((v) => !v.closedAt);
   const last = [...view.votes].reverse().find((v) => v.closedAt);
-  const mayOpen = role === 'chair' || role === 'admin';
+  // Once the meeting is closed the hub refuses votes (MEETING_CLOSED): show the results only.
+  const mayOpen = (role === 'chair' || role === 'admin') && state?.meeting.state !== 'closed';
   const itemId = state?.meeting.currentItemId ?? undefined;
   return (
     <section className="panel votes" aria-labelledby="votes-title" data-testid="vote-panel">
