@@ -559,6 +559,7 @@ export const en: Catalogue = {
   'vote.start': 'Open the vote',
   'vote.closedResult': 'Vote result',
   'vote.turnout': '{answered}/{expected} sites voted',
+  'vote.none': 'No votes.',
   'vote.answered': 'You voted: {option}',
   'opinion.title': 'Written opinions',
   'opinion.none': 'No opinions yet.',

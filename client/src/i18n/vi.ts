@@ -560,6 +560,7 @@ export const vi = {
   'vote.start': 'Mở biểu quyết',
   'vote.closedResult': 'Kết quả biểu quyết',
   'vote.turnout': '{answered}/{expected} điểm cầu đã biểu quyết',
+  'vote.none': 'Không có biểu quyết nào.',
   'vote.answered': 'Đã biểu quyết: {option}',
   'opinion.title': 'Ý kiến bằng văn bản',
   'opinion.none': 'Chưa có ý kiến nào.',

@@ -29,8 +29,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
   const presentation = view.presentation;
   const isSecretary = role === 'secretary' || role === 'admin';
   // Nobody is watching the stage once the meeting is closed: documents stay to read.
-  const mayPresent =
-    role !== 'site' && role !== 'observer' && state?.meeting.state !== 'closed';
+  const mayPresent = role !== 'site' && role !== 'observer' && state?.meeting.state !== 'closed';
   const agenda = state?.meeting.agenda ?? [];
   const [uploadItem, setUploadItem] = useState<string>('');
   const docs = view.documents.filter((d) => itemId === undefined || d.itemId === itemId);

@@ -136,6 +136,11 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
           </button>
         </form>
       )}
+      {!open && !last && !mayOpen && (
+        <p className="muted" data-testid="vote-none">
+          {t('vote.none')}
+        </p>
+      )}
       {!open && last && (
         <div data-testid="vote-last">
           <p>
