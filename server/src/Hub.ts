@@ -7,16 +7,20 @@ import { TokenService } from './auth/TokenService';
 import { Cluster } from './cluster/Cluster';
 import { type HubConfig, loadConfig } from './config/Config';
 import { AccountService } from './domain/AccountService';
+import { SYSTEM_GRANT } from './domain/access';
 import { BriefingService } from './domain/briefing/BriefingService';
 import { dispatchReminders, WebhookReminderGateway } from './domain/briefing/ReminderGateway';
 import { VoteTimers } from './domain/briefing/VoteTimers';
 import { DirectoryService } from './domain/DirectoryService';
+import { MeetingCatalog } from './domain/MeetingCatalog';
 import { MeetingService } from './domain/MeetingService';
 import { type LivenessOptions, NodeLiveness } from './domain/NodeLiveness';
 import { DiskFileStore, type FileStore, FileSweeper } from './files/index';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
+import { MeetingArchive } from './recording/MeetingArchive';
+import { RecordingService } from './recording/RecordingService';
 import { type HubServer, SignallingServer } from './signalling/SignallingServer';
 import { MemoryStore } from './store/MemoryStore';
 import { RedisStore } from './store/RedisStore';
@@ -50,6 +54,9 @@ export interface Hub {
   readonly meetings: MeetingService;
   readonly briefing: BriefingService;
   readonly files: FileStore;
+  /** The meeting archive and the recordings this node runs (issue #13). */
+  readonly archive: MeetingArchive;
+  readonly recordings: RecordingService;
   /** Heartbeat + sweeper; undefined when off (memory store: one process, nothing to sweep). */
   readonly liveness: NodeLiveness | undefined;
   readonly media: MediaGateway | undefined;
@@ -117,6 +124,15 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const metrics = new HubMetrics(media);
   const startedAt = clock.now();
 
+  // The meeting archive (issue #13): what an ended meeting files, with its SHA-256 in the log.
+  const recordCatalog = new MeetingCatalog({ store, meetings, directory, accounts, clock });
+  const archive = new MeetingArchive({
+    meetings,
+    files,
+    store,
+    record: (id) => recordCatalog.record(id, SYSTEM_GRANT),
+    logger: logger.child('archive'),
+  });
   const app = createApp({
     config,
     store,
@@ -126,6 +142,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     meetings,
     briefing,
     files,
+    archive,
     media,
     metrics,
     logger,
@@ -168,6 +185,14 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     cluster: adapterClient !== undefined,
   });
 
+  const recordings = new RecordingService({
+    meetings,
+    rooms: signalling.media,
+    archive,
+    config: config.archive,
+    logger: logger.child('recording'),
+  });
+
   const liveness =
     (opts.liveness?.enabled ?? store.kind === 'redis')
       ? new NodeLiveness(
@@ -192,6 +217,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     meetings,
     briefing,
     files,
+    archive,
+    recordings,
     liveness,
     media,
     cluster,
@@ -214,6 +241,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       closed = true;
       signalling.close();
       voteTimers.close();
+      await recordings.close();
       await sweeper.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

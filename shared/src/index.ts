@@ -1,3 +1,4 @@
+export * from './archive';
 export * from './briefing';
 export * from './domain';
 export * from './errors';

@@ -46,6 +46,7 @@ export const ArchiveFileKind = z.enum([
   'minutes.docx',
   'attendance.xlsx',
   'attendance.csv',
+  'attendance.pdf',
   'log',
   'document',
 ]);

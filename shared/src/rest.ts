@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ARCHIVE_ROUTES } from './archive';
 import { BRIEFING_ROUTES } from './briefing';
 import {
   Account,
@@ -313,6 +314,8 @@ export const ROUTES = [
   },
   // Issue #14: ward reports, meeting documents (briefing.ts).
   ...BRIEFING_ROUTES,
+  // Issue #13: the meeting archive (archive.ts).
+  ...ARCHIVE_ROUTES,
   { method: 'get', path: '/healthz', roles: 'public', response: 'Health' },
   { method: 'get', path: '/metrics', roles: 'public', response: 'text/plain' },
 ] as const satisfies readonly RouteSpec[];

@@ -39,3 +39,5 @@ export function actorOf(grant: Grant): Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'admin', name: 'GiaoBan' };
+/** The hub acting for itself (filing the archive): an admin grant no token carries. */
+export const SYSTEM_GRANT: Grant = { sub: 'system', role: 'admin', name: 'GiaoBan' };

@@ -15,11 +15,13 @@ import type { MeetingService } from '../domain/MeetingService';
 import type { FileStore } from '../files/FileStore';
 import type { MediaGateway } from '../media/MediaGateway';
 import type { HubMetrics } from '../observability/HubMetrics';
+import type { MeetingArchive } from '../recording/MeetingArchive';
 import type { Store } from '../store/Store';
 import type { Clock } from '../util/Clock';
 import { HubError, toErrorBody } from '../util/HubError';
 import type { Logger } from '../util/logger';
 import { accountRoutes } from './routes/accountRoutes';
+import { archiveRoutes } from './routes/archiveRoutes';
 import { authRoutes } from './routes/authRoutes';
 import { briefingRoutes } from './routes/briefingRoutes';
 import { directoryRoutes } from './routes/directoryRoutes';
@@ -37,6 +39,7 @@ export interface AppDeps {
   meetings: MeetingService;
   briefing: BriefingService;
   files: FileStore;
+  archive: MeetingArchive;
   media?: MediaGateway | undefined;
   metrics: HubMetrics;
   logger: Logger;
@@ -91,6 +94,7 @@ export function createApp(d: AppDeps): express.Express {
     ...meetingRoutes(deps),
     ...recordRoutes(deps),
     ...briefingRoutes(deps),
+    ...archiveRoutes(deps),
     ...opsRoutes(deps),
   };
 

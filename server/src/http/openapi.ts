@@ -31,6 +31,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   SignedMinutesStatus: shared.SignedMinutesStatus,
   FileRef: shared.FileRef,
   MinutesReviewView: shared.MinutesReviewView,
+  ArchiveListing: shared.ArchiveListing,
 };
 
 /** JSON responses typed in TypeScript only (issue #14 views; see shared/src/briefing.ts). */

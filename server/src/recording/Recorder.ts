@@ -126,6 +126,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   #screen = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #starting: Promise<void> | undefined;
+  #finishing: Promise<void> | undefined;
 
   private constructor(o: RecorderOptions, port: RecorderPort) {
     super();
@@ -349,20 +350,25 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     }
   }
 
-  async #finish(reason: RecordingEnd, message?: string): Promise<void> {
-    if (this.#ended) {
-      await this.#starting;
-      await this.#process?.stop();
-      return;
-    }
+  #finish(reason: RecordingEnd, message?: string): Promise<void> {
+    // A second stop (the chair's, then the close) waits for the first: the port is closed once.
+    this.#finishing ??= this.#finishNow(reason, message);
+    return this.#finishing;
+  }
+
+  async #finishNow(reason: RecordingEnd, message?: string): Promise<void> {
     this.#ended = reason;
     clearInterval(this.#diskTimer);
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
-    await this.#starting;
-    const proc = this.#process;
-    if (proc?.running) await proc.stop();
-    this.#port.close();
-    this.#o.logger.info('recording ended', { meetingId: this.meetingId, reason, message });
-    this.emit('end', message ? { reason, message } : { reason });
+    try {
+      await this.#starting;
+      const proc = this.#process;
+      if (proc?.running) await proc.stop();
+    } finally {
+      // Whatever happened while stopping, the recording is over: what was written gets filed.
+      this.#port.close();
+      this.#o.logger.info('recording ended', { meetingId: this.meetingId, reason, message });
+      this.emit('end', message ? { reason, message } : { reason });
+    }
   }
 }

@@ -168,14 +168,22 @@ export class RecorderProcess extends EventEmitter<Events> {
     const done = new Promise<RecorderExit>((r) => this.once('exit', r));
     // A busy machine leaves ffmpeg behind its socket; stopping at once would drop that backlog.
     await Promise.race([done, this.#drained(this.#drainMs)]);
+    let portOpen = true;
     if (!this.#exited) {
       // ffmpeg looks at 'q' and signals only between packets: let the next few through.
-      this.#port.target(this.#target, { restart: false });
+      try {
+        this.#port.target(this.#target, { restart: false });
+      } catch {
+        // The room closed under the recorder (the meeting ended): nothing more will come, so
+        // ffmpeg is ended sooner; finalizeSegment recovers what it wrote up to its last cluster.
+        portOpen = false;
+      }
       this.#proc.stdin?.write('q');
       this.#proc.kill('SIGINT');
     }
-    const term = setTimeout(() => this.#proc.kill('SIGTERM'), graceMs);
-    const kill = setTimeout(() => this.#proc.kill('SIGKILL'), graceMs + 3000);
+    const grace = portOpen ? graceMs : Math.min(graceMs, 500);
+    const term = setTimeout(() => this.#proc.kill('SIGTERM'), grace);
+    const kill = setTimeout(() => this.#proc.kill('SIGKILL'), grace + (portOpen ? 3000 : 1000));
     const exit = await done;
     clearTimeout(term);
     clearTimeout(kill);

@@ -8,6 +8,7 @@ export {
 } from './chapters';
 export { FfmpegError, type FfmpegTools, type ProbeResult, probe, runTool } from './ffmpeg';
 export { finalizeSegment, type SegmentTracks, trackFile } from './finalizeSegment';
+export { localDay, MeetingArchive, type MeetingArchiveDeps } from './MeetingArchive';
 export {
   composeProgram,
   DEFAULT_PROGRAM_LAYOUT,
@@ -29,3 +30,9 @@ export {
   type SegmentEnd,
   type SegmentMark,
 } from './Recorder';
+export {
+  meetingTimeline,
+  RecordingService,
+  type RecordingServiceDeps,
+  recordingSources,
+} from './RecordingService';

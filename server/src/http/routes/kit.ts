@@ -12,6 +12,7 @@ import type { MeetingService } from '../../domain/MeetingService';
 import type { FileStore } from '../../files/FileStore';
 import type { MediaGateway } from '../../media/MediaGateway';
 import type { HubMetrics } from '../../observability/HubMetrics';
+import type { MeetingArchive } from '../../recording/MeetingArchive';
 import type { Store } from '../../store/Store';
 import type { Clock } from '../../util/Clock';
 import { badRequest } from '../../util/HubError';
@@ -25,6 +26,7 @@ export interface RouteDeps {
   meetings: MeetingService;
   briefing: BriefingService;
   files: FileStore;
+  archive: MeetingArchive;
   catalog: MeetingCatalog;
   documents: MeetingDocuments;
   store: Pick<Store, 'kind' | 'ping'>;
