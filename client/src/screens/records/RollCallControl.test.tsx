@@ -38,6 +38,15 @@ describe('RollCallControl', () => {
     );
   });
 
+  it("does not count a removed site among the invited (the board's count and the roll-call's agree)", () => {
+    const withRemoved = rows.map((r, i) => (i === 6 ? { ...r, removed: true } : r));
+    const fake = fakeSession(
+      meetingState({ attendance: withRemoved, meeting: meeting({ siteIds: codes }) }),
+    );
+    renderWith(<RollCallControl canRun />, { session: fake.session });
+    expect(screen.getByTestId('rollcall-panel').textContent).toContain('4/6');
+  });
+
   it('counts answers against the invited sites and sums up when it ends', () => {
     const fake = fakeSession(state());
     renderWith(<RollCallControl canRun />, { session: fake.session });

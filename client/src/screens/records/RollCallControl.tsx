@@ -36,9 +36,12 @@ export function RollCallControl({
   if (!state) return null;
   const rows = state.attendance ?? [];
   const names = new Map(rows.map((r) => [r.siteId, r.name]));
-  // Invited sites: the meeting's list for staff, else the attendance board's rows.
-  const invited =
-    state.meeting.siteIds.length > 0 ? state.meeting.siteIds : rows.map((r) => r.siteId);
+  // Invited sites: the meeting's list for staff, else the attendance board's rows; a removed
+  // site is not expected any more (as on the board's "Đã kết nối n/m").
+  const removed = new Set(rows.filter((r) => r.removed).map((r) => r.siteId));
+  const invited = (
+    state.meeting.siteIds.length > 0 ? state.meeting.siteIds : rows.map((r) => r.siteId)
+  ).filter((id) => !removed.has(id));
   const answers = rollCall?.answers ?? [];
   const answered = new Set(answers.map((a) => a.siteId));
   const expected = new Set(rollCall?.expectedSiteIds ?? []);
