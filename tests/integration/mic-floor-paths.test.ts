@@ -13,6 +13,7 @@ const fx = useBriefingHub({ seed: { maxSites: 3, siteAccounts: 0 }, media: true 
 interface Ctx {
   b: Briefing;
   chair: ClientSocket;
+  sec: ClientSocket;
   a: SitePeer;
   who: ReturnType<typeof people>;
   paused(producerId: string): boolean | undefined;
@@ -25,6 +26,7 @@ async function openedByAsk(limitSeconds?: number): Promise<Ctx> {
   const b = await newBriefing(fx.t, { sites: 3 });
   const who = people(fx.t, b, fx.sock);
   const chair = await who.staff('chair');
+  const sec = await who.staff('secretary');
   const a = await who.site(0, { mic: ssrc++ });
   expect(a.startedPaused).toBe(true);
   await ok(chair, 'meeting:transition', { to: 'in_session' });
@@ -59,7 +61,7 @@ async function openedByAsk(limitSeconds?: number): Promise<Ctx> {
   });
   await allowed;
   await eventually(() => paused(a.producerId!) === false, 30_000, 'mic live after accept');
-  return { b, chair, a, who, paused };
+  return { b, chair, sec, a, who, paused };
 }
 
 /** Nothing lets A's audio through any more, whatever it or anyone else looks at. */
@@ -82,8 +84,15 @@ async function expectClosed(c: Ctx, producerId: string | undefined, connected: b
       expect(c.paused(producerId)).toBe(true);
     }
   }
-  const table = await ok(c.chair, 'attendance:table', {});
-  expect(table.find((r) => r.siteId === c.a.siteId)?.micAllowed).toBe(false);
+  // The chair's and the secretary's boards agree (table and their own snapshots).
+  for (const staff of [c.chair, c.sec]) {
+    const table = await ok(staff, 'attendance:table', {});
+    expect(table.find((r) => r.siteId === c.a.siteId)?.micAllowed).toBe(false);
+    const row = (await ok(staff, 'meeting:snapshot', {})).attendance?.find(
+      (r) => r.siteId === c.a.siteId,
+    );
+    expect(row?.micAllowed ?? false).toBe(false);
+  }
 }
 
 describe('defect 1: the floor and nothing else opens a site microphone', () => {
@@ -157,6 +166,12 @@ describe('defect 1: the floor and nothing else opens a site microphone', () => {
     const mic = await sendMic(c.a.s, ssrc++);
     expect(mic.paused).toBe(true);
     await expectClosed(c, mic.producerId, true);
+  });
+
+  it('closes the mic when the chair mutes the holder again (the acceptance ends with a mute)', async () => {
+    const c = await openedByAsk();
+    await ok(c.chair, 'moderation:mute', { siteId: c.a.siteId });
+    await expectClosed(c, c.a.producerId, true);
   });
 
   it('closes the mic (and the site) when the site is removed', async () => {
