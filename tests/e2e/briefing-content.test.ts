@@ -21,6 +21,7 @@ import {
   confirmDialog,
   joinFromLobby,
   openInvitation,
+  signIn,
   signInAndEnterMeeting,
   tid,
 } from '../harness/browser-flows.js';
@@ -100,7 +101,8 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
 
   beforeAll(async () => {
     hub = await startE2EHub();
-    seed = await seedBriefing(hub, { sites: SITES, absent: 0 });
+    // Reports come before the meeting: it is only scheduled until the chair opens it.
+    seed = await seedBriefing(hub, { sites: SITES, absent: 0, state: 'scheduled' });
     const meeting = await hub.admin.request<Meeting>('GET', `/api/meetings/${seed.meetingId}`);
     const a = meeting.agenda[1];
     if (!a) throw new Error('the seeded meeting has no item 2');
@@ -136,10 +138,13 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
   const sitePage = (i: number) => sites[i]!.page;
   const siteInfo = (i: number) => seed.sites[i]!;
 
-  it('the secretary asks every ward for a report by a deadline, with a template and fields', async () => {
+  it('before the meeting opens, the secretary asks every ward for a report by a deadline, from the meeting list', async () => {
     const p = secretary.page;
-    await signInAndEnterMeeting(p, hub.origin, seed.secretary, seed.meetingId);
-    await joinFromLobby(p, 'secretary');
+    await signIn(p, hub.origin, seed.secretary);
+    expect(await p.locator(tid(`meeting-state-${seed.meetingId}`)).textContent()).toBe(
+      'Đã lên lịch',
+    );
+    await p.locator(tid(`prepare-reports-${seed.meetingId}`)).click();
     const board = p.locator(tid('report-board'));
     await board.waitFor({ timeout: 30_000 });
     deadlineMs = Math.ceil((Date.now() + 45_000) / 60_000) * 60_000;
@@ -159,9 +164,16 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
     );
   });
 
-  it('a ward submits its report with a file from its invitation link', async () => {
+  it('a ward submits its report with a file from its invitation link, before the meeting opens', async () => {
     const p = sitePage(0);
     await openInvitation(p, hub.origin, siteInfo(0).token);
+    // The lobby works (report, documents, connectivity); entering waits for the chair.
+    const join = p.locator(tid('join-button'));
+    await waitUntil(async () => (await join.textContent())?.includes('Cuộc họp chưa mở'), {
+      what: 'the lobby to say the meeting is not open yet',
+      detail: logs,
+    });
+    expect(await join.isDisabled()).toBe(true);
     const form = p.locator(tid('site-report'));
     await form.waitFor({ timeout: 30_000 });
     expect(await form.locator(tid('site-report-status')).textContent()).toBe('Chưa nộp');
@@ -181,15 +193,29 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
       { what: "the ward's status to say submitted", detail: logs },
     );
     await saveScreenshot(p, 'bc-02-site-lobby-report');
-    await secretary.page
+    // The secretary's board (unfolded again: it loads) shows it, still before the meeting.
+    const sec = secretary.page;
+    await sec.locator(tid(`prepare-reports-${seed.meetingId}`)).click();
+    await sec.locator(tid(`prepare-reports-${seed.meetingId}`)).click();
+    await sec
       .locator(`${tid(`report-row-${siteInfo(0).siteId}`)}[data-status="submitted"]`)
       .waitFor({ timeout: 30_000 });
+    await saveScreenshot(sec, 'bc-02b-secretary-prepares-reports');
   });
 
-  it('the chair opens the session on item 2 and the three wards join', async () => {
+  it('the chair opens the meeting and the session on item 2; the secretary and the three wards join', async () => {
     const p = chair.page;
     await signInAndEnterMeeting(p, hub.origin, seed.chair, seed.meetingId);
     await joinFromLobby(p, 'chair');
+    await p.locator(tid('transition-open')).click();
+    await p.locator(`${tid('meeting-state')}.state-open`).waitFor({ timeout: 30_000 });
+    const sec = secretary.page;
+    await sec.locator(tid('meetings-refresh')).click();
+    await sec.locator(tid(`open-meeting-${seed.meetingId}`)).click();
+    await joinFromLobby(sec, 'secretary');
+    await sec
+      .locator(`${tid(`report-row-${siteInfo(0).siteId}`)}[data-status="submitted"]`)
+      .waitFor({ timeout: 30_000 });
     await p.locator(tid('transition-in_session')).click();
     await p.locator(`${tid('meeting-state')}.state-in_session`).waitFor({ timeout: 30_000 });
     await p.locator(tid(`agenda-start-${item2.id}`)).click();

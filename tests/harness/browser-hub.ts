@@ -281,11 +281,11 @@ let seedCounter = 0;
 
 /**
  * A meeting ready to join: chair and secretary accounts, `sites` participating wards plus
- * `absent` invited wards that never join, an agenda, invitations; state `open`.
+ * `absent` invited wards that never join, an agenda, invitations; state `open` (or `scheduled`).
  */
 export async function seedBriefing(
   hub: E2EHub,
-  opts: { sites?: number; absent?: number } = {},
+  opts: { sites?: number; absent?: number; state?: 'scheduled' | 'open' } = {},
 ): Promise<BriefingSeed> {
   const n = opts.sites ?? 3;
   const absent = opts.absent ?? 0;
@@ -325,7 +325,7 @@ export async function seedBriefing(
     place: 'Hà Nội',
   });
   await api.transition(meeting.id, 'scheduled');
-  await api.transition(meeting.id, 'open');
+  if ((opts.state ?? 'open') === 'open') await api.transition(meeting.id, 'open');
   const invitations = await api.invitations(meeting.id);
   const siteOf = (w: { code: string; name: string; fullName: string }): SeededSite => {
     const inv = invitations.find((i) => i.siteId === w.code);

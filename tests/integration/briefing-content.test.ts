@@ -5,6 +5,7 @@ import type { BriefingView, FileRef, ReportBoard, SiteReportView, Snapshot } fro
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { useBriefingHub } from '../harness/briefingHub';
+import { people as briefingPeople, newBriefing } from '../harness/briefings';
 import { exchangeInvite, login, ok, req, rest, waitFor } from '../harness/hub';
 
 const FILES_DIR = mkdtempSync(path.join(os.tmpdir(), 'gb-briefing-files-'));
@@ -154,6 +155,65 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     expect(good.status).toBe(201);
     expect(storeFiles()).toContain(
       `sha256/${good.body.file?.sha256.slice(0, 2)}/${good.body.file?.sha256}`,
+    );
+  });
+
+  it('reports come before the meeting: asked and sent while it is only scheduled', async () => {
+    const { url } = fx.t;
+    const b = await newBriefing(fx.t, { sites: 2, state: 'scheduled' });
+    const who = briefingPeople(fx.t, b, fx.sock);
+    const M = `/api/meetings/${b.meetingId}`;
+    const sec = await who.token('secretary');
+    const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const asked = await rest<ReportBoard>(url, 'PUT', `${M}/reports/request`, {
+      token: sec,
+      body: { deadline, template: 'Báo cáo tháng', fields: [] },
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.body.counts).toEqual({ missing: 2, submitted: 0, late: 0 });
+
+    // The ward opens its invitation link days before: the lobby works (report form, documents),
+    // entering the meeting does not, yet.
+    const a = await who.site(0, { lobby: true });
+    const snap = await ok(a.s, 'meeting:snapshot', {});
+    expect(snap.meeting.state).toBe('scheduled');
+    expect(await req(a.s, 'meeting:join', { meetingId: b.meetingId })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
+    const sent = await rest<SiteReportView>(url, 'PUT', `${M}/reports/mine`, {
+      token: a.accessToken,
+      body: { text: 'Đã hoàn thành 90% kế hoạch.', fields: {}, files: [] },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('submitted');
+    const board = await rest<ReportBoard>(url, 'GET', `${M}/reports`, { token: sec });
+    expect(board.body.counts).toEqual({ missing: 1, submitted: 1, late: 0 });
+
+    // Nothing counts as attendance, and the lobby learns when the meeting opens.
+    const att = await rest<Array<{ siteId: string; intervals: unknown[] }>>(
+      url,
+      'GET',
+      `${M}/attendance`,
+      { token: sec },
+    );
+    expect(att.body.every((r) => r.intervals.length === 0)).toBe(true);
+    const opened = waitFor(a.s, 'meeting:updated', (m) => m.state === 'open');
+    const chair = await who.token('chair');
+    const open = await rest(url, 'POST', `${M}/transition`, { token: chair, body: { to: 'open' } });
+    expect(open.status).toBe(200);
+    await opened;
+    await ok(a.s, 'meeting:join', { meetingId: b.meetingId });
+
+    // A draft (not yet sent out) still keeps its sites out.
+    const draft = await newBriefing(fx.t, { sites: 1, state: 'scheduled' });
+    const backToDraft = await rest(url, 'POST', `/api/meetings/${draft.meetingId}/transition`, {
+      token: await who.token('admin'),
+      body: { to: 'draft' },
+    });
+    expect(backToDraft.status).toBe(200);
+    await expect(briefingPeople(fx.t, draft, fx.sock).site(0, { lobby: true })).rejects.toThrow(
+      /INVALID_STATE|draft/,
     );
   });
 

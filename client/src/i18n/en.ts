@@ -547,6 +547,10 @@ export const en: Catalogue = {
   // Issue #14: reports, documents, votes, opinions, notice.
   'error.UNSUPPORTED_FILE':
     'Wrong kind of file (only PDF, DOCX, XLSX, PNG, JPEG, WebP), or the file name does not match its content.',
+  'briefing.itemNow': 'in progress',
+  'vote.item': 'Vote on item',
+  'vote.onItem': 'Item: {item}',
+  'opinion.item': 'On item',
   'vote.title': 'Vote',
   'vote.secret': 'Secret ballot',
   'vote.public': 'Open',

@@ -548,6 +548,10 @@ export const vi = {
   // Issue #14: reports, documents, votes, opinions, notice.
   'error.UNSUPPORTED_FILE':
     'Tệp không đúng loại (chỉ nhận PDF, DOCX, XLSX, PNG, JPEG, WebP) hoặc tên tệp không khớp với nội dung.',
+  'briefing.itemNow': 'đang diễn ra',
+  'vote.item': 'Biểu quyết về nội dung',
+  'vote.onItem': 'Nội dung: {item}',
+  'opinion.item': 'Về nội dung',
   'vote.title': 'Biểu quyết',
   'vote.secret': 'Bỏ phiếu kín',
   'vote.public': 'Công khai',

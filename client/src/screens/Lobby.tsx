@@ -32,6 +32,9 @@ export function Lobby({
   const [check, setCheck] = useState<Check>({ status: 'idle' });
   const join = useAction();
   const ready = state !== null && connection.status === 'connected';
+  // A ward may open its link once the meeting is scheduled (its report, the documents, a
+  // connectivity check); it enters when the chair opens the meeting.
+  const notOpen = state?.you.role === 'site' && state.meeting.state === 'scheduled';
 
   const runCheck = async () => {
     setCheck({ status: 'checking' });
@@ -170,7 +173,7 @@ export function Lobby({
               type="button"
               className="btn btn-primary btn-large btn-block"
               data-testid="join-button"
-              disabled={!ready || join.busy}
+              disabled={!ready || join.busy || notOpen}
               onClick={() =>
                 void join.run(async () => {
                   if (produces) await publish();
@@ -183,7 +186,13 @@ export function Lobby({
                 })
               }
             >
-              {join.busy ? t('lobby.joining') : !ready ? t('conn.connecting') : t('lobby.join')}
+              {join.busy
+                ? t('lobby.joining')
+                : !ready
+                  ? t('conn.connecting')
+                  : notOpen
+                    ? t('lobby.notOpenYet')
+                    : t('lobby.join')}
             </button>
           </section>
           {/* After the join panel: joining stays in view; the report and documents come next. */}

@@ -8,6 +8,7 @@ import { useAction } from '../hooks/useAction';
 import { useAuth } from '../hooks/useAuth';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
+import { PrepareReports } from './reports/PrepareReports';
 
 /** Meetings that concern this role: the chair's own, the secretary's own, a site's invitations. */
 export function meetingsForRole(
@@ -91,6 +92,7 @@ export function MeetingList() {
                     {t(`state.${m.state}`)}
                   </span>
                   {m.locked && <span className="badge badge-locked">{t('chair.locked')}</span>}
+                  <PrepareReports meetingId={m.id} state={m.state} viewer={role} />
                 </div>
                 <div className="btn-row">
                   {(role === 'admin' ||

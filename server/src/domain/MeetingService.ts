@@ -436,7 +436,7 @@ export class MeetingService extends EventEmitter<MeetingServiceEvents> {
 
   /** The checks of a join without the join (a site's lobby: no attendance yet). */
   checkSiteJoin(meetingId: string, siteId: string): Promise<void> {
-    return this.read(meetingId, (p) => rules.assertSiteMayJoin(p, siteId));
+    return this.read(meetingId, (p) => rules.assertSiteMayJoin(p, siteId, { lobby: true }));
   }
 
   /**

@@ -46,18 +46,31 @@ export function requireConnected(p: MeetingProjection, siteId: string): void {
     throw new HubError('INVALID_STATE', `site ${siteId} is not connected`);
 }
 
-export function assertSiteMayJoin(p: MeetingProjection, siteId: string): void {
+/**
+ * Whether a site may join. Its lobby (`lobby: true`) opens once the meeting is scheduled: the
+ * wards send their reports and read the documents before the meeting (issue #14); entering
+ * (attendance) waits for the meeting to open.
+ */
+export function assertSiteMayJoin(
+  p: MeetingProjection,
+  siteId: string,
+  opts: { lobby?: boolean } = {},
+): void {
   const s = p.sites.get(siteId);
   if (!s) throw new HubError('FORBIDDEN', 'this site is not invited to the meeting');
   if (s.removed) throw new HubError('REMOVED', 'this site was removed from the meeting');
   requireNotClosed(p);
-  if (!['open', 'in_session', 'adjourned'].includes(p.meeting.state)) {
+  const states = opts.lobby ? SITE_LOBBY_STATES : SITE_JOIN_STATES;
+  if (!states.includes(p.meeting.state)) {
     throw new HubError('INVALID_STATE', `meeting is ${p.meeting.state}: sites cannot join yet`);
   }
   if (p.meeting.locked && s.intervals.length === 0) {
     throw new HubError('MEETING_LOCKED', 'the meeting is locked');
   }
 }
+
+const SITE_JOIN_STATES: readonly string[] = ['open', 'in_session', 'adjourned'];
+const SITE_LOBBY_STATES: readonly string[] = ['scheduled', ...SITE_JOIN_STATES];
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);

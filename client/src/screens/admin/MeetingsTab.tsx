@@ -13,6 +13,7 @@ import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { invitationsCsv } from '../../lib/invitationsCsv';
 import { formatVnDateTime } from '../../lib/vnDateTime';
+import { PrepareReports } from '../reports/PrepareReports';
 import { AdminError } from './AdminError';
 import { MeetingForm } from './MeetingForm';
 
@@ -138,6 +139,7 @@ export function MeetingsTab() {
                   {t('admin.loadInvitations')}
                 </button>
               </div>
+              <PrepareReports meetingId={m.id} state={m.state} viewer="admin" />
               {invites[m.id] && invites[m.id]!.length > 0 && (
                 <div className="table-scroll short">
                   <button

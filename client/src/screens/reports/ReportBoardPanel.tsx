@@ -1,6 +1,7 @@
-import type { ReportField, Role } from '@giaoban/shared';
-import { useState } from 'react';
-import { saveBlob } from '../../api';
+import type { ReportBoard, ReportField, Role } from '@giaoban/shared';
+import { useEffect, useState } from 'react';
+import { useServices } from '../../AppContext';
+import { type ApiClient, saveBlob } from '../../api';
 import { useBriefing } from '../../briefing/useBriefing';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
@@ -12,9 +13,56 @@ const STATUS_CLASS = { missing: 'status-missing', submitted: 'status-ok', late: 
  * The secretary's report board (báo cáo của điểm cầu): ask for reports with a deadline, a template
  * and fields; see who submitted, late or not; remind the missing; download the compiled report.
  */
-export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; meetingId: string }) {
+export function ReportBoardPanel({ viewer, meetingId }: { viewer: Role; meetingId: string }) {
+  const { board, api } = useBriefing(viewer);
+  // In the meeting the pushes (report:board) keep the board current.
+  return <ReportBoardView role={viewer} meetingId={meetingId} board={board} api={api} />;
+}
+
+/**
+ * The same board while the meeting is being prepared (days before it opens, no live session):
+ * loaded over REST, and replaced by what each request or reminder answers.
+ */
+export function PreparedReportBoard({ role, meetingId }: { role: Role; meetingId: string }) {
+  const { api } = useServices();
+  const [board, setBoard] = useState<ReportBoard | null>(null);
+  const load = useAction();
+  const { run } = load;
+  useEffect(() => {
+    let alive = true;
+    void run(async () => {
+      const b = await api.call<ReportBoard>(
+        'GET',
+        `/api/meetings/${encodeURIComponent(meetingId)}/reports`,
+      );
+      if (alive) setBoard(b);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [api, meetingId, run]);
+  if (load.busy && !board) return null;
+  if (load.error && !board) return <p role="alert">{load.error}</p>;
+  return (
+    <ReportBoardView role={role} meetingId={meetingId} board={board} api={api} onBoard={setBoard} />
+  );
+}
+
+function ReportBoardView({
+  role,
+  meetingId,
+  board,
+  api,
+  onBoard,
+}: {
+  role: Role;
+  meetingId: string;
+  board: ReportBoard | null;
+  api: ApiClient;
+  /** Without a live session: the board each request answers replaces the shown one. */
+  onBoard?: (b: ReportBoard) => void;
+}) {
   const { t } = useI18n();
-  const { board, api } = useBriefing(role);
   const { run, busy, error } = useAction();
   const base = `/api/meetings/${encodeURIComponent(meetingId)}`;
   const req = board?.request ?? null;
@@ -64,11 +112,12 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
             const deadline = vnToIso(date, time);
             if (!deadline) return;
             void run(async () => {
-              await api.call('PUT', `${base}/reports/request`, {
+              const b = await api.call<ReportBoard>('PUT', `${base}/reports/request`, {
                 deadline,
                 template,
                 fields: parsedFields(),
               });
+              onBoard?.(b);
               setEditing(false);
             });
           }}
@@ -144,7 +193,11 @@ export function ReportBoardPanel({ viewer: role, meetingId }: { viewer: Role; me
                 className="btn"
                 disabled={busy || board.counts.missing === 0}
                 data-testid="report-remind"
-                onClick={() => void run(() => api.call('POST', `${base}/reports/remind`, {}))}
+                onClick={() =>
+                  void run(async () =>
+                    onBoard?.(await api.call<ReportBoard>('POST', `${base}/reports/remind`, {})),
+                  )
+                }
               >
                 {t('report.remind', { count: board.counts.missing })}
               </button>
