@@ -276,4 +276,31 @@ describe('cluster', () => {
     await room.a.createWebRtcTransport(onB[0]!, { direction: 'recv' });
     expect(room.a.nodeOf(onB[0]!)).toBe('c-edge');
   });
+
+  it('the origin lost: its producers and the origin go; the chair re-produces on another node and a new edge pipes from there', async () => {
+    const before = await consume(nodes.c, 'site:01300:rtp', chair.video);
+    await eventually(() => before.count() >= 10, 20_000, 'chair at C before');
+    await nodes.a.close({ withdraw: false }); // like SIGKILL
+    await eventually(
+      () => !nodes.c.directory.get(M, chair.video) && nodes.c.directory.origin(M) === undefined,
+      5000,
+      'the chair and the origin leave the directory',
+    );
+    await eventually(() => !nodes.c.media!.getRoom(M)!.hasPipe('a-origin'), 5000, 'pipe C-A gone');
+    // The chair's reconnect reached hub C: its producers are re-created there, the new origin.
+    const again = await produce(nodes.c, 'user:chair1:again', true);
+    await eventually(() => nodes.c.directory.origin(M) === 'c-edge', 5000, 'C is the origin');
+    // A node that joins now (or any edge) pipes the new chair from the new origin.
+    const d = await node('d-edge', ['01']);
+    (nodes as Record<string, Cluster>).d = d;
+    await eventually(() => d.directory.origin(M) === 'c-edge', 5000, 'D knows the origin');
+    const heard = await consume(d, 'site:01400:rtp', again.video);
+    await eventually(() => heard.count() >= 30, 20_000, 'the new chair at D');
+    expect(
+      d
+        .media!.getRoom(M)!
+        .describe()
+        .pipes.map((p) => p.remoteId),
+    ).toEqual(['c-edge']);
+  });
 });
