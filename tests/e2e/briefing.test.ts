@@ -701,8 +701,12 @@ describe('briefing: chair, three sites and a secretary in Chromium', () => {
     await cp.locator(tid('chair-ended')).waitFor({ timeout: 30_000 });
     // The board follows: once the sites' connections end, nobody is counted connected.
     await cp.locator(`${tid('presence-summary')}[data-connected="0"]`).waitFor({ timeout: 30_000 });
-    for (const id of ['mute-all', 'lock-meeting', 'share-screen', 'rollcall-start']) {
+    for (const id of ['mute-all', 'lock-meeting', 'share-screen']) {
       expect(await cp.locator(tid(id)).isDisabled(), id).toBe(true);
+    }
+    // What cannot happen any more is not offered at all: a roll-call, a vote, a notice.
+    for (const id of ['rollcall-start', 'vote-start', 'notice-send']) {
+      expect(await cp.locator(tid(id)).count(), id).toBe(0);
     }
     await saveScreenshot(cp, '15-chair-meeting-ended');
   });

@@ -70,7 +70,8 @@ export function RollCallControl({
       data-testid="rollcall-panel"
     >
       <h2 id="rc-title">{t('rollcall.title')}</h2>
-      {canRun && !open && (
+      {/* Once the meeting is closed no roll-call can start: the last result stays to read. */}
+      {canRun && !open && state.meeting.state !== 'closed' && (
         <div className="rollcall-start">
           <p className="hint">
             {t('rollcall.before', { connected: connectedNow, invited: invited.length })}
