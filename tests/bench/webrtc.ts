@@ -102,6 +102,8 @@ export interface StepResult {
   clientCpuPct: number;
   /** Share of the sites' camera frame slots skipped because their load process stalled. */
   framesSkippedPct: number;
+  /** The same for the chair's camera (or the Janus feed): every site gets fewer frames. */
+  chairFramesSkippedPct: number;
   /** Worst load process's event-loop delay in the window (ms): p99 and max. */
   clientLoopDelayMs: { p99: number; max: number };
   /** Datagrams dropped at full receive buffers in the window, by whose socket. */
@@ -361,6 +363,11 @@ async function runStep(v: Variant, sites: number): Promise<StepResult> {
       workerRssMb: w1.reduce((n, w) => n + w.rssMb, 0),
       clientCpuPct: (c1.reduce((n, c, i) => n + c.cpuMs - c0[i]!.cpuMs, 0) / windowMs) * 100,
       framesSkippedPct: frameSlots > 0 ? (framesSkipped / frameSlots) * 100 : 0,
+      chairFramesSkippedPct: ((): number => {
+        const slots = framesOf(ch1.peers, 'frames') - framesOf(ch0.peers, 'frames');
+        const miss = framesOf(ch1.peers, 'framesSkipped') - framesOf(ch0.peers, 'framesSkipped');
+        return slots > 0 ? (miss / slots) * 100 : 0;
+      })(),
       clientLoopDelayMs: {
         p99: Math.max(s1.loopDelayMs.p99, ch1.loopDelayMs?.p99 ?? 0),
         max: Math.max(s1.loopDelayMs.max, ch1.loopDelayMs?.max ?? 0),
@@ -473,7 +480,10 @@ async function main(): Promise<void> {
       header: 'client loop p99/max ms',
       value: (r) => `${f(r.clientLoopDelayMs.p99)}/${f(r.clientLoopDelayMs.max)}`,
     },
-    { header: 'skipped %', value: (r) => r.framesSkippedPct, digits: 1 },
+    {
+      header: 'skipped % sites/chair',
+      value: (r) => `${r.framesSkippedPct.toFixed(1)}/${r.chairFramesSkippedPct.toFixed(1)}`,
+    },
     { header: 'drops wk/cl', value: (r) => `${r.udpDrops.worker}/${r.udpDrops.clients}` },
     { header: 'loadavg before → after', value: (r) => `${r.loadBefore} → ${r.loadAfter}` },
   ];
@@ -490,7 +500,7 @@ async function main(): Promise<void> {
       'µs/fwd pkt: mediasoup worker CPU (user+sys, /proc) / packets delivered to receivers; in/out: RTP payload Mbps sent by all peers / received by all peers.',
       "janus rows: the worker columns are the janus process (all its threads); its sites receive only (streaming plugin fed over plain RTP with the chair's clip); cams rx: the giaoban row with the same receive-only sites, its like for like.",
       'clients %: CPU of the werift load-client processes (100 % = one core), on the same machine as the hub; client loop: their worst event-loop delay.',
-      'skipped %: camera frame slots the sites skipped because their load process stalled (sent late they would burst); ingress is lower by about as much.',
+      "skipped %: camera frame slots the sites / the chair skipped because their load process stalled (sent late they would burst); ingress is lower by about as much, and a chair's skipped frame is one fewer for every site (no loss counted: the sequence numbers do not jump).",
       "dyn: dynacast (the hub tells sites which layers anybody takes; they stop the rest); tile→frame: after the window the chair turns its grid to the next page: each new tile's resume → first complete key frame.",
       "drops wk/cl: datagrams dropped at full UDP receive buffers in the window (/proc/net/udp), at the worker's sockets / at the load clients' sockets.",
     ],
