@@ -9,6 +9,7 @@ import { SignIn } from './screens/SignIn';
 // Consoles few people open are separate chunks: the first load stays small for 3,000 ward PCs.
 const AdminPage = lazy(() => import('./screens/AdminPage'));
 const PrintAttendance = lazy(() => import('./screens/PrintAttendance'));
+const ArchivePage = lazy(() => import('./screens/ArchivePage'));
 
 export function App() {
   const t = useT();
@@ -32,6 +33,12 @@ export function App() {
       return (
         <Suspense fallback={loading}>
           <PrintAttendance meetingId={route.meetingId} />
+        </Suspense>
+      );
+    case 'archive':
+      return (
+        <Suspense fallback={loading}>
+          <ArchivePage key={route.meetingId} meetingId={route.meetingId} />
         </Suspense>
       );
     case 'admin':

@@ -23,7 +23,7 @@ const NEXT_STATES: Partial<Record<MeetingState, { to: MeetingState; key: Transit
   ],
 };
 
-/** Meeting state, transitions, mute all, lock, screen share, roll-call, own microphone. */
+/** Meeting state, transitions, mute all, lock, recording, screen share, roll-call, own microphone. */
 export function ChairToolbar({
   action,
   confirm,
@@ -64,6 +64,23 @@ export function ChairToolbar({
         testId: 'confirm-mute-all',
       });
       if (ok) return session.act('moderation:muteAll', {});
+    });
+
+  const recording = state.meeting.recording?.on ?? false;
+  // The hub records from the session's start until the close (adjourned keeps the file going).
+  const canRecord = meetingState === 'in_session' || meetingState === 'adjourned';
+  const toggleRecording = () =>
+    action.run(async () => {
+      if (recording) {
+        const ok = await confirm.ask({
+          title: t('chair.confirmRecordStop'),
+          body: t('chair.confirmRecordStopBody'),
+          confirmLabel: t('chair.recordStop'),
+          testId: 'confirm-record-stop',
+        });
+        if (!ok) return;
+      }
+      return session.act('recording:set', { on: !recording });
     });
 
   const toggleShare = () =>
@@ -115,6 +132,17 @@ export function ChairToolbar({
         }
       >
         {state.meeting.locked ? t('chair.unlock') : t('chair.lock')}
+      </button>
+      <button
+        type="button"
+        className={`btn ${recording ? 'btn-danger' : ''}`}
+        aria-pressed={recording}
+        data-testid="record-toggle"
+        data-recording={String(recording)}
+        disabled={action.busy || !canRecord}
+        onClick={() => void toggleRecording()}
+      >
+        {recording ? t('chair.recordStop') : t('chair.recordStart')}
       </button>
       <button
         type="button"

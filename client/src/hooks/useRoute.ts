@@ -6,6 +6,7 @@ export type Route =
   | { name: 'join'; token: string }
   | { name: 'meeting'; meetingId: string }
   | { name: 'print'; meetingId: string }
+  | { name: 'archive'; meetingId: string }
   | { name: 'admin' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -15,6 +16,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts[0] === 'join' && parts[1]) return { name: 'join', token: parts[1] };
   if (parts[0] === 'm' && parts[1] && parts[2] === 'print')
     return { name: 'print', meetingId: parts[1] };
+  if (parts[0] === 'm' && parts[1] && parts[2] === 'archive')
+    return { name: 'archive', meetingId: parts[1] };
   if (parts[0] === 'm' && parts[1]) return { name: 'meeting', meetingId: parts[1] };
   if (parts[0] === 'admin') return { name: 'admin' };
   return { name: 'home' };
@@ -30,6 +33,8 @@ export function routePath(route: Route): string {
       return `/m/${encodeURIComponent(route.meetingId)}`;
     case 'print':
       return `/m/${encodeURIComponent(route.meetingId)}/print`;
+    case 'archive':
+      return `/m/${encodeURIComponent(route.meetingId)}/archive`;
     case 'admin':
       return '/admin';
   }

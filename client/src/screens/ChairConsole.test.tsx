@@ -299,4 +299,42 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
     );
     expect(screen.getByTestId('video-spotlight').dataset.hasTrack).toBe('false');
   });
+
+  it('starts recording with one click and stops it after a confirmation; the indicator follows', async () => {
+    const fake = fakeSession(meetingState({ attendance: rows }));
+    renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    expect(screen.queryByTestId('recording-indicator')).toBeNull();
+    expect(screen.getByTestId('record-toggle').textContent).toBe('Bắt đầu ghi hình');
+    await clickWhenEnabled('record-toggle');
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('recording:set', { on: true }));
+    act(() =>
+      fake.push({
+        meeting: meeting({
+          recording: { on: true, since: '2026-11-26T08:05:00.000Z', segments: 1 },
+        }),
+      }),
+    );
+    expect(screen.getByTestId('recording-indicator').textContent).toBe('Đang ghi hình');
+    expect(screen.getByTestId('record-toggle').textContent).toBe('Dừng ghi hình');
+    await clickWhenEnabled('record-toggle');
+    fireEvent.click(within(screen.getByTestId('confirm-record-stop')).getByTestId('confirm-ok'));
+    await waitFor(() => expect(fake.act).toHaveBeenCalledWith('recording:set', { on: false }));
+    // The hub stopped it (archive disk full): the chair is told why.
+    act(() =>
+      fake.push({
+        meeting: meeting({
+          recording: {
+            on: false,
+            since: '2026-11-26T08:05:00.000Z',
+            stoppedAt: '2026-11-26T08:30:00.000Z',
+            stopReason: 'disk_full',
+            segments: 1,
+          },
+        }),
+      }),
+    );
+    const ind = screen.getByTestId('recording-indicator');
+    expect(ind.dataset.reason).toBe('disk_full');
+    expect(ind.textContent).toContain('ổ đĩa lưu trữ đầy');
+  });
 });

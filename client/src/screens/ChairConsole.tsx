@@ -7,6 +7,7 @@ import { FloorQueuePanel } from '../components/FloorQueuePanel';
 import { Header } from '../components/Header';
 import { PresenceSummary } from '../components/PresenceSummary';
 import { QualityIndicator } from '../components/QualityIndicator';
+import { RecordingIndicator } from '../components/RecordingIndicator';
 import { SiteGrid } from '../components/SiteGrid';
 import type { SiteTileAction } from '../components/SiteTile';
 import { StageVideo } from '../components/StageVideo';
@@ -68,6 +69,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
   return (
     <div className="page chair-console">
       <Header title={state.meeting.title}>
+        <RecordingIndicator />
         <QualityIndicator />
       </Header>
       <main id="main" className="console-layout">

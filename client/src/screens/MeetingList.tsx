@@ -108,6 +108,17 @@ export function MeetingList() {
                       {t('meetings.print')}
                     </button>
                   )}
+                  {(role === 'admin' || role === 'secretary' || role === 'chair') &&
+                    m.state === 'closed' && (
+                      <button
+                        type="button"
+                        className="btn"
+                        data-testid={`archive-meeting-${m.id}`}
+                        onClick={() => navigate({ name: 'archive', meetingId: m.id })}
+                      >
+                        {t('meetings.archive')}
+                      </button>
+                    )}
                   {(role === 'admin' || role === 'secretary' || role === 'chair') && (
                     <button
                       type="button"

@@ -9,6 +9,7 @@ import { AttendanceTable } from '../components/AttendanceTable';
 import { Header } from '../components/Header';
 import { MarkEditor } from '../components/MarkEditor';
 import { QualityIndicator } from '../components/QualityIndicator';
+import { RecordingIndicator } from '../components/RecordingIndicator';
 import { useAction } from '../hooks/useAction';
 import { useAgenda } from '../hooks/useAgenda';
 import { useAttendance } from '../hooks/useAttendance';
@@ -86,6 +87,7 @@ export default function SecretaryConsole() {
   return (
     <div className="page secretary-console">
       <Header title={state.meeting.title}>
+        <RecordingIndicator />
         <QualityIndicator />
       </Header>
       <main id="main" className="console-layout">

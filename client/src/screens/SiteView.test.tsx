@@ -348,4 +348,18 @@ describe('SiteView', { timeout: 30_000 }, () => {
     await waitFor(() => expect(fake.session.acceptUnmute).toHaveBeenCalledTimes(1));
     expect(fake.session.setMic).not.toHaveBeenCalled();
   });
+
+  it('tells the site it is being recorded while the chair records', () => {
+    const fake = fakeSession(siteState());
+    renderWith(<SiteView devices={noDevices} />, { session: fake.session });
+    expect(screen.queryByTestId('recording-indicator')).toBeNull();
+    act(() =>
+      fake.push({
+        meeting: meeting({
+          recording: { on: true, since: '2026-11-26T08:05:00.000Z', segments: 1 },
+        }),
+      }),
+    );
+    expect(screen.getByTestId('recording-indicator').textContent).toBe('Đang ghi hình');
+  });
 });

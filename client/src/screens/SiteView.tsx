@@ -4,6 +4,7 @@ import { AgendaPanel } from '../components/AgendaPanel';
 import { Header } from '../components/Header';
 import { MeetingEnded } from '../components/MeetingEnded';
 import { QualityIndicator } from '../components/QualityIndicator';
+import { RecordingIndicator } from '../components/RecordingIndicator';
 import { RollCallPrompt } from '../components/RollCallPrompt';
 import { SpeakingCountdown } from '../components/SpeakingCountdown';
 import { StageVideo } from '../components/StageVideo';
@@ -64,6 +65,7 @@ export function SiteView({ devices }: { devices: MediaDevicesState }) {
   return (
     <div className="page site-view">
       <Header title={state.meeting.title}>
+        <RecordingIndicator />
         <QualityIndicator />
       </Header>
       <main id="main" className="site-layout">

@@ -1,0 +1,215 @@
+import type { ArchiveFileView, ArchiveListing } from '@giaoban/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useServices } from '../AppContext';
+import { saveBlob } from '../api';
+import { Header } from '../components/Header';
+import { useAction } from '../hooks/useAction';
+import { useI18n } from '../hooks/useI18n';
+import { navigate } from '../hooks/useRoute';
+
+/** "1,2 MB" in the UI language. */
+function sizeText(bytes: number, locale: string): string {
+  const f = (n: number) => n.toLocaleString(locale, { maximumFractionDigits: 1 });
+  if (bytes >= 1024 ** 2) return `${f(bytes / 1024 ** 2)} MB`;
+  if (bytes >= 1024) return `${f(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
+/** "mm:ss" or "h:mm:ss" from milliseconds. */
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * The archive of one meeting (chair, secretary, admin): the recording with its chapters (agenda
+ * items, speaking turns) to play from any of them, the minutes, attendance and log as filed
+ * when the meeting ended, each with its SHA-256, and the signed minutes.
+ */
+export default function ArchivePage({ meetingId }: { meetingId: string }) {
+  const { t, locale } = useI18n();
+  const { api } = useServices();
+  const { run, error, busy } = useAction();
+  const [listing, setListing] = useState<ArchiveListing | null>(null);
+  const [playing, setPlaying] = useState<{ file: ArchiveFileView; url: string } | null>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const base = `/api/meetings/${encodeURIComponent(meetingId)}/archive`;
+
+  const load = useCallback(
+    () => run(async () => setListing(await api.call<ArchiveListing>('GET', base))),
+    [api, run, base],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // The recording is composed after the close: look again until it is filed.
+  useEffect(() => {
+    if (!listing?.pending) return;
+    const timer = setTimeout(() => void load(), 3000);
+    return () => clearTimeout(timer);
+  }, [listing, load]);
+  useEffect(() => () => (playing ? URL.revokeObjectURL(playing.url) : undefined), [playing]);
+
+  const download = (f: ArchiveFileView) =>
+    run(async () => {
+      const file = await api.file(`${base}/${f.sha256}`);
+      saveBlob(file.blob, file.filename);
+    });
+  const play = (f: ArchiveFileView) =>
+    run(async () => {
+      const file = await api.file(`${base}/${f.sha256}`);
+      setPlaying({ file: f, url: URL.createObjectURL(file.blob) });
+    });
+  const jump = (ms: number) => {
+    const v = video.current;
+    if (!v) return;
+    v.currentTime = ms / 1000;
+    void v.play().catch(() => {});
+  };
+
+  return (
+    <div className="page archive">
+      <Header title={t('archive.title')}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          data-testid="archive-back"
+          onClick={() => navigate({ name: 'home' })}
+        >
+          {t('app.back')}
+        </button>
+      </Header>
+      <main id="main" className="content">
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {listing?.pending && (
+          <p className="notice" role="status" data-testid="archive-pending">
+            {t('archive.pending')}
+          </p>
+        )}
+        {playing && (
+          <section className="card archive-player" data-testid="archive-player">
+            <h2>{playing.file.name}</h2>
+            {/* biome-ignore lint/a11y/useMediaCaption: a meeting recording has no caption track */}
+            <video
+              ref={video}
+              src={playing.url}
+              controls
+              preload="auto"
+              data-testid="archive-video"
+            />
+            {playing.file.chapters && playing.file.chapters.length > 0 && (
+              <>
+                <h3>{t('archive.chapters')}</h3>
+                <div className="archive-chapters">
+                  {playing.file.chapters.map((c, i) => (
+                    <button
+                      key={`${c.kind}-${c.startMs}-${c.title}`}
+                      type="button"
+                      className={`btn ${c.kind === 'agenda' ? 'btn-primary' : ''}`}
+                      data-testid={`archive-chapter-${i}`}
+                      data-kind={c.kind}
+                      data-start-ms={c.startMs}
+                      onClick={() => jump(c.startMs)}
+                    >
+                      {clock(c.startMs)} · {c.title}
+                    </button>
+                  ))}
+                </div>
+              </>
+            )}
+          </section>
+        )}
+        {listing === null ? (
+          <p role="status">{t('app.loading')}</p>
+        ) : listing.files.length === 0 && !listing.pending ? (
+          <p className="muted" data-testid="archive-empty">
+            {t('archive.empty')}
+          </p>
+        ) : (
+          <section className="card">
+            <h2>{t('archive.files')}</h2>
+            <table className="table archive-table" data-testid="archive-files">
+              <thead>
+                <tr>
+                  <th>{t('archive.kind')}</th>
+                  <th>{t('archive.name')}</th>
+                  <th>{t('archive.size')}</th>
+                  <th>{t('archive.filedAt')}</th>
+                  <th>{t('archive.checksum')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {listing.files.map((f) => (
+                  <tr key={f.sha256} data-testid={`archive-file-${f.kind}`}>
+                    <td>{t(`archive.kind.${f.kind}`)}</td>
+                    <td>{f.name}</td>
+                    <td className="num">{sizeText(f.size, locale)}</td>
+                    <td>{new Date(f.at).toLocaleString(locale)}</td>
+                    <td>
+                      <code>{f.sha256}</code>
+                    </td>
+                    <td className="btn-row">
+                      {f.kind === 'recording' && (
+                        <button
+                          type="button"
+                          className="btn btn-primary"
+                          data-testid={`archive-play-${f.sha256}`}
+                          disabled={busy}
+                          onClick={() => void play(f)}
+                        >
+                          {t('archive.play')}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="btn"
+                        data-testid={`archive-download-${f.sha256}`}
+                        disabled={busy}
+                        onClick={() => void download(f)}
+                      >
+                        {t('archive.download')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+        {listing && (
+          <section className="card" data-testid="archive-signed">
+            <h2>{t('archive.signed')}</h2>
+            {listing.signedMinutes ? (
+              <p>
+                {listing.signedMinutes.fileName ?? 'BienBan-DaKy.pdf'} ·{' '}
+                <code>{listing.signedMinutes.sha256}</code>{' '}
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="archive-download-signed"
+                  onClick={() =>
+                    void run(async () => {
+                      const file = await api.download(meetingId, 'minutes.signed.pdf');
+                      saveBlob(file.blob, file.filename);
+                    })
+                  }
+                >
+                  {t('archive.download')}
+                </button>
+              </p>
+            ) : (
+              <p className="muted">{t('archive.signedNone')}</p>
+            )}
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}
