@@ -1,4 +1,4 @@
-import type { ArchiveFileView, ArchiveListing } from '@giaoban/shared';
+import type { ArchiveFileView, ArchiveListing, Meeting } from '@giaoban/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
@@ -33,6 +33,7 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
   const { api } = useServices();
   const { run, error, busy } = useAction();
   const [listing, setListing] = useState<ArchiveListing | null>(null);
+  const [meeting, setMeeting] = useState<Meeting | null>(null);
   const [playing, setPlaying] = useState<{ file: ArchiveFileView; url: string } | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const base = `/api/meetings/${encodeURIComponent(meetingId)}/archive`;
@@ -44,6 +45,9 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    void run(async () => setMeeting(await api.meeting(meetingId)));
+  }, [api, run, meetingId]);
   // The recording is composed after the close: look again until it is filed.
   useEffect(() => {
     if (!listing?.pending) return;
@@ -82,6 +86,18 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
         </button>
       </Header>
       <main id="main" className="content">
+        {meeting && (
+          <section className="card" data-testid="archive-meeting">
+            <h2>{meeting.title}</h2>
+            <p className="muted">
+              {t('meetings.scheduledAt', {
+                time: new Date(meeting.scheduledStart).toLocaleString(locale),
+              })}
+              {' · '}
+              {t(`state.${meeting.state}`)}
+            </p>
+          </section>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
@@ -155,27 +171,29 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
                     <td>
                       <code>{f.sha256}</code>
                     </td>
-                    <td className="btn-row">
-                      {f.kind === 'recording' && (
+                    <td>
+                      <div className="btn-row">
+                        {f.kind === 'recording' && (
+                          <button
+                            type="button"
+                            className="btn btn-primary"
+                            data-testid={`archive-play-${f.sha256}`}
+                            disabled={busy}
+                            onClick={() => void play(f)}
+                          >
+                            {t('archive.play')}
+                          </button>
+                        )}
                         <button
                           type="button"
-                          className="btn btn-primary"
-                          data-testid={`archive-play-${f.sha256}`}
+                          className="btn"
+                          data-testid={`archive-download-${f.sha256}`}
                           disabled={busy}
-                          onClick={() => void play(f)}
+                          onClick={() => void download(f)}
                         >
-                          {t('archive.play')}
+                          {t('archive.download')}
                         </button>
-                      )}
-                      <button
-                        type="button"
-                        className="btn"
-                        data-testid={`archive-download-${f.sha256}`}
-                        disabled={busy}
-                        onClick={() => void download(f)}
-                      >
-                        {t('archive.download')}
-                      </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
