@@ -165,7 +165,8 @@ export class RealWorld implements World {
       lobby: s.data.lobby === true,
       rooms: [...s.rooms].filter((r) => r.startsWith(`m:${this.meetingId}`)),
     }));
-    const clients = opts.snapshots === false ? [] : await tabSnapshots(this.clients.values());
+    // Pushes cross the Redis adapter: give one still in flight a second (see tabSnapshots).
+    const clients = opts.snapshots === false ? [] : await tabSnapshots(this.clients.values(), 4);
     return {
       meetingId: this.meetingId,
       projection,

@@ -266,10 +266,17 @@ export abstract class Tab implements Client {
 
   /** Pushes received while a join/resync is in flight: re-applied on top of its snapshot. */
   private joining: Array<[string, unknown]> | null = null;
+  /**
+   * While a check waits for pushes still in flight (see tabSnapshots): the state the pushes
+   * built, never replaced by a snapshot; `shadowAtAck` is it when the last ack arrived.
+   */
+  shadow: MeetingState | null = null;
+  shadowAtAck: MeetingState | null = null;
 
   onPush(event: string, payload: unknown): void {
     this.joining?.push([event, payload]);
     this.state = pushInto(this.state, event, payload);
+    if (this.shadow) this.shadow = pushInto(this.shadow, event, payload);
   }
 
   reset(): void {
@@ -290,6 +297,7 @@ export abstract class Tab implements Client {
     return new Promise((resolve) =>
       this.send(event, payload, (r) => {
         this.beforeAck = this.state;
+        this.shadowAtAck = this.shadow;
         if (resync && this.joining === buffered) this.joining = null;
         if (r.ok && resync && this.connected) {
           let next: MeetingState | null = fromSnapshot(r.data as Snapshot, Date.now(), this.state);
@@ -305,18 +313,40 @@ export abstract class Tab implements Client {
 }
 
 /** Every joined tab's state as its pushes built it, beside the snapshot it gets now. */
-export async function tabSnapshots(tabs: Iterable<Tab>): Promise<Observation['clients']> {
+/**
+ * Each tab's state as its pushes built it, beside a fresh snapshot. `retries` (real sockets):
+ * through the Redis adapter a broadcast reaches even a local socket only after its publish
+ * round trip, while an ack goes straight out, so a push written before a snapshot can arrive
+ * after that snapshot's ack (e.g. the floor's expiry firing during the check). When they differ,
+ * the pushes-only state (never replaced by a snapshot) is followed for a while and compared with
+ * new snapshots: a push in flight arrives and they agree; a lost push never does.
+ */
+export async function tabSnapshots(
+  tabs: Iterable<Tab>,
+  retries = 0,
+): Promise<Observation['clients']> {
   const out: Observation['clients'] = [];
+  const same = (a: MeetingState, b: MeetingState | null) =>
+    !b || JSON.stringify(clientView(a)) === JSON.stringify(clientView(b));
   for (const c of tabs) {
     if (!c.connected || !c.state) continue;
     const r = await c.request('meeting:snapshot', {});
-    const state = c.beforeAck;
+    let state = c.beforeAck;
     if (!state) continue;
-    out.push({
-      name: c.name,
-      state,
-      snapshot: r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null,
-    });
+    let snapshot = r.ok ? fromSnapshot(r.data as Snapshot, Date.now(), state) : null;
+    if (retries > 0 && !same(state, snapshot)) {
+      c.shadow = state;
+      for (let i = 0; i < retries && !same(state, snapshot); i++) {
+        await new Promise((res) => setTimeout(res, 250));
+        const again = await c.request('meeting:snapshot', {});
+        if (!c.shadowAtAck) break;
+        state = c.shadowAtAck;
+        snapshot = again.ok ? fromSnapshot(again.data as Snapshot, Date.now(), state) : null;
+      }
+      c.shadow = null;
+      c.shadowAtAck = null;
+    }
+    out.push({ name: c.name, state, snapshot });
   }
   return out;
 }
