@@ -29,7 +29,8 @@ export function Header({ title, children }: { title?: string; children?: ReactNo
         </span>
       </a>
       {title && (
-        <h1 className="header-title" data-testid="page-title">
+        // The whole title on hover when a long one is cut (seen on the chair's console at 1600 px).
+        <h1 className="header-title" data-testid="page-title" title={title}>
           {title}
         </h1>
       )}

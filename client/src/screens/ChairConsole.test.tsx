@@ -253,6 +253,8 @@ describe('ChairConsole grid', { timeout: 30_000 }, () => {
   it('offers the vote and the notice while the meeting runs', () => {
     const fake = fakeSession(meetingState({ attendance: rows }));
     renderWith(<ChairConsole devices={noDevices} />, { session: fake.session });
+    // A long title cut in the header is still readable whole (hover).
+    expect(screen.getByTestId('page-title').getAttribute('title')).toBe('Giao ban tháng 11');
     for (const id of ['vote-start', 'notice-send']) expect(screen.getByTestId(id), id).toBeTruthy();
   });
 
