@@ -13,7 +13,7 @@ import path from 'node:path';
 import { recording } from '@giaoban/server';
 import type { MediaRoom } from '@giaoban/sfu';
 import { FfmpegTestSource } from '@giaoban/sfu/testing';
-import type { Actor, ArchiveListing, MeetingEventEntry } from '@giaoban/shared';
+import type { Actor, ArchiveFileView, ArchiveListing, MeetingEventEntry } from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, login, rest, startTestHub, type TestHub } from '../harness/hub';
 
@@ -110,6 +110,11 @@ describe('a recorded meeting files its archive', () => {
       return s['floor.video'].producerId === ward.videoProducerId ? true : undefined;
     }, 10_000);
     await sleep(4000);
+    // The recorder dies: the meeting goes on, a new segment starts, the archive files both.
+    const restarted = new Promise((r) => recorder.once('segmentstart', r));
+    process.kill(recorder.recorderPid!, 'SIGKILL');
+    await restarted;
+    await sleep(3000);
     const stopped = await hub.meetings.setRecording(id, chairActor, false);
     expect(stopped.recording).toMatchObject({ on: false, stopReason: 'stopped' });
     await hub.meetings.transition(id, chairActor, 'adjourned');
@@ -137,8 +142,18 @@ describe('a recorded meeting files its archive', () => {
       'minutes.docx',
       'minutes.pdf',
       'recording',
+      'recording',
     ]);
-    const rec = listing.files.find((f) => f.kind === 'recording')!;
+    const [rec, rec2] = listing.files.filter((f) => f.kind === 'recording') as [
+      ArchiveFileView,
+      ArchiveFileView,
+    ];
+    expect(rec2.name).toMatch(/-2\.webm$/);
+    // The second segment opens on the item and the turn still running.
+    expect(rec2.chapters!.map((c) => [c.title.slice(0, 6), c.startMs])).toEqual([
+      ['Mục 2:', 0],
+      [site.name.slice(0, 6), 0],
+    ]);
     expect(rec.name).toMatch(/^GhiHinh-\d{4}-\d{2}-\d{2}-\d{4}-1\.webm$/);
     const titles = rec.chapters!.map((c) => c.title);
     expect(titles[0]).toMatch(/^Mục 1: /);
@@ -153,6 +168,7 @@ describe('a recorded meeting files its archive', () => {
     const rec0 = log.filter((e) => e.type.startsWith('recording.'));
     expect(rec0.map((e) => [e.type, e.actor.id])).toEqual([
       ['recording.start', p.chair.id],
+      ['recording.segment', 'system'],
       ['recording.stop', p.chair.id],
     ]);
     const filed = log.filter((e) => e.type === 'archive.file');
@@ -190,8 +206,9 @@ describe('a recorded meeting files its archive', () => {
       'audio:opus',
     ]);
     // The close may end the recorder before it drained: at most its last cluster (~1 s) goes.
+    // Killed at 8 s: at most its last cluster (~1 s) is lost.
     expect(Number(probe.format.duration)).toBeGreaterThan(6.5);
-    expect(Number(probe.format.duration)).toBeLessThan(10.5);
+    expect(Number(probe.format.duration)).toBeLessThan(9.5);
     expect(probe.chapters.length).toBeGreaterThanOrEqual(2);
 
     // A filed file altered on disk is no longer served.
@@ -207,5 +224,57 @@ describe('a recorded meeting files its archive', () => {
       { token: secTok },
     );
     expect(altered.status).toBe(404);
+  });
+});
+
+describe('the archive disk is full', () => {
+  it('the recording stops cleanly with disk_full, the chair sees why, the meeting goes on', {
+    timeout: 120_000,
+  }, async () => {
+    const full = await startTestHub({
+      env: {
+        MEDIA_ENABLED: 'true',
+        ARCHIVE_DIR: path.join(dir, 'archive-full'),
+        FILES_DIR: path.join(dir, 'files-full'),
+        // More free space than any disk has.
+        ARCHIVE_MIN_FREE_MB: '10000000',
+      },
+      hub: {
+        sfuEnv: {
+          SFU_WORKERS: '1',
+          SFU_LISTEN_IP: '127.0.0.1',
+          SFU_PORT_BASE: '0',
+          SFU_LOG_LEVEL: 'error',
+          ...(process.env.MEDIASOUP_WORKER_BIN
+            ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }
+            : {}),
+        },
+      },
+    });
+    stops.push(() => full.close());
+    const id = full.seed.meetingId;
+    const chairActor: Actor = {
+      id: full.seed.people.chair.id,
+      role: 'chair',
+      name: full.seed.people.chair.name,
+    };
+    await full.hub.meetings.transition(id, chairActor, 'in_session');
+    await full.hub.meetings.setRecording(id, chairActor, true);
+    const m = await eventually(
+      () =>
+        full.hub.meetings.peek(id, (q) =>
+          q.meeting.recording?.stopReason ? q.meetingView() : undefined,
+        ),
+      30_000,
+    );
+    expect(m!.recording).toMatchObject({ on: false, stopReason: 'disk_full' });
+    expect(m!.state).toBe('in_session');
+    const log = await full.hub.store.readEvents(id, 0, 10_000);
+    const stop = log.find((e) => e.type === 'recording.stop');
+    expect(stop?.actor.id).toBe('system');
+    expect(stop?.type === 'recording.stop' && stop.data.message).toMatch(/archive disk is full/);
+    // The meeting goes on: the chair still moves the agenda.
+    const items = await full.hub.meetings.peek(id, (q) => q.meeting.agenda.map((a) => a.id));
+    await full.hub.meetings.agendaStart(id, chairActor, items[0]!);
   });
 });
