@@ -27,6 +27,9 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'nope' }, 'CORS_ORIGINS'],
     [{ IDP_PUBLIC_KEY: 'xyz' }, 'IDP_PUBLIC_KEY'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,nginx' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
   ])('%j → error naming %s', (env, variable) => {
     let err: unknown;
     try {
@@ -38,6 +41,17 @@ describe('loadConfig', () => {
     expect((err as ConfigError).variable).toBe(variable);
     expect((err as Error).message.startsWith(`${variable}:`)).toBe(true);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('trusts X-Forwarded-For from a local proxy by default; hops, lists or none on request', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::1',
+    ]);
   });
 
   it('refuses production with the default or a short secret', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,12 @@ export interface HubConfig {
     idp?: { publicKey: string; issuer: string; audience: string };
   };
   corsOrigins: string[];
+  /**
+   * Which peers' X-Forwarded-For Express believes (its `trust proxy`): the client address that
+   * the per-address login limit counts and that sessions record. false = none; a number = that
+   * many proxy hops; otherwise addresses, CIDR ranges or loopback / linklocal / uniquelocal.
+   */
+  trustProxy: boolean | number | string[];
   /** false = signalling-only node (no mediasoup workers). */
   mediaEnabled: boolean;
   /** The media cluster (CLUSTER_SECRET set): undefined on a single node. */
@@ -97,6 +104,34 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
     );
   }
   return raw.replace(/\/+$/, '');
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): HubConfig['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim() || 'loopback';
+  if (['false', 'no', 'off', 'none', '0'].includes(raw.toLowerCase())) return false;
+  if (raw.toLowerCase() === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'true would believe X-Forwarded-For from anyone (any client could pick its address): name the proxies or the number of hops',
+    );
+  }
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((s) => s.trim());
+  for (const item of list) {
+    const [addr, bits, ...rest] = item.split('/');
+    const version = isIP(addr ?? '');
+    const bitsOk =
+      bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (!PROXY_NAMES.includes(item) && (version === 0 || !bitsOk || rest.length > 0)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `not an address, CIDR range, hop count or one of ${PROXY_NAMES.join(', ')}: "${item}"`,
+      );
+    }
+  }
+  return list;
 }
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -176,6 +211,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
   const mediaEnabled = bool(env, 'MEDIA_ENABLED', true);
   const cluster = loadClusterConfig(env, { redisUrl, mediaEnabled });
   return {
+    trustProxy: trustProxy(env),
     ...(cluster ? { cluster } : {}),
     port,
     host,
