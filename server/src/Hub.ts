@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { type AccessControl, startAccessControl } from './auth/AccessControl';
+import { originAllowed, SocketRevoker } from './auth/SocketRevoker';
 import { TokenService } from './auth/TokenService';
 import { Cluster } from './cluster/Cluster';
 import { type HubConfig, loadConfig } from './config/Config';
@@ -57,6 +59,8 @@ export interface Hub {
   /** The meeting archive and the recordings this node runs (issue #13). */
   readonly archive: MeetingArchive;
   readonly recordings: RecordingService;
+  /** Sessions, invitation links, login throttling: access that can be taken back. */
+  readonly access: AccessControl;
   /** Heartbeat + sweeper; undefined when off (memory store: one process, nothing to sweep). */
   readonly liveness: NodeLiveness | undefined;
   readonly media: MediaGateway | undefined;
@@ -123,6 +127,15 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const directory = new DirectoryService(store);
   const metrics = new HubMetrics(media);
   const startedAt = clock.now();
+  const access = await startAccessControl({
+    config,
+    store,
+    tokens,
+    accounts,
+    meetings,
+    clock,
+    logger: logger.child('access'),
+  });
 
   // The meeting archive (issue #13): what an ended meeting files, with its SHA-256 in the log.
   const recordCatalog = new MeetingCatalog({ store, meetings, directory, accounts, clock });
@@ -134,6 +147,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger: logger.child('archive'),
   });
   const app = createApp({
+    access,
     config,
     store,
     tokens,
@@ -160,6 +174,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       credentials: true,
     },
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // The `cors` option only shapes polling responses; a WebSocket upgrade is not subject to CORS,
+    // so the Origin a browser sends is checked here, for both transports, the same way.
+    allowRequest: (req, cb) => cb(null, originAllowed(req.headers.origin, config.corsOrigins)),
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
@@ -173,6 +190,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const signalling = new SignallingServer({
     io,
     tokens,
+    sessions: access.sessions,
     meetings,
     briefing,
     store,
@@ -192,6 +210,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     config: config.archive,
     logger: logger.child('recording'),
   });
+  // Revocations from any hub process end this process's sockets of that session or principal.
+  const revoker = new SocketRevoker(io, access.sessions);
 
   const liveness =
     (opts.liveness?.enabled ?? store.kind === 'redis')
@@ -219,6 +239,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     files,
     archive,
     recordings,
+    access,
     liveness,
     media,
     cluster,
@@ -243,6 +264,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       voteTimers.close();
       await recordings.close();
       await sweeper.close();
+      revoker.close();
+      await access.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Leaves of the sockets just closed that do not reach the store are swept by other hubs.

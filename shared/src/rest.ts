@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChangePasswordBody, RevokeInvitationBody } from './access';
 import { ARCHIVE_ROUTES } from './archive';
 import { BRIEFING_ROUTES } from './briefing';
 import {
@@ -95,11 +96,17 @@ export const CreateAccountBody = z.object({
   siteId: z.string().max(16).optional(),
   title: z.string().max(200).optional(),
 });
+/**
+ * A new password, disabling or another role ends every session of the account and disconnects
+ * its sockets at once.
+ */
 export const UpdateAccountBody = z.object({
   password: z.string().min(8).max(256).optional(),
   displayName: z.string().min(1).max(200).optional(),
   title: z.string().max(200).optional(),
   disabled: z.boolean().optional(),
+  /** Between staff roles (a site account stays a site). */
+  role: Role.exclude(['site']).optional(),
 });
 /** Accounts never carry the password hash over the wire. */
 export const AccountView = Account;
@@ -139,8 +146,16 @@ export const TransitionBody = z.object({ to: MeetingState });
 export const InvitationsBody = z.object({
   /** Default: every invited site. */
   siteIds: z.array(z.string().max(16)).max(10_000).optional(),
+  /** Set (or clear) one-browser-at-a-time on these sites' links. */
+  singleBrowser: z.boolean().optional(),
 });
+/**
+ * A site's live link: asking again gives a link to the same invitation (a new token string),
+ * until it is revoked.
+ */
 export const Invitation = z.object({
+  invitationId: z.string(),
+  singleBrowser: z.boolean(),
   siteId: z.string(),
   siteName: z.string(),
   token: z.string(),
@@ -149,6 +164,12 @@ export const Invitation = z.object({
   expiresAt: IsoInstant,
 });
 export type Invitation = z.infer<typeof Invitation>;
+export const InvitationRevoked = z.object({
+  revokedId: z.string(),
+  /** With `reissue`: the new link. */
+  replacement: Invitation.optional(),
+});
+export type InvitationRevoked = z.infer<typeof InvitationRevoked>;
 
 /** Route table: method, path (Express syntax), roles allowed, body schema, response type name. */
 export interface RouteSpec {
@@ -188,6 +209,19 @@ export const ROUTES = [
     response: 'TokenResponse',
   },
   { method: 'get', path: '/api/auth/me', roles: ALL, response: 'Grant' },
+  /** Ends the session of the access token (every device of it, every hub process). */
+  { method: 'post', path: '/api/auth/logout', roles: ALL, response: 'null' },
+  /** The caller's own sessions (browsers signed in to the account, or opened with the link). */
+  { method: 'get', path: '/api/auth/sessions', roles: ALL, response: 'SessionView[]' },
+  { method: 'delete', path: '/api/auth/sessions/:id', roles: ALL, response: 'null' },
+  /** Own password: every session ends; this browser gets a new one. Accounts only. */
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    roles: ALL,
+    body: ChangePasswordBody,
+    response: 'TokenResponse',
+  },
   { method: 'get', path: '/api/units', roles: STAFF, response: 'Unit[]' },
   {
     method: 'post',
@@ -220,6 +254,21 @@ export const ROUTES = [
     body: UpdateAccountBody,
     response: 'Account',
   },
+  /** Deleting ends the account's sessions; its name stays in past meetings' records. */
+  { method: 'delete', path: '/api/accounts/:id', roles: ['admin'], response: 'null' },
+  {
+    method: 'get',
+    path: '/api/accounts/:id/sessions',
+    roles: ['admin'],
+    response: 'SessionView[]',
+  },
+  { method: 'delete', path: '/api/accounts/:id/sessions', roles: ['admin'], response: 'null' },
+  {
+    method: 'delete',
+    path: '/api/accounts/:id/sessions/:sessionId',
+    roles: ['admin'],
+    response: 'null',
+  },
   { method: 'get', path: '/api/audit', roles: ['admin'], response: 'AuditEntry[]' },
   { method: 'get', path: '/api/meetings', roles: ALL, response: 'MeetingSummary[]' },
   {
@@ -250,6 +299,21 @@ export const ROUTES = [
     roles: ['admin', 'secretary'],
     body: InvitationsBody,
     response: 'Invitation[]',
+  },
+  /** Every link of the meeting, revoked ones too, with when and from where each was used. */
+  {
+    method: 'get',
+    path: '/api/meetings/:id/invitations',
+    roles: ['admin', 'secretary'],
+    response: 'InvitationView[]',
+  },
+  /** The link stops at once and its sites' sockets are disconnected; `reissue` makes a new one. */
+  {
+    method: 'post',
+    path: '/api/meetings/:id/invitations/:invitationId/revoke',
+    roles: ['admin', 'secretary'],
+    body: RevokeInvitationBody,
+    response: 'InvitationRevoked',
   },
   {
     method: 'get',

@@ -34,4 +34,6 @@ export const S2C_EVENTS = [
   'report:updated',
   'session:expiring',
   'session:expired',
+  'session:revoked',
+  'session:displaced',
 ] as const;

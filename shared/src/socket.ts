@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RevokeReason } from './access';
 import {
   type BriefingView,
   DocumentPresentInput,
@@ -334,6 +335,18 @@ export interface ServerToClientEvents {
    * over REST and connect again. `code` is always `TOKEN_EXPIRED`.
    */
   'session:expired': (p: ErrorBody) => void;
+  /**
+   * Access was taken back (logout elsewhere, password changed, account disabled or its role
+   * changed, the invitation link revoked, another browser took a one-browser link): the hub
+   * disconnects the socket right after this. Do not reconnect with these tokens: sign in again
+   * (or ask the secretary for a new link). `by`: the browser that took over.
+   */
+  'session:revoked': (p: { reason: RevokeReason; by?: { device: string } }) => void;
+  /**
+   * Another browser of this site entered the meeting and replaced this one (one browser per
+   * site): the hub disconnects the socket right after this. `device` is the newcomer's.
+   */
+  'session:displaced': (p: { device: string; at: string }) => void;
 }
 
 export interface InterServerEvents {
@@ -343,6 +356,13 @@ export interface InterServerEvents {
    * so the node hosting its media enforces it at once.
    */
   'meeting:advanced': (meetingId: string, seq: number) => void;
+  /** A site's newcomer socket `keep` replaced its older connections: end those held here. */
+  'site:displaced': (
+    meetingId: string,
+    siteId: string,
+    keep: string,
+    notice: { device: string; at: string },
+  ) => void;
 }
 
 /**

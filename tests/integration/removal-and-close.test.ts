@@ -6,7 +6,7 @@ import type { AttendanceRow, MeetingEventEntry } from '@giaoban/shared';
 import { describe, expect, it } from 'vitest';
 import { useBriefingHub } from '../harness/briefingHub';
 import { newBriefing, people } from '../harness/briefings';
-import { connect, eventually, exchangeInvite, ok, req, rest, waitFor } from '../harness/hub';
+import { connect, eventually, ok, req, rest, waitFor } from '../harness/hub';
 
 const fx = useBriefingHub({ seed: { maxSites: 3, siteAccounts: 0 }, media: true });
 
@@ -125,11 +125,14 @@ describe('defect 3: closing the meeting ends it', () => {
     // Closing again is a no-op, not an error.
     expect((await ok(chair, 'meeting:transition', { to: 'closed' })).state).toBe('closed');
     expect((await ok(chair, 'meeting:snapshot', {})).seq).toBe(seq);
-    // A site that comes back is told the meeting is over.
-    const back = await connect(
-      fx.t.url,
-      (await exchangeInvite(fx.t.url, b.sites[0]!.inviteToken)).accessToken,
-    );
+    // The links of a closed meeting stop working (#10), saying why.
+    const exchange = await rest(fx.t.url, 'POST', '/api/auth/invitation', {
+      body: { token: b.sites[0]!.inviteToken },
+    });
+    expect(exchange.status).toBe(409);
+    expect(exchange.body).toMatchObject({ error: { code: 'MEETING_CLOSED' } });
+    // A site that comes back on the token it had is told the meeting is over.
+    const back = await connect(fx.t.url, a.accessToken);
     try {
       expect(await req(back, 'meeting:join', { meetingId: b.meetingId })).toMatchObject({
         ok: false,

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { invitationsCsv } from './invitationsCsv';
 
 const inv = (siteId: string, siteName: string): Invitation => ({
+  invitationId: `inv_${siteId}`,
+  singleBrowser: false,
   siteId,
   siteName,
   token: `tok-${siteId}`,

@@ -135,9 +135,9 @@ describe('InvitationRegistry', () => {
     const [l] = await reg.ensure('mtg_1', [site], secretary);
     const t = await reg.exchange(l!.token, { ip: '1', userAgent: '' });
     states.set('mtg_1', 'closed');
-    expect(await code(reg.exchange(l!.token, { ip: '1', userAgent: '' }))).toBe('UNAUTHENTICATED');
+    expect(await code(reg.exchange(l!.token, { ip: '1', userAgent: '' }))).toBe('MEETING_CLOSED');
     expect(await code(sessions.refresh(t.refreshToken, { ip: '1', userAgent: '' }))).toBe(
-      'UNAUTHENTICATED',
+      'MEETING_CLOSED',
     );
   });
 

@@ -203,9 +203,9 @@ export class InvitationRegistry {
     if (!inv) throw new HubError('UNAUTHENTICATED', 'unknown invitation');
     if (inv.revokedAt) throw new HubError('UNAUTHENTICATED', 'this invitation link was revoked');
     const state = await this.d.meetingState(inv.meetingId);
-    if (state === undefined || state === 'closed') {
-      throw new HubError('UNAUTHENTICATED', 'the meeting of this invitation is closed');
-    }
+    if (state === undefined) throw new HubError('UNAUTHENTICATED', 'unknown meeting');
+    // A distinct code: the site's browser shows "the meeting is over", not "bad link".
+    if (state === 'closed') throw new HubError('MEETING_CLOSED', 'the meeting is closed');
     return inv;
   }
 

@@ -187,19 +187,18 @@ export async function seedDemo(hub: Hub, opts: SeedOptions = {}): Promise<DemoSe
 
   const withAccounts = opts.siteAccounts ?? 3;
   const sites: DemoSeed['sites'] = [];
+  const links = await hub.access.invitations.ensure(
+    def.id,
+    wards.map((w) => ({ siteId: w.code, siteName: w.fullName })),
+    SYSTEM_ACTOR,
+  );
   for (const [i, w] of wards.entries()) {
-    const { token } = hub.tokens.sign('invite', {
-      sub: `site:${w.code}`,
-      role: 'site',
-      name: w.fullName,
-      siteId: w.code,
-      meetingId: def.id,
-    });
+    const link = links[i]!;
     const entry: DemoSeed['sites'][number] = {
       siteId: w.code,
       name: w.fullName,
-      inviteToken: token,
-      inviteUrl: `${hub.config.publicUrl}/join/${token}`,
+      inviteToken: link.token,
+      inviteUrl: link.url,
     };
     if (i < withAccounts) {
       const username = `xa${w.code}`;

@@ -6,9 +6,17 @@ import { HubError } from '../util/HubError';
 import { newId } from '../util/ids';
 
 export function publicAccount(a: AccountRecord): Account {
-  const { passwordHash: _omit, ...rest } = a;
+  const { passwordHash: _omit, deletedAt: _deleted, ...rest } = a;
   return rest;
 }
+
+/** Why an account's sessions must end now (SessionService.endAll). */
+export type AccessChange = 'password' | 'disabled' | 'role' | 'deleted';
+type AccessChangeListener = (
+  accountId: string,
+  reason: AccessChange,
+  actor: Actor,
+) => Promise<unknown>;
 
 export function grantOf(a: Account): Grant {
   const g: Grant = { sub: a.id, role: a.role, name: a.displayName };
@@ -20,7 +28,14 @@ export function grantOf(a: Account): Grant {
 let decoyHash: Promise<string> | undefined;
 
 export class AccountService {
+  private accessChanged: AccessChangeListener = async () => {};
+
   constructor(private readonly store: Store) {}
+
+  /** Told when a password, disabling, a role change or deletion must end the account's sessions. */
+  onAccessChange(fn: AccessChangeListener): void {
+    this.accessChanged = fn;
+  }
 
   async create(
     input: Omit<Account, 'id' | 'createdAt' | 'disabled'> & { password: string; id?: string },
@@ -59,16 +74,35 @@ export class AccountService {
 
   async update(
     id: string,
-    patch: { password?: string; displayName?: string; title?: string; disabled?: boolean },
+    patch: {
+      password?: string;
+      displayName?: string;
+      title?: string;
+      disabled?: boolean;
+      role?: Exclude<Account['role'], 'site'>;
+    },
     actor: Actor,
   ): Promise<Account> {
     const rec = await this.store.getAccount(id);
-    if (!rec) throw new HubError('NOT_FOUND', `account ${id} not found`);
+    if (!rec || rec.deletedAt) throw new HubError('NOT_FOUND', `account ${id} not found`);
+    if (patch.role !== undefined && patch.role !== rec.role && rec.role === 'site') {
+      throw new HubError('BAD_REQUEST', 'a site account keeps its role (create a staff account)');
+    }
+    const change: AccessChange | undefined = patch.password
+      ? 'password'
+      : patch.disabled === true && !rec.disabled
+        ? 'disabled'
+        : patch.role !== undefined && patch.role !== rec.role
+          ? 'role'
+          : undefined;
     if (patch.password) rec.passwordHash = await hashPassword(patch.password);
     if (patch.displayName !== undefined) rec.displayName = patch.displayName;
     if (patch.title !== undefined) rec.title = patch.title;
     if (patch.disabled !== undefined) rec.disabled = patch.disabled;
+    if (patch.role !== undefined) rec.role = patch.role;
     await this.store.updateAccount(rec);
+    // After the write: a session renewing in between sees the new record and is refused.
+    if (change) await this.accessChanged(id, change, actor);
     await this.store.appendAudit({
       id: newId('au_'),
       at: new Date().toISOString(),
@@ -93,19 +127,67 @@ export class AccountService {
       throw new HubError('UNAUTHENTICATED', 'wrong username or password');
     }
     const ok = await verifyPassword(password, rec.passwordHash);
-    if (!ok || rec.disabled) throw new HubError('UNAUTHENTICATED', 'wrong username or password');
+    if (!ok || rec.disabled || rec.deletedAt) {
+      throw new HubError('UNAUTHENTICATED', 'wrong username or password');
+    }
     return publicAccount(rec);
   }
 
-  /** Every account without its password hash. */
+  /** The holder's own password change: the current one must be right. */
+  async changeOwnPassword(
+    id: string,
+    current: string,
+    next: string,
+    actor: Actor,
+  ): Promise<Account> {
+    const rec = await this.store.getAccount(id);
+    if (!rec || rec.deletedAt || rec.disabled) {
+      throw new HubError('UNAUTHENTICATED', 'account disabled');
+    }
+    if (!(await verifyPassword(current, rec.passwordHash))) {
+      throw new HubError('FORBIDDEN', 'the current password is wrong');
+    }
+    return this.update(id, { password: next }, actor);
+  }
+
+  /**
+   * Deletes an account: it can no longer sign in, its sessions end now, it leaves the list; the
+   * record stays so past meetings' minutes and attendance still name the person.
+   */
+  async delete(id: string, actor: Actor): Promise<void> {
+    const rec = await this.store.getAccount(id);
+    if (!rec || rec.deletedAt) throw new HubError('NOT_FOUND', `account ${id} not found`);
+    if (actor.id === id)
+      throw new HubError('FORBIDDEN', 'an admin cannot delete their own account');
+    rec.deletedAt = new Date().toISOString();
+    rec.disabled = true;
+    await this.store.updateAccount(rec);
+    await this.store.appendAudit({
+      id: newId('au_'),
+      at: rec.deletedAt,
+      actor,
+      action: 'account.delete',
+      target: id,
+      detail: { username: rec.username },
+    });
+    await this.accessChanged(id, 'deleted', actor);
+  }
+
+  /** Every account (not deleted ones) without its password hash. */
   async list(): Promise<Account[]> {
-    return (await this.store.listAccounts()).map(publicAccount);
+    return (await this.store.listAccounts()).filter((a) => !a.deletedAt).map(publicAccount);
+  }
+
+  /** Whether a session of this account with this role may be renewed. */
+  async mayRenew(id: string, role: Account['role']): Promise<boolean> {
+    const a = await this.store.getAccount(id);
+    return a !== undefined && !a.disabled && !a.deletedAt && a.role === role;
   }
 
   /** Whether an account may still act (exists and is not disabled): refresh checks it. */
   async isActive(id: string): Promise<boolean> {
     const a = await this.store.getAccount(id);
-    return a !== undefined && !a.disabled;
+    return a !== undefined && !a.disabled && !a.deletedAt;
   }
 
   /** A person as documents and snapshots name them. */

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Grant, HTTP_STATUS_OF, ROUTES, type Role, type RouteSpec } from '@giaoban/shared';
+import { HTTP_STATUS_OF, ROUTES, type Role, type RouteSpec } from '@giaoban/shared';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { TokenService } from '../auth/TokenService';
+import type { AccessControl } from '../auth/AccessControl';
+import { LoginThrottledError } from '../auth/LoginThrottle';
+import type { TokenService, Verified } from '../auth/TokenService';
 import type { HubConfig } from '../config/Config';
 import type { AccountService } from '../domain/AccountService';
 import type { BriefingService } from '../domain/briefing/BriefingService';
@@ -32,6 +34,7 @@ import { recordRoutes } from './routes/recordRoutes';
 
 export interface AppDeps {
   config: HubConfig;
+  access: AccessControl;
   store: Store;
   tokens: TokenService;
   accounts: AccountService;
@@ -55,7 +58,8 @@ export interface AppDeps {
 export function createApp(d: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For makes req.ip (login limits, session addresses): TRUST_PROXY.
+  app.set('trust proxy', d.config.trustProxy);
   app.use(
     helmet({
       crossOriginEmbedderPolicy: false,
@@ -75,12 +79,18 @@ export function createApp(d: AppDeps): express.Express {
     }),
   );
   app.use('/api', express.json({ limit: d.config.restBodyLimitBytes }));
+  // Tokens and session lists must never sit in a browser's or a proxy's cache (errors included).
+  app.use('/api/auth', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
-  const authenticate = (req: Request): Grant => {
+  // Access tokens are checked against revoked sessions and epochs (in-process, no round trip).
+  const authenticate = (req: Request): Verified => {
     const h = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) throw new HubError('UNAUTHENTICATED', 'missing bearer token');
-    return d.tokens.verify(m[1]!, 'access').grant;
+    return d.access.sessions.verifyAccess(m[1]!);
   };
 
   const catalog = new MeetingCatalog(d);
@@ -103,7 +113,8 @@ export function createApp(d: AppDeps): express.Express {
     app[spec.method](spec.path, async (req: Request, res: Response) => {
       const ctx: Ctx = { req, res };
       if (spec.roles !== 'public') {
-        ctx.grant = authenticate(req);
+        ctx.verified = authenticate(req);
+        ctx.grant = ctx.verified.grant;
         if (!(spec.roles as readonly Role[]).includes(ctx.grant.role)) {
           throw new HubError(
             'FORBIDDEN',
@@ -137,6 +148,7 @@ export function createApp(d: AppDeps): express.Express {
       body = { code: 'BAD_REQUEST', message: 'malformed JSON body' };
     else if (e?.status === 400 && body.code === 'INTERNAL')
       body = { code: 'BAD_REQUEST', message: 'bad request' };
+    if (err instanceof LoginThrottledError) res.set('Retry-After', String(err.retryAfterSeconds));
     if (body.code === 'INTERNAL')
       d.logger.error('REST handler failed', { err: String(err), stack: (err as Error)?.stack });
     res.status(HTTP_STATUS_OF[body.code]).json({ error: body });

@@ -6,6 +6,7 @@ import type { MeetingMedia } from '../media/MeetingMedia';
 import type { HubMetrics } from '../observability/HubMetrics';
 import type { Store } from '../store/Store';
 import type { Clock } from '../util/Clock';
+import { displaceSite } from './displace';
 import { rooms } from './rooms';
 import { snapshotFor } from './snapshot';
 import type { HubServer, HubSocket, Joined } from './types';
@@ -19,6 +20,8 @@ export interface MembershipDeps {
   metrics: HubMetrics;
   clock: Clock;
   nodeId: string;
+  /** Several hub processes share the adapter (displacements are told to the others). */
+  cluster: boolean;
 }
 
 /**
@@ -139,14 +142,13 @@ export class Membership {
 
   /**
    * One browser per site: a newer connection replaces the older one (on any node). The join is
-   * recorded first so the old connection's leave is ignored (no gap in attendance). With the
-   * Redis adapter the local part of disconnectSockets runs after a round trip, by when this
-   * socket may have joined the room: it is excluded explicitly.
+   * recorded first so the old connection's leave is ignored (no gap in attendance); the old
+   * one is told which device took over (displace.ts). This socket is excluded explicitly.
    */
   private async recordJoin(socket: HubSocket, meetingId: string, siteId: string): Promise<void> {
     const { d } = this;
     await d.meetings.siteJoin(meetingId, actorOf(socket.data.grant), siteId, socket.id, d.nodeId);
-    d.io.in(rooms.site(meetingId, siteId)).except(socket.id).disconnectSockets(true);
+    displaceSite(d.io, d.cluster, meetingId, siteId, socket, d.clock.now());
     d.metrics.connectedSites.inc();
   }
 

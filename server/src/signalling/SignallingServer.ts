@@ -1,5 +1,7 @@
 import { C2S_EVENTS, type C2SEventName, peerIdOf, socketOfPeer } from '@giaoban/shared';
-import type { TokenService } from '../auth/TokenService';
+import type { SessionService } from '../auth/SessionService';
+import { SocketRevoker } from '../auth/SocketRevoker';
+import { principalOf, type TokenService } from '../auth/TokenService';
 import type { BriefingService } from '../domain/briefing/BriefingService';
 import type { MeetingService } from '../domain/MeetingService';
 import { MeetingTimers } from '../domain/MeetingTimers';
@@ -12,6 +14,7 @@ import type { Clock } from '../util/Clock';
 import { toErrorBody } from '../util/HubError';
 import type { Logger } from '../util/logger';
 import { TokenBucket } from '../util/TokenBucket';
+import { listenForDisplacements } from './displace';
 import { buildHandlers } from './handlers';
 import { Membership } from './Membership';
 import { dispatch, type PipelineDeps, unknownEvent } from './pipeline';
@@ -25,6 +28,8 @@ export type { HubServer, SocketData } from './types';
 export interface SignallingDeps {
   io: HubServer;
   tokens: TokenService;
+  /** Verifies access tokens against revoked sessions and epochs (auth/SessionService). */
+  sessions: SessionService;
   meetings: MeetingService;
   briefing: BriefingService;
   store: Store;
@@ -88,7 +93,9 @@ export class SignallingServer {
       metrics: d.metrics,
       clock: d.clock,
       nodeId: d.nodeId,
+      cluster: d.cluster ?? false,
     });
+    if (d.cluster) listenForDisplacements(io);
     this.pipeline = {
       handlers: buildHandlers({
         meetings: d.meetings,
@@ -102,6 +109,7 @@ export class SignallingServer {
       logger: d.logger,
       clock: d.clock,
       bucketOf: (s) => this.buckets.get(s),
+      isRevoked: (s) => d.sessions.revocations.isRevoked(s.data.auth),
     };
 
     io.use((socket, next) => this.handshake(socket, next));
@@ -148,12 +156,17 @@ export class SignallingServer {
   private handshake(socket: HubSocket, next: (err?: Error) => void): void {
     try {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const { grant, expiresAt } = this.d.tokens.verify(
-        typeof token === 'string' ? token : '',
-        'access',
-      );
+      const v = this.d.sessions.verifyAccess(typeof token === 'string' ? token : '');
+      const { grant, expiresAt } = v;
       socket.data.grant = grant;
       socket.data.expiresAt = expiresAt;
+      socket.data.auth = {
+        principal: principalOf(grant, v.session),
+        epoch: v.session.epoch,
+        sessionId: v.session.sessionId,
+        issuedAt: v.issuedAt,
+      };
+      socket.data.userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 512);
       socket.data.peerId ??= peerIdOf(
         { role: grant.role, siteId: grant.siteId, accountId: grant.sub },
         socket.id,
@@ -169,6 +182,7 @@ export class SignallingServer {
 
   private onConnection(socket: HubSocket): void {
     const { d } = this;
+    if (SocketRevoker.joinAndRecheck(d.io, socket, d.sessions)) return;
     d.metrics.sockets.inc();
     this.buckets.set(socket, new TokenBucket(d.rate.burst, d.rate.refillPerSecond));
     const stopExpiry = armSessionExpiry(d.io, socket, d.clock);

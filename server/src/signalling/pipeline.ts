@@ -12,6 +12,8 @@ export interface PipelineDeps {
   logger: Logger;
   clock: Clock;
   bucketOf(socket: HubSocket): TokenBucket | undefined;
+  /** The socket's session or principal was revoked (it is being disconnected). */
+  isRevoked(socket: HubSocket): boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function dispatch(
     if (!d.bucketOf(socket)?.take()) throw new HubError('RATE_LIMITED', 'too many requests');
     if (d.clock.now() >= socket.data.expiresAt)
       throw new HubError('TOKEN_EXPIRED', 'access token expired');
+    if (d.isRevoked(socket)) throw new HubError('UNAUTHENTICATED', 'session revoked');
     const parsed = C2S[name].safeParse(payload);
     if (!parsed.success) throw badRequest(parsed.error.issues);
     if (!EVENT_ROLES[name].includes(socket.data.grant.role)) {

@@ -9,10 +9,15 @@ import type {
   ServerToClientEvents,
 } from '@giaoban/shared';
 import type { Server, Socket } from 'socket.io';
+import type { TokenFacts } from '../auth/Revocations';
 
 export interface SocketData {
   grant: Grant;
   expiresAt: number;
+  /** What revocation checks: principal, epoch, session (auth/Revocations). */
+  auth: TokenFacts;
+  /** The browser's User-Agent at the handshake (named to a site that gets displaced). */
+  userAgent: string;
   /** Set by meeting:join. */
   meetingId?: string;
   /** Role in the joined meeting. */

@@ -1,21 +1,11 @@
-import type { Role } from '@giaoban/shared';
+import type { RevokeReason, Role } from '@giaoban/shared';
 
 /**
- * Why a session ended. `reuse`: an already rotated refresh token came back (stolen or replayed),
- * so the whole family was revoked. The account-wide reasons (`password`, `disabled`, `role`,
- * `deleted`) bump the principal's epoch as well.
+ * Why a session ended (the shared enum: the client says it in words). `reuse`: an already rotated
+ * refresh token came back (stolen or replayed), so the whole family was revoked. The
+ * account-wide reasons (`password`, `disabled`, `role`, `deleted`) bump the principal's epoch.
  */
-export type RevokeReason =
-  | 'logout'
-  | 'revoked'
-  | 'reuse'
-  | 'password'
-  | 'disabled'
-  | 'role'
-  | 'deleted'
-  | 'invitation_revoked'
-  | 'displaced'
-  | 'meeting_closed';
+export type { RevokeReason };
 
 /**
  * What one hub process tells the others when it takes access back. `epoch`: every token of the

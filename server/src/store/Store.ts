@@ -13,6 +13,8 @@ import type { AccessStore } from './AccessStore';
 /** An account as stored: the public fields plus the scrypt hash (never sent over the wire). */
 export interface AccountRecord extends Account {
   passwordHash: string;
+  /** Deleted by an admin: kept (past meetings' records name the person), never listed or used. */
+  deletedAt?: string;
 }
 
 /**

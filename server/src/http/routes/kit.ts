@@ -1,7 +1,8 @@
 import type { Grant, ROUTES } from '@giaoban/shared';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { TokenService } from '../../auth/TokenService';
+import type { AccessControl } from '../../auth/AccessControl';
+import type { TokenService, Verified } from '../../auth/TokenService';
 import type { HubConfig } from '../../config/Config';
 import type { AccountService } from '../../domain/AccountService';
 import type { BriefingService } from '../../domain/briefing/BriefingService';
@@ -20,6 +21,7 @@ import { badRequest } from '../../util/HubError';
 /** What route files reach: services (and the store only for its health). */
 export interface RouteDeps {
   config: HubConfig;
+  access: AccessControl;
   tokens: TokenService;
   accounts: AccountService;
   directory: DirectoryService;
@@ -48,6 +50,8 @@ export interface Ctx {
   res: Response;
   /** Set for every route that is not public (checked against the route's roles). */
   grant?: Grant;
+  /** The verified access token of an authenticated route (its session, for logout). */
+  verified?: Verified;
 }
 
 /** A route handler: resolves to the JSON body, or undefined when it answered itself. */
