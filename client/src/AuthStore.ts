@@ -1,5 +1,8 @@
-import type { Grant, TokenResponse } from '@giaoban/shared';
+import type { Grant, RevokeReason, TokenResponse } from '@giaoban/shared';
 import type { ApiClient, TokenSource } from './api';
+
+/** Why this browser was signed out by the hub rather than by its user (shown at sign-in). */
+export type SignedOutReason = RevokeReason | 'expired';
 
 export interface AuthSession {
   accessToken: string;
@@ -22,6 +25,7 @@ export class AuthStore implements TokenSource {
   #listeners = new Set<() => void>();
   #renewing: Promise<boolean> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #signedOut: SignedOutReason | null = null;
 
   constructor() {
     this.#session = load();
@@ -47,7 +51,12 @@ export class AuthStore implements TokenSource {
 
   getSnapshot = (): AuthSession | null => this.#session;
 
+  rejected(): void {
+    if (this.#session) this.clear('revoked');
+  }
+
   set(res: TokenResponse): void {
+    this.#signedOut = null;
     this.#session = {
       accessToken: res.accessToken,
       refreshToken: res.refreshToken,
@@ -59,7 +68,14 @@ export class AuthStore implements TokenSource {
     this.#emit();
   }
 
-  clear(): void {
+  /** Why the last session ended without its user asking (null after a sign-in or a sign-out). */
+  get signedOutReason(): SignedOutReason | null {
+    return this.#signedOut;
+  }
+
+  /** Signs out; `reason` when the hub ended the session (the sign-in screen says why). */
+  clear(reason: SignedOutReason | null = null): void {
+    this.#signedOut = reason;
     this.#session = null;
     save(null);
     if (this.#timer) clearTimeout(this.#timer);
@@ -80,7 +96,7 @@ export class AuthStore implements TokenSource {
       })
       .catch((err: { code?: string }) => {
         // Only a definitive refusal signs out; a network blip keeps the session for a retry.
-        if (err.code === 'UNAUTHENTICATED' || err.code === 'TOKEN_EXPIRED') this.clear();
+        if (err.code === 'UNAUTHENTICATED' || err.code === 'TOKEN_EXPIRED') this.clear('expired');
         return false;
       })
       .finally(() => {

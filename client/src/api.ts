@@ -6,11 +6,14 @@ import type {
   ErrorBody,
   ErrorCode,
   Invitation,
+  InvitationRevoked,
+  InvitationView,
   Meeting,
   MeetingState,
   MeetingSummary,
   MinutesReviewFields,
   MinutesReviewView,
+  SessionView,
   SignedMinutesResult,
   SignedMinutesStatus,
   TokenResponse,
@@ -30,6 +33,8 @@ export class ApiError extends Error {
   readonly code: ClientErrorCode;
   readonly status: number;
   readonly issues: ErrorBody['issues'];
+  /** RATE_LIMITED: how long the hub asks to wait (its Retry-After), when it said. */
+  retryAfterSeconds?: number;
   constructor(code: ClientErrorCode, message: string, status = 0, issues?: ErrorBody['issues']) {
     super(message);
     this.name = 'ApiError';
@@ -44,6 +49,8 @@ export interface TokenSource {
   accessToken(): string | null;
   /** Renews the access token (refresh token); resolves false when that is impossible. */
   renew(): Promise<boolean>;
+  /** The hub refused the access token for good (session ended, access taken back). */
+  rejected?(): void;
 }
 
 export type CreateAccountInput = {
@@ -94,6 +101,19 @@ export class ApiClient {
   exchangeInvitation(token: string): Promise<TokenResponse> {
     return this.#json('POST', '/api/auth/invitation', { token }, { auth: false });
   }
+  /** Ends this browser's session on the hub (every hub process). */
+  logout(): Promise<null> {
+    return this.#json('POST', '/api/auth/logout');
+  }
+  mySessions(): Promise<SessionView[]> {
+    return this.#json('GET', '/api/auth/sessions');
+  }
+  endMySession(id: string): Promise<null> {
+    return this.#json('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
+  }
+  changePassword(currentPassword: string, newPassword: string): Promise<TokenResponse> {
+    return this.#json('POST', '/api/auth/password', { currentPassword, newPassword });
+  }
 
   // --- directory ------------------------------------------------------------------------------
   units(
@@ -130,9 +150,29 @@ export class ApiClient {
   }
   updateAccount(
     id: string,
-    body: { disabled?: boolean; displayName?: string; password?: string },
+    body: {
+      disabled?: boolean;
+      displayName?: string;
+      password?: string;
+      role?: Exclude<Account['role'], 'site'>;
+    },
   ): Promise<Account> {
     return this.#json('PATCH', `/api/accounts/${encodeURIComponent(id)}`, body);
+  }
+  deleteAccount(id: string): Promise<null> {
+    return this.#json('DELETE', `/api/accounts/${encodeURIComponent(id)}`);
+  }
+  accountSessions(id: string): Promise<SessionView[]> {
+    return this.#json('GET', `/api/accounts/${encodeURIComponent(id)}/sessions`);
+  }
+  endAccountSession(id: string, sessionId: string): Promise<null> {
+    return this.#json(
+      'DELETE',
+      `/api/accounts/${encodeURIComponent(id)}/sessions/${encodeURIComponent(sessionId)}`,
+    );
+  }
+  endAccountSessions(id: string): Promise<null> {
+    return this.#json('DELETE', `/api/accounts/${encodeURIComponent(id)}/sessions`);
   }
 
   // --- meetings -------------------------------------------------------------------------------
@@ -151,11 +191,29 @@ export class ApiClient {
   transition(id: string, to: MeetingState): Promise<Meeting> {
     return this.#json('POST', `/api/meetings/${encodeURIComponent(id)}/transition`, { to });
   }
-  invitations(id: string, siteIds?: string[]): Promise<Invitation[]> {
+  invitations(
+    id: string,
+    siteIds?: string[],
+    opts: { singleBrowser?: boolean } = {},
+  ): Promise<Invitation[]> {
+    return this.#json('POST', `/api/meetings/${encodeURIComponent(id)}/invitations`, {
+      ...(siteIds ? { siteIds } : {}),
+      ...opts,
+    });
+  }
+  /** Every link of the meeting with its uses (revoked ones too). */
+  invitationRecords(id: string): Promise<InvitationView[]> {
+    return this.#json('GET', `/api/meetings/${encodeURIComponent(id)}/invitations`);
+  }
+  revokeInvitation(
+    meetingId: string,
+    invitationId: string,
+    reissue: boolean,
+  ): Promise<InvitationRevoked> {
     return this.#json(
       'POST',
-      `/api/meetings/${encodeURIComponent(id)}/invitations`,
-      siteIds ? { siteIds } : {},
+      `/api/meetings/${encodeURIComponent(meetingId)}/invitations/${encodeURIComponent(invitationId)}/revoke`,
+      { reissue },
     );
   }
 
@@ -283,7 +341,11 @@ export class ApiClient {
     if (error.code === 'TOKEN_EXPIRED' && !retried && opts.auth !== false && this.#tokens) {
       if (await this.#tokens.renew()) return this.#fetch(method, path, body, opts, true);
     }
-    throw new ApiError(error.code, error.message, res.status, error.issues);
+    if (error.code === 'UNAUTHENTICATED' && token) this.#tokens?.rejected?.();
+    const e = new ApiError(error.code, error.message, res.status, error.issues);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    if (error.code === 'RATE_LIMITED' && retryAfter > 0) e.retryAfterSeconds = retryAfter;
+    throw e;
   }
 }
 

@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
+import { useServices } from '../AppContext';
+import { useI18n } from '../hooks/useI18n';
 import { useMeeting } from '../hooks/useMeeting';
 import { useNow } from '../hooks/useNow';
-import { useT } from '../hooks/useT';
+import { navigate } from '../hooks/useRoute';
 
 /** The reconnect banner: what is happening, when the next retry is, and a "retry now" button. */
 export function ConnectionBanner() {
   const { connection, session } = useMeeting();
-  const t = useT();
+  const { t, locale } = useI18n();
+  const { auth } = useServices();
   const now = useNow(500);
   const [showRestored, setShowRestored] = useState(false);
   useEffect(() => {
@@ -18,7 +21,37 @@ export function ConnectionBanner() {
 
   // Removed or ended: the screen itself says so (the end screen); no banner on top of it.
   if (connection.status === 'removed' || connection.status === 'ended') return null;
+  if (connection.status === 'failed' && connection.revoked) {
+    const { reason, by } = connection.revoked;
+    const text = t(`session.reason.${reason}`);
+    return (
+      <div
+        className="banner banner-error"
+        role="alert"
+        data-testid="connection-banner"
+        data-state="revoked"
+        data-reason={reason}
+      >
+        ⚠{' '}
+        {by
+          ? t('conn.revokedBy', { reason: text, device: by.device })
+          : t('conn.revoked', { reason: text })}
+        <button
+          type="button"
+          className="btn btn-light"
+          data-testid="sign-in-again"
+          onClick={() => {
+            auth.clear(reason);
+            navigate({ name: 'home' }, { replace: true });
+          }}
+        >
+          {auth.session?.grant.meetingId ? t('conn.enterNewLink') : t('conn.signInAgain')}
+        </button>
+      </div>
+    );
+  }
   if (connection.status === 'failed') {
+    const by = connection.replacedBy;
     return (
       <div
         className="banner banner-error"
@@ -27,7 +60,18 @@ export function ConnectionBanner() {
         data-state="failed"
         data-reason={connection.replaced ? 'replaced' : undefined}
       >
-        ⚠ {connection.replaced ? t('conn.replaced') : t('conn.failed')}
+        ⚠{' '}
+        {by
+          ? t('conn.replacedBy', {
+              device: by.device,
+              time: new Date(by.at).toLocaleTimeString(locale, {
+                hour: '2-digit',
+                minute: '2-digit',
+              }),
+            })
+          : connection.replaced
+            ? t('conn.replaced')
+            : t('conn.failed')}
         <button
           type="button"
           className="btn btn-light"

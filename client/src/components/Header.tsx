@@ -1,14 +1,13 @@
 import type { ReactNode } from 'react';
-import { useServices } from '../AppContext';
 import { useAuth } from '../hooks/useAuth';
 import { navigate } from '../hooks/useRoute';
 import { useT } from '../hooks/useT';
 import { LanguageSwitch } from './LanguageSwitch';
+import { UserMenu } from './UserMenu';
 
 export function Header({ title, children }: { title?: string; children?: ReactNode }) {
   const t = useT();
   const session = useAuth();
-  const { auth } = useServices();
   return (
     <header className="app-header">
       <a
@@ -37,27 +36,7 @@ export function Header({ title, children }: { title?: string; children?: ReactNo
       <div className="header-tools">
         {children}
         <LanguageSwitch />
-        {session && (
-          <>
-            <span className="who" data-testid="signed-in-as">
-              {t('app.signedInAs', {
-                name: session.grant.name,
-                role: t(`role.${session.grant.role}`),
-              })}
-            </span>
-            <button
-              type="button"
-              className="btn btn-ghost"
-              data-testid="sign-out"
-              onClick={() => {
-                auth.clear();
-                navigate({ name: 'home' }, { replace: true });
-              }}
-            >
-              {t('app.signOut')}
-            </button>
-          </>
-        )}
+        {session && <UserMenu session={session} />}
       </div>
     </header>
   );

@@ -33,8 +33,14 @@ export function useAction(): {
   return { run, busy, error, clearError: useCallback(() => setError(null), []) };
 }
 
-export function errorMessage(t: (k: MessageKey) => string, err: unknown): string {
+export function errorMessage(
+  t: (k: MessageKey, params?: Record<string, string | number>) => string,
+  err: unknown,
+): string {
   const code = (err as { code?: string } | null)?.code;
+  // Held back after failed sign-ins: say how long (the hub's Retry-After).
+  const wait = (err as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+  if (code === 'RATE_LIMITED' && wait) return t('signIn.wait', { seconds: wait });
   const key = `error.${code}` as MessageKey;
   return code ? t(key) : t('error.INTERNAL');
 }

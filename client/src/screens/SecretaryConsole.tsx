@@ -7,6 +7,7 @@ import { useReportColumn } from '../briefing/reportColumn';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { AttendanceTable } from '../components/AttendanceTable';
 import { Header } from '../components/Header';
+import { InvitationsPanel } from '../components/InvitationsPanel';
 import { MarkEditor } from '../components/MarkEditor';
 import { QualityIndicator } from '../components/QualityIndicator';
 import { RecordingIndicator } from '../components/RecordingIndicator';
@@ -190,6 +191,7 @@ export default function SecretaryConsole() {
             canRun={canEdit}
             disabled={state.meeting.state === 'adjourned' || state.meeting.state === 'closed'}
           />
+          {canEdit && <InvitationsPanel meetingId={meetingId} />}
           {canEdit && <NotesPanel />}
           <AgendaPanel reorder={canEdit} />
           <SecretaryBriefing />

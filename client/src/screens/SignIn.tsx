@@ -20,6 +20,9 @@ export function inviteTokenFrom(input: string): string {
   return s;
 }
 
+/** Reasons that only end an invitation link's session: the site needs a new link. */
+const SITE_REASONS = new Set<string>(['invitation_revoked', 'displaced', 'meeting_closed']);
+
 export function SignIn({ inviteToken }: { inviteToken?: string }) {
   const t = useT();
   const { api, auth } = useServices();
@@ -52,6 +55,18 @@ export function SignIn({ inviteToken }: { inviteToken?: string }) {
       <main id="main" className="signin">
         <section className="panel signin-card" aria-labelledby="signin-title">
           <h1 id="signin-title">{t('signIn.title')}</h1>
+          {auth.signedOutReason && (
+            <p className="notice" role="status" data-testid="signed-out-reason">
+              {t(
+                SITE_REASONS.has(auth.signedOutReason)
+                  ? 'signIn.signedOutSite'
+                  : 'signIn.signedOut',
+                {
+                  reason: t(`session.reason.${auth.signedOutReason}`),
+                },
+              )}
+            </p>
+          )}
           <form
             onSubmit={async (e) => {
               e.preventDefault();

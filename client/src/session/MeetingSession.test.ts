@@ -263,6 +263,37 @@ describe('MeetingSession reconnection', { timeout: 30_000 }, () => {
     expect(sock.joins).toBe(2);
   });
 
+  it('names the browser that took over when the hub says which (session:displaced)', async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.fire('session:displaced', {
+      device: 'Firefox 140 · Linux',
+      at: '2026-12-03T02:00:00.000Z',
+    });
+    sock.connected = false;
+    sock.fire('disconnect', 'io server disconnect');
+    expect(s.view().connection).toMatchObject({
+      status: 'failed',
+      replaced: true,
+      replacedBy: { device: 'Firefox 140 · Linux' },
+    });
+  });
+
+  it('never retries after access was taken back (session:revoked)', async () => {
+    const s = makeSession(fixedPolicy([100, 100]));
+    await s.start();
+    sock.fire('session:revoked', { reason: 'password' });
+    sock.connected = false;
+    sock.fire('disconnect', 'io server disconnect');
+    expect(s.view().connection).toMatchObject({
+      status: 'failed',
+      revoked: { reason: 'password' },
+    });
+    expect(s.view().connection.replaced).not.toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sock.joins).toBe(1);
+  });
+
   it('applies server pushes to the state', async () => {
     const s = makeSession(fixedPolicy([100]));
     await s.start();

@@ -71,6 +71,9 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   #entered = false;
   /** The hub said the access token expired: renew it before the next connection attempt. */
   #mustRenew = false;
+  /** Set by `session:displaced` / `session:revoked`, read when the disconnect follows. */
+  #replacedBy: { device: string; at: string } | undefined;
+  #revoked: ConnectionView['revoked'];
 
   constructor(opts: {
     meetingId: string;
@@ -253,6 +256,12 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
   #onDisconnect(reason: string): void {
     if (this.#expectedDisconnect) return;
     if (reason === 'io client disconnect') return;
+    if (this.#revoked) {
+      // Access was taken back: these tokens will not work again, never retry with them.
+      this.#ready.close();
+      this.#setConnection({ status: 'failed', revoked: this.#revoked, nextRetryAt: null });
+      return;
+    }
     if (reason === 'io server disconnect' && this.#mustRenew) {
       // Closed because the token expired (`session:expired`): renew and come back by ourselves.
       this.#onDrop();
@@ -262,7 +271,14 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       // The hub closed this socket on purpose: the same site opened elsewhere replaces this
       // one. Retrying by ourselves would kick the other one out in turn, so wait for the user.
       this.#ready.close();
-      this.#setConnection({ status: 'failed', replaced: true, nextRetryAt: null });
+      const replacedBy = this.#replacedBy;
+      this.#replacedBy = undefined;
+      this.#setConnection({
+        status: 'failed',
+        replaced: true,
+        nextRetryAt: null,
+        ...(replacedBy ? { replacedBy } : {}),
+      });
       return;
     }
     this.#onDrop();
@@ -294,6 +310,7 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       nextRetryAt: null,
       lastError: null,
       replaced: false,
+      replacedBy: undefined,
     });
     this.#ready.open();
     this.emit('joined');
@@ -433,6 +450,12 @@ export class MeetingSession extends Emitter<MeetingSessionEvents> {
       case 'session:expired':
         // The hub disconnects right after this; the disconnect handler reconnects.
         this.#mustRenew = true;
+        break;
+      case 'session:displaced':
+        this.#replacedBy = payload as S2CPayload<'session:displaced'>;
+        break;
+      case 'session:revoked':
+        this.#revoked = payload as S2CPayload<'session:revoked'>;
         break;
       case 'moderation:removed':
         if (next.removed) this.#teardown('removed');

@@ -1,3 +1,4 @@
+import type { RevokeReason } from '@giaoban/shared';
 import type { ClientErrorCode } from '../api';
 import type { MeetingState } from '../lib/meetingState';
 import type { SelectedPair } from './MediaSession';
@@ -28,6 +29,10 @@ export interface ConnectionView {
   restoredAt: number | null;
   /** The hub closed this connection because the same participant connected elsewhere. */
   replaced?: boolean;
+  /** The browser that took over (`session:displaced`), when the hub named it. */
+  replacedBy?: { device: string; at: string };
+  /** Access was taken back (`session:revoked`): sign in again / ask for a new link. */
+  revoked?: { reason: RevokeReason; by?: { device: string } };
 }
 
 export interface LocalView {

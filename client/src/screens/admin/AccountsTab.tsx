@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
+import { AccountAccess } from './AccountAccess';
 import { AdminError } from './AdminError';
 
 const ROLES: Role[] = ['admin', 'chair', 'secretary', 'site', 'observer'];
@@ -115,6 +116,7 @@ export function AccountsTab() {
               <th scope="col">{t('admin.role')}</th>
               <th scope="col">{t('admin.siteUnit')}</th>
               <th scope="col">{t('admin.created')}</th>
+              <th scope="col">{t('admin.sessions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -125,6 +127,9 @@ export function AccountsTab() {
                 <td>{t(`role.${a.role}`)}</td>
                 <td>{a.siteId ?? t('common.none')}</td>
                 <td>{new Date(a.createdAt).toLocaleDateString(locale)}</td>
+                <td>
+                  <AccountAccess account={a} onChanged={() => void load()} />
+                </td>
               </tr>
             ))}
           </tbody>

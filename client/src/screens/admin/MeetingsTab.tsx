@@ -9,6 +9,7 @@ import type {
 import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { saveBlob } from '../../api';
+import { InvitationManager } from '../../components/InvitationManager';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { invitationsCsv } from '../../lib/invitationsCsv';
@@ -201,6 +202,7 @@ export function MeetingsTab() {
                   </table>
                 </div>
               )}
+              <InvitationManager meetingId={m.id} />
             </div>
           </li>
         ))}
