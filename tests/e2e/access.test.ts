@@ -70,7 +70,7 @@ describe('access that can be taken back, in Chromium', () => {
     await banner(officePc.page).and(officePc.page.locator('[data-state="failed"]')).waitFor({
       timeout: 15_000,
     });
-    const text = await banner(officePc.page).innerText();
+    const text = await banner(officePc.page).textContent();
     expect(text, logs()).toMatch(
       /vừa được mở trên thiết bị khác \(Chrome \d+ · Linux, lúc \d\d:\d\d\)/,
     );
@@ -83,7 +83,7 @@ describe('access that can be taken back, in Chromium', () => {
     await secretary.page.locator(tid('open-invitations')).click();
     const row = secretary.page.locator(tid(`invitation-row-${seed.sites[0]!.siteId}`));
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.innerText()).toMatch(
+    expect(await row.textContent()).toMatch(
       /Đang dùng được[\s\S]*2 lần[\s\S]*Chrome \d+ · Linux, 127\.0\.0\.1/,
     );
     await saveScreenshot(secretary.page, 'access-invitations');
@@ -92,12 +92,12 @@ describe('access that can be taken back, in Chromium', () => {
     await banner(laptop.page).and(laptop.page.locator('[data-state="revoked"]')).waitFor({
       timeout: 5_000,
     });
-    expect(await banner(laptop.page).innerText()).toContain('đường dẫn mời đã bị thu hồi');
+    expect(await banner(laptop.page).textContent()).toContain('đường dẫn mời đã bị thu hồi');
     await saveScreenshot(laptop.page, 'access-site-revoked');
     await saveScreenshot(secretary.page, 'access-invitations-reissued');
     expect(
       await secretary.page
-        .locator(`${tid('invitation-records-' + seed.meetingId)} [data-state="revoked"]`)
+        .locator(`${tid(`invitation-records-${seed.meetingId}`)} [data-state="revoked"]`)
         .count(),
     ).toBe(1);
     // The re-issued link works in the site's browser.
@@ -114,7 +114,7 @@ describe('access that can be taken back, in Chromium', () => {
     await p.locator(tid('menu-sessions')).click();
     const rows = p.locator(`${tid('sessions-dialog')} ${tid('session-row')}`);
     await rows.first().waitFor({ timeout: 15_000 });
-    expect(await p.locator(`${tid('sessions-dialog')} [data-current]`).innerText()).toMatch(
+    expect(await p.locator(`${tid('sessions-dialog')} [data-current]`).textContent()).toMatch(
       /Chrome \d+ · Linux[\s\S]*Trình duyệt này/,
     );
     await saveScreenshot(p, 'access-my-sessions');
@@ -135,7 +135,9 @@ describe('access that can be taken back, in Chromium', () => {
     await banner(p).and(p.locator('[data-state="revoked"]')).waitFor({ timeout: 5_000 });
     await p.locator(tid('sign-in-again')).click();
     await p.locator(tid('signed-out-reason')).waitFor({ timeout: 10_000 });
-    expect(await p.locator(tid('signed-out-reason')).innerText()).toContain('phiên đã bị kết thúc');
+    expect(await p.locator(tid('signed-out-reason')).textContent()).toContain(
+      'phiên đã bị kết thúc',
+    );
     await saveScreenshot(p, 'access-signed-out');
   }, 120_000);
 });
