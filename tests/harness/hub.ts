@@ -60,9 +60,9 @@ export async function rest<T = unknown>(
   url: string,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; raw?: string } = {},
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: T; headers: Headers; bytes: Uint8Array }> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined || opts.raw !== undefined)
     headers['content-type'] = 'application/json';

@@ -1,7 +1,15 @@
 // Issue #10 on one hub: the WebSocket Origin check, the failed-login delay, sessions listed and
 // ended by their owner and the admin, self-service password change, account deletion, and the
 // site that another browser replaced being told which device took over.
-import type { Account, AuditEntry, Invitation, SessionView, TokenResponse } from '@giaoban/shared';
+import {
+  type Account,
+  type AuditEntry,
+  type Invitation,
+  ROUTES,
+  type RouteSpec,
+  type SessionView,
+  type TokenResponse,
+} from '@giaoban/shared';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,6 +80,30 @@ describe('access on one hub', () => {
     }
   });
 
+  it('every API answer, and every auth answer first, says Cache-Control: no-store', async () => {
+    const routes = (ROUTES as readonly RouteSpec[]).filter((r) => r.path.startsWith('/api/'));
+    expect(routes.filter((r) => r.path.startsWith('/api/auth/')).length).toBeGreaterThan(5);
+    const chair = await login(t.url, t.seed.people.chair.username, t.seed.people.chair.password);
+    const ok200 = await rest(t.url, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: chair.refreshToken },
+    });
+    expect(ok200.status).toBe(200);
+    expect(ok200.headers.get('cache-control')).toBe('no-store');
+    // (The loop's logout ends this session: later answers are 401s, still not to be cached.)
+    for (const r of routes) {
+      const p = r.path.replace(/:[a-zA-Z]+/g, 'x');
+      const method = r.method.toUpperCase();
+      // Without a token, with a token (whatever it answers: 200, 403, 404, 400), and a bad body.
+      for (const token of [undefined, chair.accessToken]) {
+        const res = await rest(t.url, method, p, {
+          token,
+          body: method === 'GET' ? undefined : {},
+        });
+        expect(res.headers.get('cache-control'), `${method} ${r.path}`).toBe('no-store');
+      }
+    }
+  });
+
   it('failed logins: a growing delay per account, 429 with Retry-After, audited once', async () => {
     const acc = await account();
     const attempt = (password: string) =>
@@ -91,6 +123,35 @@ describe('access on one hub', () => {
     expect(
       audit.body.filter((e) => e.action === 'auth.throttled' && e.target === acc.username),
     ).toHaveLength(1);
+  });
+
+  it('failed logins from one address: delayed after 20 (TRUST_PROXY loopback believes X-Forwarded-For), audited once', async () => {
+    const acc = await account();
+    const from = (ip: string, username: string, password: string) =>
+      rest<TokenResponse>(t.url, 'POST', '/api/auth/login', {
+        body: { username, password },
+        headers: { 'x-forwarded-for': ip },
+      });
+    // A guesser trying many usernames from one address: no account gets 6 failures.
+    for (let i = 0; i < 21; i++) {
+      expect((await from('203.0.113.7', `khong-co-${i}`, 'sai')).status).toBe(401);
+    }
+    const held = await from('203.0.113.7', acc.username, acc.password);
+    expect(held.status).toBe(429);
+    expect(held.headers.get('retry-after')).toBe('1');
+    // Another address is not held back, and its session records the forwarded address.
+    const fine = await from('203.0.113.8', acc.username, acc.password);
+    expect(fine.status).toBe(200);
+    const mine = await rest<SessionView[]>(t.url, 'GET', '/api/auth/sessions', {
+      token: fine.body.accessToken,
+    });
+    expect(mine.body.find((x) => x.current)?.ip).toBe('203.0.113.8');
+    const audit = await rest<AuditEntry[]>(t.url, 'GET', '/api/audit', { token: admin });
+    const entries = audit.body.filter(
+      (e) => e.action === 'auth.throttled' && e.target === 'ip:203.0.113.7',
+    );
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.detail).toMatchObject({ by: 'ip', failures: 21 });
   });
 
   it('the user lists and ends their sessions; the admin sees and ends them too', async () => {

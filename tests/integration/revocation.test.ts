@@ -128,8 +128,9 @@ describe('revocation across two hub processes on one Redis', () => {
     ['password', { password: 'mat-khau-moi-rat-dai' }],
     ['disabled', { disabled: true }],
     ['role', { role: 'observer' }],
+    ['deleted', null],
   ] as const)(
-    '%s change disconnects live sockets on both processes within 1 s',
+    '%s: the account’s live sockets on both processes are gone within 1 s',
     async (reason, patch) => {
       const acc = await account();
       const t = await login(a.url, acc.username, acc.password);
@@ -137,10 +138,9 @@ describe('revocation across two hub processes on one Redis', () => {
       const onA = watch(await sock(a.url, t.accessToken));
       const onB = watch(await sock(b.url, t.accessToken));
       const otherOnB = watch(await sock(b.url, other.accessToken));
-      const r = await rest(b.url, 'PATCH', `/api/accounts/${acc.id}`, {
-        token: admin,
-        body: patch,
-      });
+      const r = patch
+        ? await rest(b.url, 'PATCH', `/api/accounts/${acc.id}`, { token: admin, body: patch })
+        : await rest(b.url, 'DELETE', `/api/accounts/${acc.id}`, { token: admin });
       const at = Date.now();
       expect(r.status).toBe(200);
       await Promise.all([gone(onA, at), gone(onB, at), gone(otherOnB, at)]);
@@ -159,7 +159,12 @@ describe('revocation across two hub processes on one Redis', () => {
       });
       expect(refresh.status).toBe(401);
       // What can still sign in, does, and its new token works on both processes.
-      if (reason !== 'disabled') {
+      if (reason === 'disabled' || reason === 'deleted') {
+        const again = await rest(b.url, 'POST', '/api/auth/login', {
+          body: { username: acc.username, password: acc.password },
+        });
+        expect(again.status).toBe(401);
+      } else {
         const pw = reason === 'password' ? 'mat-khau-moi-rat-dai' : acc.password;
         const fresh = await login(a.url, acc.username, pw);
         expect((await me(b.url, fresh.accessToken)).status).toBe(200);

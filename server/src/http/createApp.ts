@@ -80,7 +80,9 @@ export function createApp(d: AppDeps): express.Express {
   );
   app.use('/api', express.json({ limit: d.config.restBodyLimitBytes }));
   // Tokens and session lists must never sit in a browser's or a proxy's cache (errors included).
-  app.use('/api/auth', (_req, res, next) => {
+  // Every other /api answer is a signed-in user's data (attendance, minutes, invitation links,
+  // an account's sessions): none of it belongs in a cache either.
+  app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
