@@ -86,6 +86,11 @@ describe('access that can be taken back, in Chromium', () => {
     expect(await row.textContent()).toMatch(
       /Đang dùng được[\s\S]*2 lần[\s\S]*Chrome \d+ · Linux, 127\.0\.0\.1/,
     );
+    // Each use, when and from where: the office PC's and the laptop's exchanges.
+    await row.locator(`${tid(`invitation-uses-${seed.sites[0]!.siteId}`)} summary`).click();
+    expect(await row.locator(`${tid(`invitation-uses-${seed.sites[0]!.siteId}`)} li`).count()).toBe(
+      2,
+    );
     await saveScreenshot(secretary.page, 'access-invitations');
     await secretary.page.locator(tid(`invitation-reissue-${seed.sites[0]!.siteId}`)).click();
     await secretary.page.locator(tid('invitation-new-link')).waitFor({ timeout: 15_000 });
@@ -118,6 +123,26 @@ describe('access that can be taken back, in Chromium', () => {
       /Chrome \d+ · Linux[\s\S]*Trình duyệt này/,
     );
     await saveScreenshot(p, 'access-my-sessions');
+    await p.keyboard.press('Escape');
+  }, 60_000);
+
+  it('the secretary changes her password from the user menu and stays signed in here', async () => {
+    const p = secretary.page;
+    await p.locator(tid('signed-in-as')).click();
+    await p.locator(tid('menu-password')).click();
+    const form = p.locator(tid('password-form'));
+    await form.locator(tid('password-current')).fill(seed.secretary.password);
+    await form.locator(tid('password-new')).fill('mat-khau-moi-cua-thu-ky');
+    await form.locator(tid('password-repeat')).fill('mat-khau-moi-cua-thu-ky');
+    await form.locator(tid('password-submit')).click();
+    await form.getByRole('status').waitFor({ timeout: 15_000 });
+    await saveScreenshot(p, 'access-password-changed');
+    await p.keyboard.press('Escape');
+    // This browser's session was kept: the console still answers, nothing says revoked.
+    await p.locator(tid('signed-in-as')).click();
+    await p.locator(tid('menu-sessions')).click();
+    await p.locator(`${tid('sessions-dialog')} [data-current]`).waitFor({ timeout: 15_000 });
+    expect(await p.locator('[data-state="revoked"]').count(), logs()).toBe(0);
     await p.keyboard.press('Escape');
   }, 60_000);
 

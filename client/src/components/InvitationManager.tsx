@@ -146,6 +146,27 @@ export function InvitationManager({
                                 })}
                               </div>
                             )}
+                            {inv.uses.recent.length > 1 && (
+                              <details
+                                className="invitation-uses"
+                                data-testid={`invitation-uses-${inv.siteId}`}
+                              >
+                                <summary>
+                                  {t('inv.showUses', { count: inv.uses.recent.length })}
+                                </summary>
+                                <ol>
+                                  {inv.uses.recent.map((u) => (
+                                    <li key={`${u.at}-${u.ip}-${u.device}`}>
+                                      {t('inv.useLine', {
+                                        time: when(u.at),
+                                        device: u.device,
+                                        ip: u.ip,
+                                      })}
+                                    </li>
+                                  ))}
+                                </ol>
+                              </details>
+                            )}
                           </>
                         )}
                       </td>

@@ -507,6 +507,8 @@ export const en: Catalogue = {
   'inv.usesCount': '{count} times',
   'inv.neverUsed': 'Not used yet',
   'inv.lastUse': 'Last: {time} — {device}, {ip}',
+  'inv.showUses': 'Show the last {count} uses',
+  'inv.useLine': '{time} — {device}, {ip}',
   'inv.browsers': 'Opened in {count} browsers',
   'inv.reload': 'Reload',
   'inv.singleBrowser': 'One browser at a time',

@@ -507,6 +507,8 @@ export const vi = {
   'inv.usesCount': '{count} lần',
   'inv.neverUsed': 'Chưa dùng',
   'inv.lastUse': 'Gần nhất: {time} — {device}, {ip}',
+  'inv.showUses': 'Xem {count} lần dùng gần nhất',
+  'inv.useLine': '{time} — {device}, {ip}',
   'inv.browsers': 'Đã mở trên {count} trình duyệt',
   'inv.reload': 'Tải lại',
   'inv.singleBrowser': 'Chỉ một trình duyệt',
