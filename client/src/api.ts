@@ -13,6 +13,7 @@ import type {
   MeetingSummary,
   MinutesReviewFields,
   MinutesReviewView,
+  PasswordChanged,
   SessionView,
   SignedMinutesResult,
   SignedMinutesStatus,
@@ -111,7 +112,8 @@ export class ApiClient {
   endMySession(id: string): Promise<null> {
     return this.#json('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
   }
-  changePassword(currentPassword: string, newPassword: string): Promise<TokenResponse> {
+  /** This browser stays signed in with the tokens it has; the account's other sessions end. */
+  changePassword(currentPassword: string, newPassword: string): Promise<PasswordChanged> {
     return this.#json('POST', '/api/auth/password', { currentPassword, newPassword });
   }
 

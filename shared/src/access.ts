@@ -47,6 +47,13 @@ export const ChangePasswordBody = z.object({
   newPassword: z.string().min(8).max(256),
 });
 
+/** Own password changed: this browser's session (and its tokens, its socket) carries on. */
+export const PasswordChanged = z.object({
+  /** The account's other sessions, signed out by the change. */
+  endedSessions: z.number().int(),
+});
+export type PasswordChanged = z.infer<typeof PasswordChanged>;
+
 /** One exchange of an invitation link. */
 export const InvitationUseView = z.object({
   at: IsoInstant,

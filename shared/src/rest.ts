@@ -220,7 +220,7 @@ export const ROUTES = [
     path: '/api/auth/password',
     roles: ALL,
     body: ChangePasswordBody,
-    response: 'TokenResponse',
+    response: 'PasswordChanged',
   },
   { method: 'get', path: '/api/units', roles: STAFF, response: 'Unit[]' },
   {

@@ -5,6 +5,7 @@ import {
   type Account,
   type AuditEntry,
   type Invitation,
+  type PasswordChanged,
   ROUTES,
   type RouteSpec,
   type SessionView,
@@ -18,6 +19,7 @@ import {
   exchangeInvite,
   login,
   ok,
+  req,
   rest,
   startTestHub,
   type TestHub,
@@ -215,24 +217,44 @@ describe('access on one hub', () => {
     const acc = await account('observer');
     const here = await login(t.url, acc.username, acc.password);
     const elsewhere = await login(t.url, acc.username, acc.password);
+    const hereSocket = await connect(t.url, here.accessToken);
+    const elsewhereSocket = await connect(t.url, elsewhere.accessToken);
+    sockets.push(hereSocket, elsewhereSocket);
+    const ended = waitFor(elsewhereSocket, 'session:revoked', () => true, 2000);
+    let hereRevoked = false;
+    hereSocket.on('session:revoked', () => {
+      hereRevoked = true;
+    });
     const wrong = await rest(t.url, 'POST', '/api/auth/password', {
       token: here.accessToken,
       body: { currentPassword: 'not-it', newPassword: 'mat-khau-moi-dai' },
     });
     expect(wrong.status).toBe(403);
-    const r = await rest<TokenResponse>(t.url, 'POST', '/api/auth/password', {
+    const r = await rest<PasswordChanged>(t.url, 'POST', '/api/auth/password', {
       token: here.accessToken,
       body: { currentPassword: acc.password, newPassword: 'mat-khau-moi-dai' },
     });
     expect(r.status).toBe(200);
-    expect((await rest(t.url, 'GET', '/api/auth/me', { token: r.body.accessToken })).status).toBe(
-      200,
-    );
-    for (const old of [here, elsewhere]) {
-      expect((await rest(t.url, 'GET', '/api/auth/me', { token: old.accessToken })).status).toBe(
-        401,
-      );
-    }
+    expect(r.body).toEqual({ endedSessions: 1 });
+    // The other browser: told, disconnected, its tokens dead.
+    expect(await ended).toEqual({ reason: 'password' });
+    const me = (token: string) => rest(t.url, 'GET', '/api/auth/me', { token });
+    expect((await me(elsewhere.accessToken)).status).toBe(401);
+    const refreshOf = (refreshToken: string) =>
+      rest<TokenResponse>(t.url, 'POST', '/api/auth/refresh', { body: { refreshToken } });
+    expect((await refreshOf(elsewhere.refreshToken)).status).toBe(401);
+    // This browser carries on: same tokens, same socket (mid-briefing nothing reconnects).
+    expect((await me(here.accessToken)).status).toBe(200);
+    // A command is still authorised (not UNAUTHENTICATED; this socket has joined no meeting).
+    expect(await req(hereSocket, 'meeting:snapshot', {})).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_MEETING' },
+    });
+    expect(hereSocket.connected).toBe(true);
+    expect(hereRevoked).toBe(false);
+    const renewed = await refreshOf(here.refreshToken);
+    expect(renewed.status).toBe(200);
+    expect((await me(renewed.body.accessToken)).status).toBe(200);
     expect((await login(t.url, acc.username, 'mat-khau-moi-dai')).grant.sub).toBe(acc.id);
   });
 

@@ -6,7 +6,7 @@ import { useT } from '../hooks/useT';
 /** The signed-in user's own password change; this browser stays signed in (new session). */
 export function PasswordForm({ onDone }: { onDone: () => void }) {
   const t = useT();
-  const { api, auth } = useServices();
+  const { api } = useServices();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -24,7 +24,7 @@ export function PasswordForm({ onDone }: { onDone: () => void }) {
         if (next !== again) return setProblem(t('password.mismatch'));
         void action.run(async () => {
           try {
-            auth.set(await api.changePassword(current, next));
+            await api.changePassword(current, next);
           } catch (err) {
             if ((err as { code?: string }).code === 'FORBIDDEN') {
               setProblem(t('password.wrong'));

@@ -41,8 +41,10 @@ export async function startAccessControl(d: {
       throw new HubError('UNAUTHENTICATED', 'account disabled, deleted or changed');
     }
   });
-  d.accounts.onAccessChange((accountId, reason, actor) =>
-    sessions.endAll(accountId, reason, actor),
+  d.accounts.onAccessChange((accountId, reason, actor, keep) =>
+    keep
+      ? sessions.endOthers(accountId, keep, reason, actor)
+      : sessions.endAll(accountId, reason, actor),
   );
   const invitations = new InvitationRegistry({
     store: d.store,

@@ -208,6 +208,32 @@ export class SessionService {
     return ended.length;
   }
 
+  /**
+   * Ends every session of the principal but `keep` (one's own password change: the browser that
+   * made it stays signed in, socket and all, mid-briefing). No epoch bump — it would end `keep`'s
+   * tokens too; every token the hub issues to an account names its session, so ending the
+   * sessions ends them all.
+   */
+  async endOthers(
+    principal: string,
+    keep: string,
+    reason: RevokeReason,
+    actor?: Actor,
+  ): Promise<number> {
+    let ended = 0;
+    for (const s of await this.list(principal)) {
+      if (s.id !== keep && !s.revokedAt && (await this.end(s.id, reason))) ended++;
+    }
+    if (actor) {
+      await this.audit(actor, 'session.revoke_all', principal, {
+        reason,
+        sessions: ended,
+        kept: keep,
+      });
+    }
+    return ended;
+  }
+
   list(principal: string): Promise<SessionRecord[]> {
     return this.d.store.access.listSessions(principal);
   }

@@ -16,6 +16,8 @@ type AccessChangeListener = (
   accountId: string,
   reason: AccessChange,
   actor: Actor,
+  /** The session that made the change itself (own password change): it stays signed in. */
+  keepSession?: string,
 ) => Promise<unknown>;
 
 export function grantOf(a: Account): Grant {
@@ -82,6 +84,7 @@ export class AccountService {
       role?: Exclude<Account['role'], 'site'>;
     },
     actor: Actor,
+    opts: { keepSession?: string } = {},
   ): Promise<Account> {
     const rec = await this.store.getAccount(id);
     if (!rec || rec.deletedAt) throw new HubError('NOT_FOUND', `account ${id} not found`);
@@ -102,7 +105,7 @@ export class AccountService {
     if (patch.role !== undefined) rec.role = patch.role;
     await this.store.updateAccount(rec);
     // After the write: a session renewing in between sees the new record and is refused.
-    if (change) await this.accessChanged(id, change, actor);
+    if (change) await this.accessChanged(id, change, actor, opts.keepSession);
     await this.store.appendAudit({
       id: newId('au_'),
       at: new Date().toISOString(),
@@ -139,6 +142,7 @@ export class AccountService {
     current: string,
     next: string,
     actor: Actor,
+    keepSession?: string,
   ): Promise<Account> {
     const rec = await this.store.getAccount(id);
     if (!rec || rec.deletedAt || rec.disabled) {
@@ -147,7 +151,7 @@ export class AccountService {
     if (!(await verifyPassword(current, rec.passwordHash))) {
       throw new HubError('FORBIDDEN', 'the current password is wrong');
     }
-    return this.update(id, { password: next }, actor);
+    return this.update(id, { password: next }, actor, keepSession ? { keepSession } : {});
   }
 
   /**

@@ -13,6 +13,7 @@ function schema(s: z.ZodType): unknown {
 
 const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   TokenResponse: shared.TokenResponse,
+  PasswordChanged: shared.PasswordChanged,
   Grant: shared.Grant,
   'Unit[]': z.array(shared.Unit),
   DirectoryImportResult: shared.DirectoryImportResult,

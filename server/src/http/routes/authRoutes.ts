@@ -121,24 +121,26 @@ export function authRoutes(
       const body = parse(ChangePasswordBody, ctx.req.body);
       const client = clientOf(ctx.req);
       await throttle.check(grant.sub, client.ip);
-      let account: Awaited<ReturnType<typeof d.accounts.changeOwnPassword>>;
+      // This browser stays signed in (its tokens and its socket: a secretary may change her
+      // password mid-briefing); every other session of the account ends on every process.
+      const keep = ctx.verified?.session.sessionId;
+      const others = (await sessions.list(grant.sub)).filter(
+        (s) => !s.revokedAt && s.id !== keep,
+      ).length;
       try {
-        // Ends every session of the account, this one included…
-        account = await d.accounts.changeOwnPassword(
+        await d.accounts.changeOwnPassword(
           grant.sub,
           body.currentPassword,
           body.newPassword,
           actorOf(grant),
+          keep,
         );
       } catch (e) {
         if (e instanceof HubError && e.code === 'FORBIDDEN')
           await throttle.failed(grant.sub, client.ip);
         throw e;
       }
-      // …and this browser carries on in a new one.
-      return tokenResponse(
-        await sessions.open(grantOfAccount(account), client, { accountId: account.id }),
-      );
+      return { endedSessions: others };
     },
   };
 }
