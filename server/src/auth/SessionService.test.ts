@@ -130,6 +130,31 @@ describe('SessionService', () => {
     });
   });
 
+  it('endOthers (own password change) ends every session but the one kept, which renews', async () => {
+    const { svc, store } = await make();
+    const here = await svc.open(grant, chrome);
+    const b = await svc.open(grant, chrome);
+    const c = await svc.open(grant, chrome);
+    await svc.end(c.sessionId, 'logout');
+    const seen: Revocation[] = [];
+    svc.onRevoked((r) => seen.push(r));
+    const me = { id: 'acc_1', role: 'secretary' as const, name: grant.name };
+    expect(await svc.endOthers('acc_1', here.sessionId, 'password', me)).toBe(1);
+    await tick();
+    expect(seen.map((r) => r.type === 'session' && [r.sessionId, r.reason])).toEqual([
+      [b.sessionId, 'password'],
+    ]);
+    expect(await code(() => svc.verifyAccess(b.accessToken))).toBe('UNAUTHENTICATED');
+    expect(await code(svc.refresh(b.refreshToken, chrome))).toBe('UNAUTHENTICATED');
+    expect(svc.verifyAccess(here.accessToken).session.sessionId).toBe(here.sessionId);
+    const renewed = await svc.refresh(here.refreshToken, chrome);
+    expect(svc.verifyAccess(renewed.accessToken).session.sessionId).toBe(here.sessionId);
+    expect((await store.listAudit(5)).at(-1)).toMatchObject({
+      action: 'session.revoke_all',
+      detail: { reason: 'password', sessions: 1, kept: here.sessionId },
+    });
+  });
+
   it('another process sharing the store refuses the token as soon as the message arrives', async () => {
     const store = new MemoryStore();
     const a = await make(store);
