@@ -53,9 +53,12 @@ export async function startAccessControl(d: {
     clock: d.clock,
     publicUrl: d.config.publicUrl,
     inviteTtlSeconds: d.config.jwt.inviteTtlSeconds,
+    // `peek`, not `read`: read waits its turn in the meeting's command queue, behind every
+    // site joining at the same moment (1,000 at the start of a briefing); the cached state
+    // is enough here — a close this process has not seen yet is refused by the join itself.
     meetingState: async (id) => {
       try {
-        return await d.meetings.read(id, (p) => p.meeting.state);
+        return await d.meetings.peek(id, (p) => p.meeting.state);
       } catch (e) {
         if (e instanceof HubError && e.code === 'NOT_FOUND') return undefined;
         throw e;
