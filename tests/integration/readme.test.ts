@@ -9,16 +9,26 @@ import { describe, expect, it } from 'vitest';
 const read = (f: string) => readFileSync(path.join(repoRoot, f), 'utf8');
 const readme = read('README.md');
 
-/** Runs a config loader on an empty environment and records every variable it looks up. */
+/**
+ * Runs a config loader on an empty environment, and again with the switches set that make it
+ * read more (a media cluster), and records every variable it looks up.
+ */
 function variablesReadBy(load: (env: NodeJS.ProcessEnv) => unknown): string[] {
   const seen = new Set<string>();
-  const env = new Proxy({} as NodeJS.ProcessEnv, {
-    get(_target, key) {
-      if (typeof key === 'string') seen.add(key);
-      return undefined;
-    },
-  });
-  load(env);
+  const switches: Record<string, string> = {
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    CLUSTER_SECRET: 'readme-test-cluster-secret-0123456789',
+  };
+  for (const set of [{}, switches]) {
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get(_target, key) {
+        if (typeof key !== 'string') return undefined;
+        seen.add(key);
+        return (set as Record<string, string>)[key];
+      },
+    });
+    load(env);
+  }
   return [...seen].sort();
 }
 
