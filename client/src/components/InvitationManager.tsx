@@ -12,9 +12,12 @@ import { dateTime } from '../lib/dateTime';
 export function InvitationManager({
   meetingId,
   autoLoad = false,
+  closed = false,
 }: {
   meetingId: string;
   autoLoad?: boolean;
+  /** The meeting is over: its links no longer open it; their uses stay to be seen. */
+  closed?: boolean;
 }) {
   const { t, locale } = useI18n();
   const { api } = useServices();
@@ -45,6 +48,11 @@ export function InvitationManager({
     : null;
   return (
     <div className="invitation-manager" data-testid={`invitation-manager-${meetingId}`}>
+      {closed && (
+        <p className="muted" data-testid={`invitations-closed-${meetingId}`}>
+          {t('inv.meetingClosed')}
+        </p>
+      )}
       <button
         type="button"
         className="btn"
@@ -88,7 +96,7 @@ export function InvitationManager({
       {shown && (
         <>
           {!autoLoad && <h3>{t('inv.title')}</h3>}
-          <p className="muted">{t('inv.hint')}</p>
+          {!closed && <p className="muted">{t('inv.hint')}</p>}
           <div className="table-scroll short">
             <table className="compact" data-testid={`invitation-records-${meetingId}`}>
               <thead>
@@ -122,10 +130,12 @@ export function InvitationManager({
                             {t('inv.revoked', { time: when(inv.revokedAt) })}
                             {inv.replacedBy ? ` · ${t('inv.replaced')}` : ''}
                           </span>
+                        ) : closed ? (
+                          <span className="status status-idle">{t('inv.expiredClosed')}</span>
                         ) : (
                           <span className="status status-ok">{t('inv.active')}</span>
                         )}
-                        {!inv.revokedAt && inv.activeSessions > 0 && (
+                        {!inv.revokedAt && !closed && inv.activeSessions > 0 && (
                           <div className="muted">
                             {t('inv.browsers', { count: inv.activeSessions })}
                           </div>
@@ -174,7 +184,7 @@ export function InvitationManager({
                         <input
                           type="checkbox"
                           checked={inv.singleBrowser}
-                          disabled={!!inv.revokedAt || action.busy}
+                          disabled={!!inv.revokedAt || closed || action.busy}
                           title={t('inv.singleBrowserHint')}
                           aria-label={`${t('inv.singleBrowser')}: ${inv.siteName}`}
                           data-testid={`invitation-single-${inv.siteId}`}
@@ -190,7 +200,7 @@ export function InvitationManager({
                         />
                       </td>
                       <td>
-                        {!inv.revokedAt && (
+                        {!inv.revokedAt && !closed && (
                           <div className="row">
                             <button
                               type="button"

@@ -508,6 +508,9 @@ export const en: Catalogue = {
   'inv.neverUsed': 'Not used yet',
   'inv.lastUse': 'Last: {time} — {device}, {ip}',
   'inv.showUses': 'Show the last {count} uses',
+  'inv.meetingClosed':
+    'The meeting is over: its invitation links no longer work. When and where each was used can still be seen here.',
+  'inv.expiredClosed': 'No longer valid (meeting over)',
   'inv.useLine': '{time} — {device}, {ip}',
   'inv.browsers': 'Opened in {count} browsers',
   'inv.reload': 'Reload',

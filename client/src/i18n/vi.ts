@@ -508,6 +508,9 @@ export const vi = {
   'inv.neverUsed': 'Chưa dùng',
   'inv.lastUse': 'Gần nhất: {time} — {device}, {ip}',
   'inv.showUses': 'Xem {count} lần dùng gần nhất',
+  'inv.meetingClosed':
+    'Cuộc họp đã kết thúc: các đường dẫn mời không còn dùng được. Lần dùng của từng đường dẫn vẫn xem được ở đây.',
+  'inv.expiredClosed': 'Hết hiệu lực (cuộc họp đã kết thúc)',
   'inv.useLine': '{time} — {device}, {ip}',
   'inv.browsers': 'Đã mở trên {count} trình duyệt',
   'inv.reload': 'Tải lại',

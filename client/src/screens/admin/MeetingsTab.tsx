@@ -126,19 +126,21 @@ export function MeetingsTab() {
                     {t('admin.schedule')}
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="btn"
-                  data-testid={`invitations-load-${m.id}`}
-                  onClick={() =>
-                    void action.run(async () => {
-                      const list = await api.invitations(m.id);
-                      setInvites((x) => ({ ...x, [m.id]: list }));
-                    })
-                  }
-                >
-                  {t('admin.loadInvitations')}
-                </button>
+                {m.state !== 'closed' && (
+                  <button
+                    type="button"
+                    className="btn"
+                    data-testid={`invitations-load-${m.id}`}
+                    onClick={() =>
+                      void action.run(async () => {
+                        const list = await api.invitations(m.id);
+                        setInvites((x) => ({ ...x, [m.id]: list }));
+                      })
+                    }
+                  >
+                    {t('admin.loadInvitations')}
+                  </button>
+                )}
               </div>
               <PrepareReports meetingId={m.id} state={m.state} viewer="admin" />
               {invites[m.id] && invites[m.id]!.length > 0 && (
@@ -202,7 +204,7 @@ export function MeetingsTab() {
                   </table>
                 </div>
               )}
-              <InvitationManager meetingId={m.id} />
+              <InvitationManager meetingId={m.id} closed={m.state === 'closed'} />
             </div>
           </li>
         ))}
