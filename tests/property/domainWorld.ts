@@ -5,6 +5,7 @@
 import type { AckResult, C2SEventName, Role } from '@giaoban/shared';
 import { peerIdOf } from '@giaoban/shared';
 import { vi } from 'vitest';
+import { SessionService } from '../../server/src/auth/SessionService';
 import { TokenService } from '../../server/src/auth/TokenService';
 import { AccountService } from '../../server/src/domain/AccountService';
 import { SYSTEM_ACTOR } from '../../server/src/domain/access';
@@ -192,9 +193,19 @@ export class DomainWorld implements World {
       if (current && !mayFlow(current, prod, (peer) => this.staffRoleOf(peer)))
         this.transient.push(`producer ${prod.id} of ${prod.peerId} resumed while it may not flow`);
     });
+    // Access tokens are checked against revoked sessions (#10); none are revoked here.
+    const sessions = new SessionService({
+      store: this.dir.store,
+      tokens: this.tokens,
+      jwt: JWT,
+      clock: systemClock,
+      logger: this.logger,
+    });
+    await sessions.start();
     const signalling = new SignallingServer({
       io: io as unknown as HubServer,
       tokens: this.tokens,
+      sessions,
       meetings,
       briefing: new BriefingService(meetings, systemClock, 'property-ballot-key'),
       store: this.dir.store,
