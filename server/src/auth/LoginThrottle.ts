@@ -23,10 +23,20 @@ export const DEFAULT_THROTTLE: ThrottlePolicy = {
   windowMs: 15 * 60_000,
 };
 
-/** Thrown while a key is held back; the REST layer sends Retry-After. */
-export class LoginThrottledError extends HubError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `too many failed logins: try again in ${retryAfterSeconds} s`);
+/** RATE_LIMITED with when to come back: the REST layer sends it as Retry-After. */
+export class RetryLaterError extends HubError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
+
+/** Thrown while a key is held back. */
+export class LoginThrottledError extends RetryLaterError {
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, `too many failed logins: try again in ${retryAfterSeconds} s`);
   }
 }
 

@@ -5,7 +5,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { AccessControl } from '../auth/AccessControl';
-import { LoginThrottledError } from '../auth/LoginThrottle';
+import { RetryLaterError } from '../auth/LoginThrottle';
 import type { TokenService, Verified } from '../auth/TokenService';
 import type { HubConfig } from '../config/Config';
 import type { AccountService } from '../domain/AccountService';
@@ -150,7 +150,7 @@ export function createApp(d: AppDeps): express.Express {
       body = { code: 'BAD_REQUEST', message: 'malformed JSON body' };
     else if (e?.status === 400 && body.code === 'INTERNAL')
       body = { code: 'BAD_REQUEST', message: 'bad request' };
-    if (err instanceof LoginThrottledError) res.set('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof RetryLaterError) res.set('Retry-After', String(err.retryAfterSeconds));
     if (body.code === 'INTERNAL')
       d.logger.error('REST handler failed', { err: String(err), stack: (err as Error)?.stack });
     res.status(HTTP_STATUS_OF[body.code]).json({ error: body });

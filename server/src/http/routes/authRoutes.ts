@@ -7,6 +7,7 @@ import {
   type TokenResponse,
 } from '@giaoban/shared';
 import type { Request } from 'express';
+import { RetryLaterError } from '../../auth/LoginThrottle';
 import type { ClientInfo, Issued } from '../../auth/SessionService';
 import { principalOf } from '../../auth/TokenService';
 import { grantOf as grantOfAccount } from '../../domain/AccountService';
@@ -67,7 +68,7 @@ export function authRoutes(
       b = new TokenBucket(20, 2);
       loginBuckets.set(ip, b);
     }
-    if (!b.take()) throw new HubError('RATE_LIMITED', 'too many login attempts');
+    if (!b.take()) throw new RetryLaterError(1, 'too many login attempts');
   };
   const sessionOf = (ctx: Ctx) => ctx.verified?.session.sessionId;
   const principal = (ctx: Ctx) => principalOf(grantOf(ctx), ctx.verified?.session ?? {});
