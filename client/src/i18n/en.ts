@@ -523,7 +523,6 @@ export const en: Catalogue = {
   'inv.newLink': 'New link of {site} (send it to the site again):',
   'inv.copy': 'Copy',
   'inv.copied': 'Copied',
-  'error.MEETING_CLOSED': 'The meeting is over.',
 
   'error.BAD_REQUEST': 'Invalid data.',
   'error.PAYLOAD_TOO_LARGE': 'The data is too large.',

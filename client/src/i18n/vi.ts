@@ -524,7 +524,6 @@ export const vi = {
   'inv.newLink': 'Đường dẫn mới của {site} (hãy gửi lại cho điểm cầu):',
   'inv.copy': 'Sao chép',
   'inv.copied': 'Đã sao chép',
-  'error.MEETING_CLOSED': 'Cuộc họp đã kết thúc.',
 
   'error.BAD_REQUEST': 'Dữ liệu không hợp lệ.',
   'error.PAYLOAD_TOO_LARGE': 'Dữ liệu quá lớn.',
