@@ -312,6 +312,8 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
   it('the chair runs a vote on item 2 that the three wards answer', async () => {
     const cp = chair.page;
     const panel = cp.locator(tid('vote-panel'));
+    // On the item in progress unless the chair picks another.
+    expect(await panel.locator(tid('vote-item')).inputValue()).toBe(item2.id);
     await panel.locator(tid('vote-question')).fill(voteQuestion);
     await panel.locator(tid('vote-start')).click();
     await panel.locator(tid('vote-open')).waitFor({ timeout: 30_000 });
@@ -377,6 +379,16 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
     expect(await op.textContent()).toContain(item2.title);
     await op.locator(tid('opinion-mark')).click();
     await op.getByText('đã đọc tại cuộc họp').waitFor({ timeout: 30_000 });
+    // The chair has it right under the floor queue, marked read out there too.
+    const cp = chair.page;
+    const chairOp = cp.locator(tid('opinions-panel')).locator(tid('opinion'));
+    await chairOp.filter({ hasText: 'đã đọc tại cuộc họp' }).waitFor({ timeout: 30_000 });
+    expect(
+      await cp
+        .locator(tid('floor-panel'))
+        .evaluate((el) => el.nextElementSibling?.getAttribute('data-testid') ?? null),
+    ).toBe('opinions-panel');
+    await saveScreenshot(cp, 'bc-07b-chair-floor-and-opinions');
   });
 
   it('after the deadline a second ward submits, late; the board shows the third missing; the compiled report downloads', async () => {

@@ -22,12 +22,21 @@ export function ChairBriefing() {
   const role = state.you.role;
   return (
     <>
-      <OpinionsPanel viewer={role} />
       <VotePanel viewer={role} />
       <NoticeBar viewer={role} />
       <DocumentsPanel viewer={role} />
     </>
   );
+}
+
+/**
+ * The chair's written opinions, right under the floor queue: both are the sites asking to be
+ * heard, one by voice and one in writing, and the chair reads them out between speakers.
+ */
+export function ChairFloorBriefing() {
+  const { state } = useMeeting();
+  if (!state) return null;
+  return <OpinionsPanel viewer={state.you.role} />;
 }
 
 export function SecretaryBriefing() {

@@ -1,6 +1,6 @@
 import type { AttendanceRow } from '@giaoban/shared';
 import { useCallback } from 'react';
-import { ChairBriefing, StageBriefing } from '../briefing/BriefingPanels';
+import { ChairBriefing, ChairFloorBriefing, StageBriefing } from '../briefing/BriefingPanels';
 import { AgendaPanel } from '../components/AgendaPanel';
 import { ChairToolbar } from '../components/ChairToolbar';
 import { FloorQueuePanel } from '../components/FloorQueuePanel';
@@ -147,6 +147,7 @@ export function ChairConsole({ devices }: { devices: MediaDevicesState }) {
         </div>
         <aside className="side">
           <FloorQueuePanel />
+          <ChairFloorBriefing />
           <RollCallControl canRun disabled={ended} compact />
           <AgendaPanel controls={!ended} reorder={!ended} />
           <ChairBriefing />

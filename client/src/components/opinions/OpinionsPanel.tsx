@@ -1,5 +1,6 @@
 import type { Role } from '@giaoban/shared';
 import { useState } from 'react';
+import { AgendaItemSelect, useAgendaItemChoice } from '../../briefing/AgendaItemSelect';
 import { Markup } from '../../briefing/Markup';
 import { useBriefing } from '../../briefing/useBriefing';
 import { useAction } from '../../hooks/useAction';
@@ -61,18 +62,14 @@ export function OpinionsPanel({ viewer: role }: { viewer: Role }) {
 /** A site: send a written opinion on the current item (or a general one). */
 export function OpinionForm() {
   const { t } = useI18n();
-  const { state, session } = useMeeting();
+  const { session } = useMeeting();
   const { view } = useBriefing('site');
   const { run, busy, error } = useAction();
   const [text, setText] = useState('');
-  const itemId = state?.meeting.currentItemId ?? undefined;
-  const item = state?.meeting.agenda.find((a) => a.id === itemId);
+  const [itemId, setItemId] = useAgendaItemChoice();
   return (
     <section className="panel opinion-form" aria-labelledby="opinion-form-title">
       <h2 id="opinion-form-title">{t('opinion.send')}</h2>
-      <p className="muted">
-        {item ? t('opinion.onItem', { item: item.title }) : t('opinion.general')}
-      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -82,6 +79,12 @@ export function OpinionForm() {
           });
         }}
       >
+        <AgendaItemSelect
+          value={itemId}
+          onChange={setItemId}
+          label={t('opinion.item')}
+          testId="opinion-item"
+        />
         <textarea
           rows={3}
           maxLength={2000}

@@ -1,5 +1,6 @@
 import type { Role, VoteView } from '@giaoban/shared';
 import { useState } from 'react';
+import { AgendaItemSelect, useAgendaItemChoice } from '../../briefing/AgendaItemSelect';
 import { useBriefing } from '../../briefing/useBriefing';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
@@ -47,7 +48,8 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
   const last = [...view.votes].reverse().find((v) => v.closedAt);
   // Once the meeting is closed the hub refuses votes (MEETING_CLOSED): show the results only.
   const mayOpen = (role === 'chair' || role === 'admin') && state?.meeting.state !== 'closed';
-  const itemId = state?.meeting.currentItemId ?? undefined;
+  const [itemId, setItemId] = useAgendaItemChoice();
+  const titleOf = (id: string | null) => state?.meeting.agenda.find((a) => a.id === id)?.title;
   return (
     <section className="panel votes" aria-labelledby="votes-title" data-testid="vote-panel">
       <h2 id="votes-title">{t('vote.title')}</h2>
@@ -57,6 +59,11 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
             <strong>{open.question}</strong> · {open.secret ? t('vote.secret') : t('vote.public')} ·{' '}
             {t('vote.until', { time: formatVnTime(open.deadline) })}
           </p>
+          {titleOf(open.itemId) && (
+            <p className="muted" data-testid="vote-open-item">
+              {t('vote.onItem', { item: titleOf(open.itemId)! })}
+            </p>
+          )}
           <Results vote={open} />
           {mayOpen && (
             <button
@@ -102,6 +109,12 @@ function ChairVotes({ viewer: role }: { viewer: Role }) {
               required
             />
           </label>
+          <AgendaItemSelect
+            value={itemId}
+            onChange={setItemId}
+            label={t('vote.item')}
+            testId="vote-item"
+          />
           <label>
             {t('vote.customOptions')}
             <textarea
