@@ -121,6 +121,18 @@ describe('recording: the chair records, every site sees it, the secretary plays 
     // The secretary's archive: the recording appears once composed.
     const s = secretary.page;
     await signIn(s, hub.origin, seed.secretary);
+    // Found by a search without diacritics (title words and the date), not by another word.
+    const day = new Intl.DateTimeFormat('vi-VN', {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    }).format(new Date());
+    await s.locator(tid('meetings-search')).fill('truc tuyen ubnd');
+    await s.locator(tid(`archive-meeting-${id}`)).waitFor();
+    await s.locator(tid('meetings-search')).fill('xyz khong co');
+    await s.locator(tid('meetings-empty')).waitFor();
+    await s.locator(tid('meetings-search')).fill(day);
     await s.locator(tid(`archive-meeting-${id}`)).click();
     await s.locator(tid('archive-file-recording')).waitFor({ timeout: 180_000 });
     await s.locator(tid('archive-file-log')).waitFor({ timeout: 60_000 });

@@ -230,6 +230,7 @@ export const en: Catalogue = {
   'chair.confirmRecordStop': 'Stop recording?',
   'chair.confirmRecordStopBody':
     'What was recorded is filed in the archive with the minutes. You can record again with "Start recording".',
+  'meetings.search': 'Search meetings by title, date (dd/mm/yyyy) or state',
   'meetings.archive': 'Archive',
   'archive.title': 'Meeting archive',
   'archive.pending': 'The recording is being processed, please wait…',

@@ -231,6 +231,7 @@ export const vi = {
   'chair.confirmRecordStop': 'Dừng ghi hình?',
   'chair.confirmRecordStopBody':
     'Phần đã ghi được lưu vào kho lưu trữ cùng biên bản. Có thể ghi tiếp bằng nút "Bắt đầu ghi hình".',
+  'meetings.search': 'Tìm cuộc họp theo tên, ngày (dd/mm/yyyy) hoặc trạng thái',
   'meetings.archive': 'Lưu trữ',
   'archive.title': 'Lưu trữ cuộc họp',
   'archive.pending': 'Đang xử lý bản ghi hình, vui lòng chờ…',

@@ -8,6 +8,7 @@ import { useAction } from '../hooks/useAction';
 import { useAuth } from '../hooks/useAuth';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
+import { matchesSearch } from '../lib/text';
 import { PrepareReports } from './reports/PrepareReports';
 
 /** Meetings that concern this role: the chair's own, the secretary's own, a site's invitations. */
@@ -38,7 +39,18 @@ export function MeetingList() {
     void load();
   }, [load]);
   const role = session.grant.role;
-  const shown = list ? meetingsForRole(list, session) : null;
+  const [query, setQuery] = useState('');
+  // Search by title, date (dd/mm/yyyy) or state, without diacritics: the archive's way in.
+  const shown = list
+    ? meetingsForRole(list, session).filter(
+        (m) =>
+          !query.trim() ||
+          matchesSearch(
+            `${m.title} ${new Date(m.scheduledStart).toLocaleDateString('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric' })} ${t(`state.${m.state}`)}`,
+            query,
+          ),
+      )
+    : null;
   return (
     <div className="page">
       <Header title={t('meetings.title')}>
@@ -65,6 +77,15 @@ export function MeetingList() {
             ⟳ {t('meetings.refresh')}
           </button>
         </div>
+        <input
+          type="search"
+          className="input meetings-search"
+          data-testid="meetings-search"
+          aria-label={t('meetings.search')}
+          placeholder={t('meetings.search')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         {error && (
           <p className="error" role="alert">
             {error}
