@@ -768,6 +768,8 @@ export const en: Catalogue = {
   'report.saved': 'Saved',
   'report.closed': 'The deadline has passed: the report can no longer be changed.',
   'report.prepare': 'Ask the sites for their reports before the meeting',
+  'report.chairRead': 'Reports of the sites (compiled report)',
+  'report.notAsked': 'No reports were asked for this meeting.',
   'report.column': 'Report',
   'report.cell.submitted': 'Sent {time}',
   'report.cell.late': 'Sent late {time}',

@@ -771,6 +771,8 @@ export const vi = {
   'report.saved': 'Đã lưu',
   'report.closed': 'Đã quá hạn nộp: báo cáo không sửa được nữa.',
   'report.prepare': 'Yêu cầu điểm cầu gửi báo cáo trước cuộc họp',
+  'report.chairRead': 'Báo cáo của các điểm cầu (báo cáo tổng hợp)',
+  'report.notAsked': 'Chưa yêu cầu báo cáo cho cuộc họp này.',
   'report.column': 'Báo cáo',
   'report.cell.submitted': 'Đã nộp {time}',
   'report.cell.late': 'Nộp muộn {time}',

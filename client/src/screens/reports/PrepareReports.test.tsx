@@ -82,10 +82,20 @@ describe('asking for reports while the meeting is prepared (issue #14)', () => {
     expect(screen.getByTestId('report-row-00004').dataset.status).toBe('missing');
   });
 
-  it('is offered to the secretary and the admin only, and only before the meeting opens', () => {
+  it('the chair reads the board and the compiled report before the meeting, without asking', async () => {
+    stubHub();
+    renderWith(<PrepareReports meetingId="m1" state="scheduled" viewer="chair" />);
+    expect(screen.getByTestId('prepare-reports-m1').textContent).toContain('báo cáo tổng hợp');
+    act(() => fireEvent.click(screen.getByTestId('prepare-reports-m1')));
+    await waitFor(() => expect(screen.getByTestId('report-board')).toBeTruthy());
+    expect(screen.queryByTestId('report-ask')).toBeNull();
+    expect(screen.getByTestId('report-board').textContent).toContain('Chưa yêu cầu báo cáo');
+  });
+
+  it('is offered to the secretary and the admin to ask before the meeting opens', () => {
     stubHub();
     const offered = (
-      state: 'draft' | 'scheduled' | 'open',
+      state: 'draft' | 'scheduled' | 'open' | 'closed',
       viewer: 'admin' | 'secretary' | 'chair' | 'site',
     ) => {
       renderWith(<PrepareReports meetingId="m1" state={state} viewer={viewer} />);
@@ -96,7 +106,8 @@ describe('asking for reports while the meeting is prepared (issue #14)', () => {
     expect(offered('draft', 'admin')).toBe(true);
     expect(offered('scheduled', 'secretary')).toBe(true);
     expect(offered('open', 'secretary')).toBe(false);
-    expect(offered('scheduled', 'chair')).toBe(false);
+    expect(offered('closed', 'chair')).toBe(false);
+    expect(offered('open', 'chair')).toBe(true);
     expect(offered('scheduled', 'site')).toBe(false);
   });
 });

@@ -6,8 +6,9 @@ import { PreparedReportBoard } from './ReportBoardPanel';
 /**
  * Asking the wards for their reports while the meeting is prepared (draft or scheduled, days
  * before it opens): a button on the meeting's card that unfolds the report board there, with no
- * need to enter the meeting. Only the secretary and the admin ask; nothing once it is open (the
- * board is in the secretary's console then).
+ * need to enter the meeting. Only the secretary and the admin ask, before it opens (the board is
+ * in the secretary's console then); the chair reads the submissions and the compiled report here
+ * until the meeting is closed ("ready for the chair before the meeting").
  */
 export function PrepareReports({
   meetingId,
@@ -20,8 +21,10 @@ export function PrepareReports({
 }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  if (role !== 'secretary' && role !== 'admin') return null;
-  if (state !== 'draft' && state !== 'scheduled') return null;
+  // The chair reads the board and the compiled report before the meeting (it does not ask).
+  const chair = role === 'chair';
+  if (role !== 'secretary' && role !== 'admin' && !chair) return null;
+  if (state !== 'draft' && state !== 'scheduled' && !(chair && state !== 'closed')) return null;
   return (
     <div className="prepare-reports">
       <button
@@ -31,7 +34,7 @@ export function PrepareReports({
         data-testid={`prepare-reports-${meetingId}`}
         onClick={() => setOpen((o) => !o)}
       >
-        {open ? '▾' : '▸'} {t('report.prepare')}
+        {open ? '▾' : '▸'} {t(chair ? 'report.chairRead' : 'report.prepare')}
       </button>
       {open && <PreparedReportBoard role={role} meetingId={meetingId} />}
     </div>

@@ -104,6 +104,7 @@ function ReportBoardView({
           )}
         </p>
       )}
+      {!mayAsk && !req && <p className="muted">{t('report.notAsked')}</p>}
       {mayAsk && (!req || editing) && (
         <form
           className="report-request"
