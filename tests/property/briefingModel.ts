@@ -606,6 +606,9 @@ export function clientView(s: MeetingState) {
         siteId: r.siteId,
         connected: r.connected,
         presence: r.presence,
+        // On time / late / left early / absent: the secretary's board counts from it.
+        status: r.status,
+        derivedStatus: r.derivedStatus,
         intervals: r.intervals,
         media: r.media,
         micAllowed: r.micAllowed,

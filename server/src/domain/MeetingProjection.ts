@@ -336,7 +336,10 @@ export class MeetingProjection implements MayProduceView {
     const last = s.intervals.at(-1);
     let derived: AttendanceStatus;
     if (!first || first.joinAt > end) derived = 'absent_without_reason';
-    else if (last?.leaveAt !== undefined && last.leaveAt < end && !s.connId) derived = 'left_early';
+    // `<=`: the row pushed at the very instant of a leave (end = now = leaveAt) says left early,
+    // as every later snapshot of the live session does.
+    else if (last?.leaveAt !== undefined && last.leaveAt <= end && !s.connId)
+      derived = 'left_early';
     else if (first.joinAt > start + grace) derived = 'late';
     else derived = 'on_time';
     let status: AttendanceStatus = derived;

@@ -1,4 +1,4 @@
-import type { Actor, MeetingEventEntry } from '@giaoban/shared';
+import type { Actor, AttendanceRow, MeetingEventEntry } from '@giaoban/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApplyEffects, MeetingProjection } from '../domain/MeetingProjection';
 import { MeetingService } from '../domain/MeetingService';
@@ -92,6 +92,43 @@ describe('pushesFor: what each log entry sends to whom (no sockets)', () => {
     await svc.transition('m1', chair, 'closed');
     expect(last()).toContain('meeting:ended → all');
     expect(last()).toContain('presence:updated → staff');
+  });
+
+  // The secretary's live board counts from each row's status: a join, a leave and the start of
+  // the session must each bring staff the row as the hub now derives it (found by the #14
+  // helper: every connected ward stayed "Vắng không lý do", "Có mặt 0", all session long).
+  const rowOf = (siteId: string) =>
+    pushes
+      .at(-1)!
+      .filter((x) => x.event === 'attendance:updated' && x.audience.to === 'staff')
+      .map((x) => x.payload as AttendanceRow)
+      .find((r) => r.siteId === siteId);
+
+  it("a join and a leave bring staff the site's attendance row with its status", async () => {
+    await svc.siteJoin('m1', site('A'), 'A', 'sockA', 'n1');
+    expect(last()).toEqual(['presence:updated → staff', 'attendance:updated → staff']);
+    expect(rowOf('A')).toMatchObject({ siteId: 'A', connected: true, status: 'on_time' });
+    await svc.siteLeave('m1', site('A'), 'A', 'sockA', 'left');
+    expect(rowOf('A')).toMatchObject({ connected: false, status: 'left_early' });
+  });
+
+  it('the session starting re-derives on time / late for the sites already connected', async () => {
+    const late = new MeetingService(new MemoryStore(), { now: () => now });
+    let now = T0;
+    pushes = [];
+    late.on('applied', (_id, e: MeetingEventEntry, p: MeetingProjection, fx: ApplyEffects) => {
+      pushes.push(pushesFor(e, p, fx));
+    });
+    await late.create({ ...def, id: 'm2' });
+    for (const to of ['scheduled', 'open'] as const) await late.transition('m2', chair, to);
+    now = T0 + 20 * 60_000; // after the grace, before the chair starts the session
+    await late.siteJoin('m2', site('C'), 'C', 'sockC', 'n1');
+    expect(rowOf('C')?.status).toBe('late');
+    now += 60_000;
+    await late.transition('m2', chair, 'in_session');
+    expect(rowOf('C')?.status).toBe('on_time');
+    // Sites never connected stay as they were: no push for them.
+    expect(rowOf('A')).toBeUndefined();
   });
 
   it('a decline tells the site and staff, with the reason', async () => {

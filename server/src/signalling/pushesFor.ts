@@ -229,6 +229,15 @@ export function pushesFor(
   const presence = new Set([...fx.presence, ...fx.mic.map((m) => m.siteId)]);
   for (const siteId of presence)
     out.push(push(STAFF, 'presence:updated', presenceOf(p, siteId, at)));
+  // A row's status (on time, late, left early, absent) follows from its connections and the
+  // session's start and end: staff get the row of every site whose presence changed (a join, a
+  // leave, a removal), and after a change of state the rows of every site that ever connected
+  // (a never-connected one cannot change).
+  const rows = new Set(fx.presence);
+  if (entry.type === 'state')
+    for (const s of p.sites.values()) if (s.intervals.length > 0) rows.add(s.siteId);
+  for (const siteId of rows)
+    out.push(push(STAFF, 'attendance:updated', p.attendanceRow(siteId, Date.parse(at))));
   return out;
 }
 
