@@ -50,11 +50,16 @@ describe('records module', () => {
     const text = all(doc, W, 't')
       .map((t) => t.textContent)
       .join('');
-    expect(text).toContain(`kết nối với ${present.length} điểm cầu`);
-    expect(text).toContain(`triệu tập ${n} điểm cầu`);
+    // Counts in Vietnamese grouping ("3.321"), as a secretary writes them.
+    const vn = (x: number) => String(x).replace(/\B(?=(\d{3})+$)/g, '.');
+    expect(vn(3321)).toBe('3.321');
+    expect(text).toContain(`kết nối với ${vn(present.length)} điểm cầu`);
+    expect(text).toContain(`triệu tập 3.321 điểm cầu`);
+    expect(text).toContain(`với tổng số ${vn(headcount)} người dự`);
+    expect(headcount).toBeGreaterThan(999);
     // A national call's absent sites stay listed, densely: one paragraph per kind, not a line each.
     const absentWithout = record.attendance.filter((r) => r.status === 'absent_without_reason');
-    expect(text).toContain(`Vắng không có lý do (${absentWithout.length} điểm cầu): `);
+    expect(text).toContain(`Vắng không có lý do (${vn(absentWithout.length)} điểm cầu): `);
     expect(text).toContain(`${absentWithout[0]!.name}, ${absentWithout[1]!.name}`);
     expect(all(doc, W, 'p').length).toBeLessThan(100);
     // Parsing a 3,322-row sheet with jsdom takes seconds on a loaded machine.

@@ -26,11 +26,21 @@ export interface AttendanceCounts {
   withoutReason: number;
 }
 
+/**
+ * A count as Vietnamese documents write it: thousands grouped by a dot ("3.321"). Done by hand,
+ * like the times in time.ts, so the bytes never depend on the ICU build's locale data.
+ */
+export function vnCount(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+$)/g, '.');
+}
+
 function attendanceText(s: AttendanceCounts): string {
+  const n = vnCount;
   return (
-    `triệu tập ${s.invited} điểm cầu; có mặt ${s.present} điểm cầu (đúng giờ ${s.onTime}, ` +
-    `đến muộn ${s.late}, về sớm ${s.leftEarly}) với tổng số ${s.headcount} người dự; ` +
-    `vắng ${s.absent} điểm cầu (có lý do ${s.withReason}, không có lý do ${s.withoutReason}).`
+    `triệu tập ${n(s.invited)} điểm cầu; có mặt ${n(s.present)} điểm cầu (đúng giờ ${n(s.onTime)}, ` +
+    `đến muộn ${n(s.late)}, về sớm ${n(s.leftEarly)}) với tổng số ${n(s.headcount)} người dự; ` +
+    `vắng ${n(s.absent)} điểm cầu (có lý do ${n(s.withReason)}, không có lý do ${n(s.withoutReason)}).`
   );
 }
 
@@ -110,7 +120,7 @@ export const LABELS = {
     /** Printed when the record has no place yet: room to write it by hand. */
     placePlaceholder: '……………',
     form: 'Hình thức',
-    formText: (connected: number) => `trực tuyến, kết nối với ${connected} điểm cầu.`,
+    formText: (connected: number) => `trực tuyến, kết nối với ${vnCount(connected)} điểm cầu.`,
     recording: 'Ghi hình',
     recordingText: (spans: string[]) => `${spans.join('; ')}.`,
     chair: 'Chủ trì',
@@ -123,8 +133,8 @@ export const LABELS = {
     absentWithReason: (reason: string) => `vắng có lý do (${reason})`,
     absentWithReasonUnstated: 'vắng có lý do',
     absentWithoutReason: 'vắng không có lý do',
-    absentWithReasonGroup: (n: number) => `Vắng có lý do (${n} điểm cầu)`,
-    absentWithoutReasonGroup: (n: number) => `Vắng không có lý do (${n} điểm cầu)`,
+    absentWithReasonGroup: (n: number) => `Vắng có lý do (${vnCount(n)} điểm cầu)`,
+    absentWithoutReasonGroup: (n: number) => `Vắng không có lý do (${vnCount(n)} điểm cầu)`,
     lateSites: 'Các điểm cầu đến muộn:',
     leftEarlySites: 'Các điểm cầu về sớm:',
     lateAt: (at: string) => `vào lúc ${at}`,
