@@ -66,6 +66,16 @@ const order = () =>
     .map((el) => el.dataset.testid!.replace('attendance-row-', ''));
 
 describe('AttendanceTable', { timeout: 30_000 }, () => {
+  it("writes a national call's counts with thousands grouped as the language does", () => {
+    const counts = { ...countBoard(rows), invited: 3321, connected: 2373, headcount: 11862 };
+    renderWith(<CountCards counts={counts} />);
+    expect(screen.getByTestId('count-invited').textContent).toBe('3.321');
+    expect(screen.getByTestId('count-headcount').textContent).toBe('11.862');
+    cleanup();
+    renderWith(<CountCards counts={counts} />, { lang: 'en' });
+    expect(screen.getByTestId('count-connected').textContent).toBe('2,373');
+  });
+
   it('shows the counts of the board', () => {
     renderWith(<Board />);
     expect(screen.getByTestId('count-invited').textContent).toBe('5');

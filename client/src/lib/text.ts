@@ -35,3 +35,13 @@ export function formatDuration(ms: number): string {
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
+
+/**
+ * A count as the UI language writes it: "3.321" in Vietnamese, "3,321" in English. By hand, like
+ * the server's documents (records/labels.ts `vnCount`), so the board never depends on ICU data.
+ */
+export function formatCount(n: number, lang: 'vi' | 'en'): string {
+  const sep = lang === 'vi' ? '.' : ',';
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+$)/g, sep);
+}

@@ -19,6 +19,7 @@ import { useMeeting } from '../hooks/useMeeting';
 import { navigate } from '../hooks/useRoute';
 import type { MessageKey } from '../i18n/catalogues';
 import type { BoardCounts, BoardFilter, BoardSort } from '../lib/attendanceBoard';
+import { formatCount } from '../lib/text';
 import { MinutesReviewPanel } from './records/MinutesReviewPanel';
 import { RollCallControl } from './records/RollCallControl';
 import { SignedMinutesPanel } from './records/SignedMinutesPanel';
@@ -44,13 +45,13 @@ const COUNT_CARDS: { key: keyof BoardCounts; label: MessageKey; tone: string; te
 ];
 
 export function CountCards({ counts }: { counts: BoardCounts }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <ul className="count-cards" data-testid="attendance-counts">
       {COUNT_CARDS.map((c) => (
         <li key={c.key} className={`count-card tone-${c.tone}`}>
           <span className="count-value" data-testid={c.testId}>
-            {counts[c.key]}
+            {formatCount(counts[c.key], lang)}
           </span>
           <span className="count-label">{t(c.label)}</span>
         </li>

@@ -3,7 +3,7 @@ import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { useMeeting } from '../../hooks/useMeeting';
 import { useRollCall } from '../../hooks/useRollCall';
-import { formatDuration } from '../../lib/text';
+import { formatCount, formatDuration } from '../../lib/text';
 import { formatVnTime } from '../../lib/vnDateTime';
 
 /** Deadlines a chair picks with one click; any other from 5 s to 60 min in the field. */
@@ -27,7 +27,8 @@ export function RollCallControl({
   disabled?: boolean;
   compact?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const n = (x: number) => formatCount(x, lang);
   const { state } = useMeeting();
   const { rollCall, open, remainingMs, start, close } = useRollCall();
   const [seconds, setSeconds] = useState('60');
@@ -74,7 +75,7 @@ export function RollCallControl({
       {canRun && !open && state.meeting.state !== 'closed' && (
         <div className="rollcall-start">
           <p className="hint">
-            {t('rollcall.before', { connected: connectedNow, invited: invited.length })}
+            {t('rollcall.before', { connected: n(connectedNow), invited: n(invited.length) })}
           </p>
           <fieldset className="btn-row plain-fieldset">
             <legend className="sr-only">{t('rollcall.duration')}</legend>
@@ -142,15 +143,15 @@ export function RollCallControl({
           <p className="status-strong" role="status">
             {open
               ? t('rollcall.runningOfInvited', {
-                  answered: answers.length,
-                  invited: invited.length,
-                  connected: rollCall.expectedSiteIds.length,
+                  answered: n(answers.length),
+                  invited: n(invited.length),
+                  connected: n(rollCall.expectedSiteIds.length),
                 })
               : t('rollcall.summary', {
                   time: formatVnTime(rollCall.closedAt ?? rollCall.deadline),
-                  answered: answers.length,
-                  invited: invited.length,
-                  people,
+                  answered: n(answers.length),
+                  invited: n(invited.length),
+                  people: n(people),
                 })}
           </p>
           {open && remainingMs !== null && (
@@ -171,9 +172,9 @@ export function RollCallControl({
           )}
           {!open && (
             <ul className="rc-summary" data-testid="rollcall-summary">
-              <li>{t('rollcall.sumAnswered', { n: answers.length, people })}</li>
-              <li>{t('rollcall.sumSilent', { n: silent.length })}</li>
-              <li>{t('rollcall.sumOffline', { n: offline.length })}</li>
+              <li>{t('rollcall.sumAnswered', { n: n(answers.length), people: n(people) })}</li>
+              <li>{t('rollcall.sumSilent', { n: n(silent.length) })}</li>
+              <li>{t('rollcall.sumOffline', { n: n(offline.length) })}</li>
             </ul>
           )}
           {!compact && (
@@ -187,7 +188,7 @@ export function RollCallControl({
           )}
           {silent.length > 0 && (
             <details open={!compact}>
-              <summary>{t('rollcall.missingConnected', { n: silent.length })}</summary>
+              <summary>{t('rollcall.missingConnected', { n: n(silent.length) })}</summary>
               <ul className="rc-list missing" data-testid="rollcall-silent">
                 {silent.map((id) => (
                   <li key={id}>✗ {names.get(id) ?? id}</li>
@@ -197,7 +198,7 @@ export function RollCallControl({
           )}
           {offline.length > 0 && (
             <details>
-              <summary>{t('rollcall.notConnected', { n: offline.length })}</summary>
+              <summary>{t('rollcall.notConnected', { n: n(offline.length) })}</summary>
               <ul className="rc-list missing" data-testid="rollcall-offline">
                 {offline.map((id) => (
                   <li key={id}>– {names.get(id) ?? id}</li>
