@@ -17,7 +17,11 @@ const site = { siteId: '00004', siteName: 'Phường Ba Đình' };
 
 async function make() {
   const store = new MemoryStore();
-  const clock = { now: () => Date.now() };
+  let skew = 0;
+  const clock = { now: () => Date.now() + skew };
+  const later = (ms: number) => {
+    skew += ms;
+  };
   const sessions = new SessionService({
     store,
     tokens,
@@ -38,7 +42,7 @@ async function make() {
   });
   const revoked: Revocation[] = [];
   sessions.onRevoked((r) => revoked.push(r));
-  return { store, sessions, reg, states, revoked };
+  return { store, sessions, reg, states, revoked, later };
 }
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -128,6 +132,20 @@ describe('InvitationRegistry', () => {
       action: 'invitation.reissue',
       detail: { siteId: '00004', replacement: replacement!.invitation.id },
     });
+  });
+
+  it('an expired link stops working and a fresh one is handed out in its place', async () => {
+    const { reg, later } = await make();
+    const [l] = await reg.ensure('mtg_1', [site], secretary);
+    await reg.exchange(l!.token, { ip: '10.1.1.1', userAgent: ua(156) });
+    later(3600 * 1000 + 1);
+    expect(await code(reg.exchange(l!.token, { ip: '10.1.1.1', userAgent: ua(156) }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    const [fresh] = await reg.ensure('mtg_1', [site], secretary);
+    expect(fresh!.invitation.id).not.toBe(l!.invitation.id);
+    expect(Date.parse(fresh!.invitation.expiresAt)).toBeGreaterThan(Date.now() + 3600 * 1000);
+    await reg.exchange(fresh!.token, { ip: '10.1.1.1', userAgent: ua(156) });
   });
 
   it('links of a closed meeting stop working, refresh included', async () => {

@@ -202,6 +202,11 @@ export class InvitationRegistry {
     const inv = await this.d.store.access.getInvitation(id);
     if (!inv) throw new HubError('UNAUTHENTICATED', 'unknown invitation');
     if (inv.revokedAt) throw new HubError('UNAUTHENTICATED', 'this invitation link was revoked');
+    // The record's expiry, not only the token's: one clock (the hub's) decides, and a link the
+    // secretary sees as expired is expired.
+    if (Date.parse(inv.expiresAt) <= this.d.clock.now()) {
+      throw new HubError('UNAUTHENTICATED', 'this invitation link has expired');
+    }
     const state = await this.d.meetingState(inv.meetingId);
     if (state === undefined) throw new HubError('UNAUTHENTICATED', 'unknown meeting');
     // A distinct code: the site's browser shows "the meeting is over", not "bad link".
