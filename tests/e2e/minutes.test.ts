@@ -18,6 +18,7 @@ import {
 } from '../harness/browser.js';
 import { joinFromLobby, signInAndEnterMeeting, TID, tid } from '../harness/browser-flows.js';
 import { type E2EHub, startE2EHub } from '../harness/browser-hub.js';
+import { type ClientSocket, connect, exchangeInvite, ok } from '../harness/hub.js';
 
 const screensDir = path.join(repoRoot, 'tests/artifacts/screens');
 const TITLE = 'Giao ban trực tuyến tháng 12 với các phường, xã';
@@ -55,6 +56,7 @@ describe('minutes: set up through the form, reviewed and exported by the secreta
   let admin: BrowserParticipant;
   let chair: BrowserParticipant;
   let secretary: BrowserParticipant;
+  let wardSocket: ClientSocket | undefined;
   let meeting: Meeting;
   let chairId = '';
   let secretaryId = '';
@@ -94,6 +96,7 @@ describe('minutes: set up through the form, reviewed and exported by the secreta
   });
 
   afterAll(async () => {
+    wardSocket?.disconnect();
     await Promise.all([admin, chair, secretary].filter(Boolean).map((b) => b.close()));
     await hub?.stop();
   });
@@ -189,6 +192,27 @@ describe('minutes: set up through the form, reviewed and exported by the secreta
     await expect(review.locator(tid('review-issues')).count()).resolves.toBe(0);
     await review.scrollIntoViewIfNeeded();
     await review.screenshot({ path: path.join(screensDir, 'minutes-02-review-saved.png') });
+  });
+
+  it('a ward joining while the secretary watches counts as present, on time, at once', async () => {
+    // Found by the #14 helper: the board kept every connected ward "Vắng không lý do" and
+    // "Có mặt 0" all session long (the hub pushed presence but never the row's status).
+    const p = secretary.page;
+    const ward = meeting.siteIds[0]!;
+    const row = p.locator(tid(`attendance-row-${ward}`));
+    await expect(row.getAttribute('data-status')).resolves.toBe('absent_without_reason');
+    await expect(p.locator(tid('count-present')).textContent()).resolves.toBe('0');
+    const token = (await exchangeInvite(hub.origin, await hub.invite(meeting.id, ward)))
+      .accessToken;
+    wardSocket = await connect(hub.origin, token);
+    await ok(wardSocket, 'meeting:join', { meetingId: meeting.id });
+    await p.locator(`${tid(`attendance-row-${ward}`)}[data-status="on_time"]`).waitFor();
+    await expect(row.getAttribute('data-connected')).resolves.toBe('true');
+    await expect(p.locator(tid('count-present')).textContent()).resolves.toBe('1');
+    await expect(p.locator(tid('count-connected')).textContent()).resolves.toBe('1');
+    await p.locator(tid('attendance-counts')).screenshot({
+      path: path.join(screensDir, 'minutes-03-board-live.png'),
+    });
   });
 
   it('the minutes PDF prints every field from the form and the review', async () => {
