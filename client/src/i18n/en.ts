@@ -647,6 +647,7 @@ export const en: Catalogue = {
   'review.name': 'Full name',
   'review.position': 'Position, body',
   'review.addParticipant': 'Add participant',
+  'review.remove': 'Remove',
   'review.removeParticipant': 'Remove participant {n}',
   'review.conclusions': 'Conclusions per item',
   'review.itemConclusion': 'Item {n}: {title}',

@@ -650,6 +650,7 @@ export const vi = {
   'review.name': 'Họ và tên',
   'review.position': 'Chức vụ, đơn vị',
   'review.addParticipant': 'Thêm đại biểu',
+  'review.remove': 'Xóa',
   'review.removeParticipant': 'Xóa đại biểu {n}',
   'review.conclusions': 'Kết luận từng nội dung',
   'review.itemConclusion': 'Nội dung {n}: {title}',
@@ -659,7 +660,8 @@ export const vi = {
   'review.closing': 'Câu kết thúc biên bản',
   'review.closingHint': 'Để trống để dùng câu mặc định.',
   'review.save': 'Lưu nội dung biên bản',
-  'review.saved': 'Đã lưu lúc {time} (lần sửa thứ {version}). Tải lại biên bản để có bản mới.',
+  'review.saved':
+    'Đã lưu lúc {time} (lần sửa thứ {version}). Tải lại biên bản (PDF hoặc Word) để có bản mới.',
   'review.conflict': 'Biên bản vừa được sửa ở nơi khác. Tải lại để xem bản mới nhất rồi sửa tiếp.',
   'review.reload': 'Tải lại',
   'secretary.exportAttendancePdf': 'Tải danh sách điểm danh (PDF)',

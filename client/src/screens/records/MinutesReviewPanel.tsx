@@ -245,11 +245,12 @@ export function MinutesReviewPanel({ meetingId }: { meetingId: string }) {
               </label>
               <button
                 type="button"
-                className="btn btn-small"
+                className="btn btn-small participant-remove"
                 aria-label={t('review.removeParticipant', { n: i + 1 })}
+                data-testid={`review-participant-remove-${i}`}
                 onClick={() => edit({ participants: draft.participants.filter((_, j) => j !== i) })}
               >
-                ✕
+                {t('review.remove')}
               </button>
             </div>
           ))}
