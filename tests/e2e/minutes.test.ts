@@ -180,6 +180,19 @@ describe('minutes: set up through the form, reviewed and exported by the secreta
       /Đại biểu 1 — Họ và tên/,
     );
     await review.locator(tid('review-participant-name-0')).fill('Lê Văn Đại Biểu');
+    // A participant added by mistake goes with its own 'Xóa' button; the others stay.
+    await review.locator(tid('review-add-participant')).click();
+    await review.locator(tid('review-participant-name-1')).fill('Nhập nhầm');
+    const remove = review.locator(tid('review-participant-remove-1'));
+    await expect(remove.textContent()).resolves.toBe('Xóa');
+    await expect(remove.getAttribute('aria-label')).resolves.toBe('Xóa đại biểu 2');
+    await review.locator(tid('review-participant-1')).scrollIntoViewIfNeeded();
+    await p.screenshot({ path: path.join(screensDir, 'minutes-02a-review-participants.png') });
+    await remove.click();
+    await expect(review.locator(tid('review-participant-1')).count()).resolves.toBe(0);
+    await expect(review.locator(tid('review-participant-name-0')).inputValue()).resolves.toBe(
+      'Lê Văn Đại Biểu',
+    );
     await review
       .locator(tid(`review-conclusion-${first}`))
       .fill('Giao Sở Tài chính tổng hợp báo cáo trước ngày 05 tháng 12.');

@@ -46,6 +46,9 @@ function draftOf(view: MinutesReviewView): Draft {
   };
 }
 
+/** A participant row the secretary typed something into (blank rows are not sent). */
+const isFilled = (p: { name: string; title: string }) => Boolean(p.name.trim() || p.title.trim());
+
 /** What the hub stores: only what differs from the meeting's own record. */
 function fieldsOf(draft: Draft, view: MinutesReviewView): MinutesReviewFields {
   const d = view.defaults;
@@ -54,7 +57,7 @@ function fieldsOf(draft: Draft, view: MinutesReviewView): MinutesReviewFields {
   if (draft.secretaryTitle.trim() !== (d.secretaryTitle ?? ''))
     out.secretaryTitle = draft.secretaryTitle.trim();
   const people = draft.participants
-    .filter((p) => p.name.trim() || p.title.trim())
+    .filter(isFilled)
     .map((p) => ({ name: p.name.trim(), ...(p.title.trim() ? { title: p.title.trim() } : {}) }));
   if (people.length > 0) out.participants = people;
   const changed = Object.entries(draft.conclusions).filter(
@@ -132,14 +135,20 @@ export function MinutesReviewPanel({ meetingId }: { meetingId: string }) {
     const fields = fieldsOf(draft, view);
     const parsed = ReviewSchema.safeParse(fields);
     if (!parsed.success) {
+      // The schema numbers the participants sent (blank rows left out); the form numbers its
+      // rows: an issue goes to the row on screen it is about.
+      const sentRows = draft.participants.flatMap((p, i) => (isFilled(p) ? [i] : []));
       const found = [...issuesByField(parsed.error.issues as FormIssue[]).entries()].map(
         ([key, issue]) => {
           const [head, index, sub] = issue.path.map(String);
           let field = t(FIELD[head ?? ''] ?? 'form.thisField');
-          if (head === 'participants' && index !== undefined && sub)
-            field = `${t('review.participant', { n: Number(index) + 1 })} — ${t(
+          if (head === 'participants' && index !== undefined && sub) {
+            const row = sentRows[Number(index)] ?? Number(index);
+            field = `${t('review.participant', { n: row + 1 })} — ${t(
               sub === 'name' ? 'review.name' : 'review.position',
             )}`;
+            return { key: `participants.${row}.${sub}`, text: issueText(t, issue, field) };
+          }
           return { key, text: issueText(t, issue, field) };
         },
       );
@@ -248,7 +257,11 @@ export function MinutesReviewPanel({ meetingId }: { meetingId: string }) {
                 className="btn btn-small participant-remove"
                 aria-label={t('review.removeParticipant', { n: i + 1 })}
                 data-testid={`review-participant-remove-${i}`}
-                onClick={() => edit({ participants: draft.participants.filter((_, j) => j !== i) })}
+                onClick={() => {
+                  // The rows below move up a number: their old messages would name the wrong row.
+                  setIssues(issues.filter((x) => !x.key.startsWith('participants.')));
+                  edit({ participants: draft.participants.filter((_, j) => j !== i) });
+                }}
               >
                 {t('review.remove')}
               </button>
