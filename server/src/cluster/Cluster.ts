@@ -12,8 +12,8 @@ import type { ClusterConfig } from './ClusterConfig';
 import { ClusterGateway } from './ClusterGateway';
 import { MediaNode, type NodeCall } from './MediaNode';
 import type { NodeRecord } from './NodeRecord';
-import { NodeRegistry, type RedisClient } from './NodeRegistry';
-import { candidates, Placement } from './Placement';
+import { type Beat, NodeRegistry, type RedisClient } from './NodeRegistry';
+import { candidates, type Placed, Placement } from './Placement';
 import { ProducerDirectory } from './ProducerDirectory';
 import { METHODS, type Method, type Params } from './protocol';
 
@@ -139,7 +139,13 @@ export class Cluster {
       prefix,
       o.logger.child('directory'),
     );
-    const placement = new Placement(redis, prefix, o.nodeId, o.config.heartbeatTtlMs * 2);
+    const placement = new Placement(
+      redis,
+      prefix,
+      o.nodeId,
+      o.config.heartbeatTtlMs * 2,
+      o.config.consumersPerSite,
+    );
     const c = new Cluster(o, redis, sub, directory, placement);
     c.#internal = await c.server.listen(o.config.internalIp, o.config.internalPort);
     await c.registry.start();
@@ -212,23 +218,19 @@ export class Cluster {
     void this.directory.removeNode(lost).catch(() => {});
   }
 
-  async #place(meetingId: string, peerId: string): Promise<string> {
+  async #place(meetingId: string, peerId: string): Promise<Placed> {
     const site = /^site:(.+):[^:]+$/.exec(peerId)?.[1];
     const chair = !site && (await this.#isChair(meetingId, peerId));
     const prefer = chair
       ? (this.directory.origin(meetingId) ?? (this.o.plane ? this.o.nodeId : undefined))
       : undefined;
     const province = site ? await this.#provinceOf(site) : undefined;
-    const cands = candidates(
-      this.registry.nodes.values(),
-      { province, prefer },
-      this.o.config.consumersPerSite,
-    );
-    const node = await this.placement.place(cands);
-    if (!node) throw new HubError('MEDIA_UNAVAILABLE', 'every media node is full');
+    const cands = candidates(this.registry.nodes.values(), { province, prefer });
+    const placed = await this.placement.place(cands);
+    if (!placed) throw new HubError('MEDIA_UNAVAILABLE', 'every media node is full');
     // Watch what this hub now depends on: its loss resets the peers placed there.
-    if (node !== this.o.nodeId) this.client.watch(node);
-    return node;
+    if (placed.node !== this.o.nodeId) this.client.watch(placed.node);
+    return placed;
   }
 
   async #isChair(meetingId: string, peerId: string): Promise<boolean> {
@@ -263,10 +265,11 @@ export class Cluster {
     throw last instanceof Error ? last : new NodeUnreachableError('*', 'no media node registered');
   }
 
-  async #describe(): Promise<NodeRecord> {
+  async #describe(): Promise<Beat> {
     const { config, plane } = this.o;
     const now = Date.now();
-    const load = this.media?.load() ?? { sites: 0, consumers: 0 };
+    // Load and the placements it counts in one synchronous snapshot (see Placement).
+    const { taken, ...load } = this.media?.load() ?? { sites: 0, consumers: 0, taken: [] };
     const workers = plane ? plane.workerPool.workers.filter((w) => w.alive) : [];
     if (plane) {
       const stats = await plane.workerStats().catch(() => []);
@@ -289,7 +292,7 @@ export class Cluster {
     }
     const consumers = workers.length * config.consumersPerWorker;
     const sites = Math.floor((consumers / config.consumersPerSite) * (config.headroomPct / 100));
-    return {
+    const record: NodeRecord = {
       id: this.o.nodeId,
       epoch: this.epoch,
       region: config.region,
@@ -312,6 +315,7 @@ export class Cluster {
       },
       at: now,
     };
+    return { record, taken, written: () => this.media?.confirmTaken(taken) };
   }
 
   /**

@@ -12,13 +12,14 @@ import {
 } from '@giaoban/sfu';
 import type { Logger } from '../util/logger';
 import type { NodeCall } from './MediaNode';
+import type { Placed } from './Placement';
 import type { ProducerDirectory } from './ProducerDirectory';
 
 export interface ClusterRoomDeps {
   call: NodeCall;
   directory: ProducerDirectory;
-  /** Chooses the node for a new peer (placement). */
-  place: (meetingId: string, peerId: string) => Promise<string>;
+  /** Chooses the node for a new peer (placement): the node, and the placement's id. */
+  place: (meetingId: string, peerId: string) => Promise<Placed>;
   /** Whether the peer is the meeting's chair (its producers make the origin). */
   isChair: (meetingId: string, peerId: string) => Promise<boolean>;
   logger: Logger;
@@ -26,6 +27,8 @@ export interface ClusterRoomDeps {
 
 interface PeerState {
   node: string;
+  /** The placement that put it there: the node reports it once the peer is on it. */
+  placement: string;
   transports: Map<string, TransportDirection>;
   producers: Set<string>;
 }
@@ -78,6 +81,7 @@ export class ClusterRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       meetingId: this.id,
       peerId,
       direction: opts?.direction,
+      placement: this.#peers.get(peerId)?.placement,
     })) as WebRtcTransportInfo;
     const s = this.#peers.get(peerId);
     if (s?.node === node) s.transports.set(info.id, opts.direction);
@@ -264,9 +268,9 @@ export class ClusterRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     if (s) return s.node;
     let placing = this.#placing.get(peerId);
     if (!placing) {
-      placing = this.d.place(this.id, peerId).then((node) => {
+      placing = this.d.place(this.id, peerId).then(({ node, id: placement }) => {
         if (!this.#peers.has(peerId)) {
-          this.#peers.set(peerId, { node, transports: new Map(), producers: new Set() });
+          this.#peers.set(peerId, { node, placement, transports: new Map(), producers: new Set() });
         }
         return this.#peers.get(peerId)!.node;
       });

@@ -53,6 +53,7 @@ export class MediaNode {
   readonly #opening = new Map<string, Promise<RoomState>>();
   readonly #ensuring = new Map<string, Promise<void>>();
   readonly #queues = new Map<string, Promise<void>>();
+  readonly #taken = new Set<string>();
   readonly #timer: NodeJS.Timeout;
   #caps: Promise<unknown> | undefined;
   #closed = false;
@@ -70,13 +71,22 @@ export class MediaNode {
     return this.d.plane;
   }
 
-  /** Peers with media here (placement load) and consumers over the workers. */
-  load(): { sites: number; consumers: number } {
+  /**
+   * Peers with media here (placement load), consumers over the workers, and the placements that
+   * put a peer here since the last record: the record that counts them takes them out of
+   * placement's set (NodeRegistry), so none is counted twice. One synchronous snapshot.
+   */
+  load(): { sites: number; consumers: number; taken: string[] } {
     let sites = 0;
     for (const s of this.#rooms.values()) sites += s.drivers.size;
     let consumers = 0;
     for (const w of this.d.plane.workerPool.workers) if (w.alive) consumers += w.consumerCount;
-    return { sites, consumers };
+    return { sites, consumers, taken: [...this.#taken] };
+  }
+
+  /** The record counting these placements is written: they are no longer this node's to report. */
+  confirmTaken(ids: readonly string[]): void {
+    for (const id of ids) this.#taken.delete(id);
   }
 
   getRoom(meetingId: string): MediaRoom | undefined {
@@ -102,6 +112,7 @@ export class MediaNode {
         const s = await this.#room(q.meetingId);
         const info = await s.room.createWebRtcTransport(q.peerId, { direction: q.direction });
         this.#drive(s, q.peerId, from);
+        if (q.placement && this.#taken.size < 100_000) this.#taken.add(q.placement);
         return info;
       }
       case 'peer.connect':

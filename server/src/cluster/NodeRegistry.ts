@@ -2,8 +2,18 @@ import type { createClient } from 'redis';
 import type { Logger } from '../util/logger';
 import type { NodeAddress } from './ChannelClient';
 import { type NodeRecord, parseNodeRecord } from './NodeRecord';
+import { nodeKey, placedKey } from './Placement';
 
 export type RedisClient = ReturnType<typeof createClient>;
+
+/** What one heartbeat writes: the record, and the placements it counts for the first time. */
+export interface Beat {
+  record: NodeRecord;
+  /** Placement ids of peers now on this node that the previous record did not count. */
+  taken?: readonly string[];
+  /** Called once the record (and the removal of `taken` from placement's set) is written. */
+  written?: () => void;
+}
 
 /**
  * The cluster's nodes in Redis: every hub publishes its NodeRecord under `cluster:node:<id>` with
@@ -25,13 +35,13 @@ export class NodeRegistry {
     private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly selfId: string,
-    private readonly describe: () => Promise<NodeRecord>,
+    private readonly describe: () => Promise<Beat>,
     private readonly opts: { heartbeatMs: number; ttlMs: number },
     private readonly logger: Logger,
   ) {}
 
   #key(id: string): string {
-    return `${this.prefix}cluster:node:${id}`;
+    return nodeKey(this.prefix, id);
   }
   get #index(): string {
     return `${this.prefix}cluster:nodes`;
@@ -60,12 +70,16 @@ export class NodeRegistry {
   }
 
   async #beatOnce(): Promise<void> {
-    const me = await this.describe();
-    await this.redis
+    const { record: me, taken, written } = await this.describe();
+    // One MULTI: the record that counts these placements and their removal from the set where
+    // placement counted them until now — no reader sees them in both, or in neither.
+    const tx = this.redis
       .multi()
       .set(this.#key(me.id), JSON.stringify(me), { PX: this.opts.ttlMs })
-      .sAdd(this.#index, me.id)
-      .exec();
+      .sAdd(this.#index, me.id);
+    if (taken?.length) tx.zRem(placedKey(this.prefix, me.id), [...taken]);
+    await tx.exec();
+    written?.();
     await this.refresh();
   }
 

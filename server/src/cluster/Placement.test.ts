@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
+import { Logger } from '../util/logger';
 import type { NodeRecord } from './NodeRecord';
-import { type Candidate, candidates, Placement } from './Placement';
+import { NodeRegistry } from './NodeRegistry';
+import { type Candidate, candidates, nodeKey, Placement } from './Placement';
 
 let redis: RedisServer;
 let client: ReturnType<typeof createClient>;
@@ -19,7 +21,12 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const placement = (windowMs = 60_000) => new Placement(client, `p${++run}:`, 'hub-1', windowMs);
+let prefix = '';
+/** A fresh key space and a placement over it (window: how long an untaken placement counts). */
+function placement(windowMs = 60_000): Placement {
+  prefix = `p${++run}:`;
+  return new Placement(client, prefix, 'hub-1', windowMs, 4);
+}
 
 function rec(id: string, o: Partial<NodeRecord> & { sites?: number; limit?: number } = {}) {
   return {
@@ -36,6 +43,13 @@ function rec(id: string, o: Partial<NodeRecord> & { sites?: number; limit?: numb
   } as NodeRecord;
 }
 
+/** Node records as the nodes' beats write them (placement reads them in Redis, not a cache). */
+async function nodesSay(...recs: NodeRecord[]): Promise<void> {
+  for (const r of recs) await client.set(nodeKey(prefix, r.id), JSON.stringify(r));
+}
+
+const node = async (p: Placement, cands: Candidate[]) => (await p.place(cands))?.node;
+
 describe('candidates', () => {
   it('ranks the preferred node, then the site region, then the rest; skips non-media and excluded', () => {
     const c = candidates(
@@ -47,7 +61,6 @@ describe('candidates', () => {
         rec('gone', { provinces: ['01'] }),
       ],
       { province: '01', prefer: 'a', exclude: new Set(['gone']) },
-      4,
     );
     expect(c.map((x) => [x.id, x.tier])).toEqual([
       ['a', 0],
@@ -55,22 +68,18 @@ describe('candidates', () => {
       ['z', 1],
     ]);
   });
-
-  it('counts consumers as load when they say more than the sites', () => {
-    const [c] = candidates([rec('a', { load: { consumers: 400, sites: 10 } })], {}, 4);
-    expect(c!.load).toBe(100);
-  });
 });
 
 describe('Placement', () => {
   it('takes the least loaded node of the best tier; a join burst spreads before any beat', async () => {
     const p = placement();
+    await nodesSay(rec('b', { limit: 100, sites: 3 }), rec('c', { limit: 100 }), rec('origin'));
     const cands: Candidate[] = [
-      { id: 'b', limit: 100, load: 3, tier: 1 },
-      { id: 'c', limit: 100, load: 0, tier: 1 },
-      { id: 'origin', limit: 100, load: 0, tier: 2 },
+      { id: 'b', tier: 1 },
+      { id: 'c', tier: 1 },
+      { id: 'origin', tier: 2 },
     ];
-    const got = await Promise.all(Array.from({ length: 9 }, () => p.place(cands)));
+    const got = await Promise.all(Array.from({ length: 9 }, () => node(p, cands)));
     // c catches up with b (3), then they alternate: never the other region while they have room.
     expect(got.filter((n) => n === 'c')).toHaveLength(6);
     expect(got.filter((n) => n === 'b')).toHaveLength(3);
@@ -79,36 +88,68 @@ describe('Placement', () => {
 
   it('a node at its limit takes no new site; when all are full there is none', async () => {
     const p = placement();
+    await nodesSay(
+      rec('b', { limit: 10, sites: 9 }),
+      rec('c', { limit: 10, sites: 10 }),
+      rec('origin', { limit: 2 }),
+    );
     const cands: Candidate[] = [
-      { id: 'b', limit: 10, load: 9, tier: 1 },
-      { id: 'c', limit: 10, load: 10, tier: 1 },
-      { id: 'origin', limit: 2, load: 0, tier: 2 },
+      { id: 'b', tier: 1 },
+      { id: 'c', tier: 1 },
+      { id: 'origin', tier: 2 },
     ];
-    expect(await p.place(cands)).toBe('b');
-    expect(await p.place(cands)).toBe('origin');
-    expect(await p.place(cands)).toBe('origin');
-    expect(await p.place(cands)).toBeUndefined();
+    expect(await node(p, cands)).toBe('b');
+    expect(await node(p, cands)).toBe('origin');
+    expect(await node(p, cands)).toBe('origin');
+    expect(await node(p, cands)).toBeUndefined();
   });
 
-  it('counts only placements the node has not reported yet (made after its record, less a margin)', async () => {
-    const p = new Placement(client, `p${++run}:`, 'hub-1', 60_000, 100);
-    const early = [{ id: 'b', limit: 3, load: 0, tier: 1 as const }];
-    for (let i = 0; i < 3; i++) expect(await p.place(early)).toBe('b');
-    expect(await p.place(early)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 150));
-    // A newer record says 2 (it saw them): the earlier placements are in it, not counted again.
-    const reported = [{ id: 'b', limit: 3, load: 2, tier: 1 as const, at: Date.now() }];
-    expect(await p.place(reported)).toBe('b');
-    expect(await p.place(reported)).toBeUndefined();
+  it('counts consumers as load when they say more than the sites; skips a node without a record', async () => {
+    const p = placement();
+    await nodesSay(rec('a', { limit: 101, load: { consumers: 400, sites: 10 } }));
+    const cands: Candidate[] = [
+      { id: 'a', tier: 1 },
+      { id: 'lapsed', tier: 0 },
+    ];
+    expect(await node(p, cands)).toBe('a'); // 400 / 4 = 100 of 101
+    expect(await node(p, cands)).toBeUndefined();
   });
 
-  it('forgets placements once the window passed (the beat reports them by then)', async () => {
+  it('counts each placement once: in the set until the record that counts it takes it out', async () => {
+    const p = placement();
+    await nodesSay(rec('b', { limit: 3 }));
+    const cands: Candidate[] = [{ id: 'b', tier: 1 }];
+    const placed = [await p.place(cands), await p.place(cands)];
+    // The node took both peers up; its beat writes a record of 2 and takes their ids out of
+    // the set in the same MULTI (the real NodeRegistry).
+    let written = 0;
+    const registry = new NodeRegistry(
+      client,
+      prefix,
+      'b',
+      async () => ({
+        record: rec('b', { limit: 3, sites: 2 }),
+        taken: placed.map((x) => x!.id),
+        written: () => written++,
+      }),
+      { heartbeatMs: 60_000, ttlMs: 60_000 },
+      new Logger('silent'),
+    );
+    await registry.beat();
+    expect(written).toBe(1);
+    expect(await node(p, cands)).toBe('b'); // 2 + 1 = 3: not 2 + 2 + 1
+    expect(await node(p, cands)).toBeUndefined();
+    await registry.stop();
+  });
+
+  it('forgets placements nobody took up once the window passed', async () => {
     const p = placement(200);
-    const cands: Candidate[] = [{ id: 'b', limit: 1, load: 0, tier: 1 }];
-    expect(await p.place(cands)).toBe('b');
-    expect(await p.place(cands)).toBeUndefined();
+    await nodesSay(rec('b', { limit: 1 }));
+    const cands: Candidate[] = [{ id: 'b', tier: 1 }];
+    expect(await node(p, cands)).toBe('b');
+    expect(await node(p, cands)).toBeUndefined();
     await new Promise((r) => setTimeout(r, 250));
-    expect(await p.place(cands)).toBe('b');
+    expect(await node(p, cands)).toBe('b');
   });
 
   it('property: never above a limit, never a worse tier while a better one has room, least loaded', async () => {
@@ -126,11 +167,12 @@ describe('Placement', () => {
         async (spec, joins) => {
           const p = placement();
           const cands = spec.map((s, i) => ({ ...s, id: `n${i}` }));
+          await nodesSay(...cands.map((c) => rec(c.id, { limit: c.limit, sites: c.load })));
           const placed = new Map<string, number>();
           for (let j = 0; j < joins; j++) {
-            const total = (c: Candidate) => c.load + (placed.get(c.id) ?? 0);
+            const total = (c: (typeof cands)[number]) => c.load + (placed.get(c.id) ?? 0);
             const open = cands.filter((c) => total(c) < c.limit);
-            const got = await p.place(cands);
+            const got = await node(p, cands);
             if (open.length === 0) {
               expect(got).toBeUndefined();
               continue;

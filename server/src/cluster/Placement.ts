@@ -13,59 +13,62 @@ export interface PlacementRequest {
 
 export interface Candidate {
   id: string;
-  /** Sites it may take (capacity × headroom). */
-  limit: number;
-  /** Sites it carries by its last record (consumers / consumers per site, if more). */
-  load: number;
-  /** When that record was written (ms): placements since then are not in `load` yet. */
-  at?: number;
   /** 0 = preferred node, 1 = its region, 2 = any other. */
   tier: 0 | 1 | 2;
 }
 
-/** Media nodes that may take the peer, with their tier and load at their last beat. */
-export function candidates(
-  nodes: Iterable<NodeRecord>,
-  req: PlacementRequest,
-  consumersPerSite: number,
-): Candidate[] {
+/** A placement made: the node, and the id the node reports once the peer is on it. */
+export interface Placed {
+  node: string;
+  id: string;
+}
+
+/** Media nodes that may take the peer, with their tier (their load is read inside the script). */
+export function candidates(nodes: Iterable<NodeRecord>, req: PlacementRequest): Candidate[] {
   const out: Candidate[] = [];
   for (const n of nodes) {
     if (!n.media || n.media.workers === 0 || req.exclude?.has(n.id)) continue;
-    const load = Math.max(n.load.sites, Math.ceil(n.load.consumers / consumersPerSite));
     const tier =
       req.prefer === n.id ? 0 : req.province && n.provinces.includes(req.province) ? 1 : 2;
-    out.push({ id: n.id, limit: n.capacity.sites, load, tier, at: n.at });
+    out.push({ id: n.id, tier });
   }
   // The script takes the first best: a stable order keeps ties deterministic (by id).
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
- * Picks and reserves a node atomically: among candidates whose load (its last record, plus the
- * placements made since that record was written minus a margin for the hub → node call, so a
- * join burst spreads before the next beat reports it) is under their limit, the lowest tier,
- * then the least loaded; never round-robin. Records the placement in the node's sorted set
- * (score = time). Returns the node id, or nil when every node is full.
+ * Picks and reserves a node atomically. A node's load is what its record in Redis says (read here,
+ * not a hub's cached copy) plus the placements in its sorted set. The two never overlap: a node
+ * takes a placement's id out of the set in the same MULTI that writes the record counting it
+ * (NodeRegistry), so each placement is counted once, in the set until the node has it, in the
+ * record after. Among nodes under their limit: the lowest tier, then the least loaded; never
+ * round-robin. A node without a record (lapsed) is skipped. Placements the node never took up (the
+ * peer gave up) leave the set after the window, which is longer than a record's TTL: a node
+ * that cannot beat lapses before any of its placements is forgotten.
+ * Returns the node id, or nil when every node is full.
  */
 const PLACE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local member = ARGV[3]
-local margin = tonumber(ARGV[4])
+local perSite = tonumber(ARGV[4])
 local best, bestTier, bestLoad = nil, 99, 0
 local i = 5
 while i <= #ARGV do
-  local id, limit, load, tier, at = ARGV[i], tonumber(ARGV[i+1]), tonumber(ARGV[i+2]), tonumber(ARGV[i+3]), tonumber(ARGV[i+4])
-  local key = KEYS[1] .. id
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local since = now - window
-  if at > 0 then since = math.max(since, at - margin) end
-  local total = load + redis.call('ZCOUNT', key, since, '+inf')
-  if total < limit and (tier < bestTier or (tier == bestTier and total < bestLoad)) then
-    best, bestTier, bestLoad = id, tier, total
+  local id, tier = ARGV[i], tonumber(ARGV[i+1])
+  local raw = redis.call('GET', KEYS[2] .. id)
+  if raw then
+    local rec = cjson.decode(raw)
+    local limit = tonumber(rec.capacity.sites) or 0
+    local load = math.max(tonumber(rec.load.sites) or 0, math.ceil((tonumber(rec.load.consumers) or 0) / perSite))
+    local key = KEYS[1] .. id
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    local total = load + redis.call('ZCARD', key)
+    if total < limit and (tier < bestTier or (tier == bestTier and total < bestLoad)) then
+      best, bestTier, bestLoad = id, tier, total
+    end
   end
-  i = i + 5
+  i = i + 2
 end
 if best then
   local key = KEYS[1] .. best
@@ -75,33 +78,31 @@ end
 return best
 `;
 
+/** The sorted set of a node's placements not yet in its record (NodeRegistry takes them out). */
+export const placedKey = (prefix: string, nodeId: string) => `${prefix}cluster:placed:${nodeId}`;
+export const nodeKey = (prefix: string, nodeId: string) => `${prefix}cluster:node:${nodeId}`;
+
 export class Placement {
   #seq = 0;
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly selfId: string,
-    /** How long a placement counts at most on top of a node's reported load (a few beats). */
+    /** A placement the node never took up counts this long (longer than a record's TTL). */
     private readonly windowMs: number,
-    /** A placement this long before a record may not be in it yet (hub → node call). */
-    private readonly marginMs = 500,
+    /** Consumers one site needs: a node's consumers say its load when they say more than its peers. */
+    private readonly consumersPerSite: number,
   ) {}
 
-  async place(cands: readonly Candidate[]): Promise<string | undefined> {
+  async place(cands: readonly Candidate[]): Promise<Placed | undefined> {
     if (cands.length === 0) return undefined;
-    const args = [
-      String(Date.now()),
-      String(this.windowMs),
-      `${this.selfId}:${Date.now()}:${++this.#seq}`,
-      String(this.marginMs),
-    ];
-    for (const c of cands) {
-      args.push(c.id, String(c.limit), String(c.load), String(c.tier), String(c.at ?? 0));
-    }
+    const id = `${this.selfId}:${Date.now().toString(36)}:${++this.#seq}`;
+    const args = [String(Date.now()), String(this.windowMs), id, String(this.consumersPerSite)];
+    for (const c of cands) args.push(c.id, String(c.tier));
     const r = await this.redis.eval(PLACE_SCRIPT, {
-      keys: [`${this.prefix}cluster:placed:`],
+      keys: [placedKey(this.prefix, ''), nodeKey(this.prefix, '')],
       arguments: args,
     });
-    return typeof r === 'string' ? r : undefined;
+    return typeof r === 'string' ? { node: r, id } : undefined;
   }
 }

@@ -35,7 +35,11 @@ export const Layers = z.object({
 /** method → params schema. Hub → media node, then node → node, then events back. */
 export const METHODS = {
   caps: z.object({}),
-  'peer.transport': Peer.extend({ direction: z.enum(['send', 'recv']) }),
+  'peer.transport': Peer.extend({
+    direction: z.enum(['send', 'recv']),
+    /** The placement that chose this node: reported back in the node's record (Placement). */
+    placement: Id.optional(),
+  }),
   'peer.connect': Peer.extend({ transportId: Id, dtlsParameters: Blob }),
   'peer.restartIce': Peer.extend({ transportId: Id }),
   'peer.produce': Peer.extend({
