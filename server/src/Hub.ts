@@ -21,6 +21,9 @@ import { DiskFileStore, type FileStore, FileSweeper } from './files/index';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
+import { PlayLinks } from './recording/archive/PlayLinks';
+import { RetentionSettingsStore } from './recording/archive/RetentionSettingsStore';
+import { RetentionSweeper } from './recording/archive/RetentionSweeper';
 import { MeetingArchive } from './recording/MeetingArchive';
 import { RecordingService } from './recording/RecordingService';
 import { type HubServer, SignallingServer } from './signalling/SignallingServer';
@@ -58,6 +61,8 @@ export interface Hub {
   readonly files: FileStore;
   /** The meeting archive and the recordings this node runs (issue #13). */
   readonly archive: MeetingArchive;
+  /** Removes recordings whose retention term ended (`retention.sweep()` runs one pass now). */
+  readonly retention: RetentionSweeper;
   readonly recordings: RecordingService;
   /** Sessions, invitation links, login throttling: access that can be taken back. */
   readonly access: AccessControl;
@@ -145,7 +150,20 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     store,
     record: (id) => recordCatalog.record(id, SYSTEM_GRANT),
     logger: logger.child('archive'),
+    retention: new RetentionSettingsStore(store, {
+      recordingMonths: config.archive.recordingRetentionMonths,
+    }),
+    links: new PlayLinks(config.jwt.secret, () => clock.now()),
   });
+  // Recordings past their term go, each with its `archive.expire` line (docs/configuration.md).
+  const retention = new RetentionSweeper({
+    store,
+    meetings,
+    files,
+    settings: archive.retention,
+    clock,
+    logger: logger.child('retention'),
+  }).start();
   const app = createApp({
     access,
     config,
@@ -238,6 +256,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     briefing,
     files,
     archive,
+    retention,
     recordings,
     access,
     liveness,
@@ -264,6 +283,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       voteTimers.close();
       await recordings.close();
       await sweeper.close();
+      await retention.close();
       revoker.close();
       await access.close();
       io.disconnectSockets(true);

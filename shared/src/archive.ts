@@ -30,6 +30,10 @@ export const ArchiveFileView = z.object({
   at: IsoInstant,
   /** Recordings: the chapters the player jumps to (from the index filed beside it). */
   chapters: z.array(ArchiveChapter).optional(),
+  /** A file the retention policy removes: kept until then (absent: kept for good). */
+  keepUntil: IsoInstant.optional(),
+  /** Removed by the retention policy (its `archive.expire` entry): listed, no longer served. */
+  expired: z.object({ at: IsoInstant, recordingMonths: z.number().int().min(0) }).optional(),
 });
 export type ArchiveFileView = z.infer<typeof ArchiveFileView>;
 
@@ -42,6 +46,47 @@ export const ArchiveListing = z.object({
   signedMinutes: FiledSignedMinutes.nullable(),
 });
 export type ArchiveListing = z.infer<typeof ArchiveListing>;
+
+/**
+ * How long the archive keeps what (issue #13, docs/configuration.md "Retention"). Only the
+ * recordings (and their chapter index) expire: the minutes, the signed minutes, the attendance,
+ * the log's export and the meeting documents are the office's records and are never removed by
+ * the hub (destroying records is an archival decision, taken outside it).
+ */
+export const RetentionPolicy = z
+  .object({
+    /** Months a recording is kept after it was filed; 0 = kept for good (never swept). */
+    recordingMonths: z.number().int().min(0).max(1200),
+  })
+  .strict();
+export type RetentionPolicy = z.infer<typeof RetentionPolicy>;
+
+/** The kinds the retention policy removes; every other kind is kept for good. */
+export const EXPIRING_KINDS: readonly ArchiveFileKind[] = [
+  'recording',
+  'recording.tracks',
+  'chapters',
+];
+
+export const RetentionSettings = z.object({
+  policy: RetentionPolicy,
+  /** 'admin': set on the admin screen (PUT …/retention); 'default': ARCHIVE_RECORDING_RETENTION_MONTHS. */
+  source: z.enum(['default', 'admin']),
+  /** The deployment's default (the environment), what a reset returns to. */
+  defaultPolicy: RetentionPolicy,
+  updatedAt: IsoInstant.optional(),
+  updatedBy: z.string().max(200).optional(),
+  expiringKinds: z.array(ArchiveFileKind),
+});
+export type RetentionSettings = z.infer<typeof RetentionSettings>;
+
+/** PUT body: a policy, or `null` to go back to the deployment's default. */
+export const RetentionBody = z.object({ policy: RetentionPolicy.nullable() }).strict();
+export type RetentionBody = z.infer<typeof RetentionBody>;
+
+/** A short-lived link for the player's `<video src>` (Range requests, no bearer header). */
+export const ArchivePlayLink = z.object({ url: z.string().max(2000), expiresAt: IsoInstant });
+export type ArchivePlayLink = z.infer<typeof ArchivePlayLink>;
 
 /** Who opens a meeting's archive: its chair, its secretary, admins (the minutes' roles). */
 export const ARCHIVE_ROLES: readonly Role[] = ['admin', 'chair', 'secretary'];
@@ -59,5 +104,32 @@ export const ARCHIVE_ROUTES = [
     path: '/api/meetings/:id/archive/:sha256',
     roles: ARCHIVE_ROLES,
     response: 'file',
+  },
+  {
+    method: 'post',
+    /** A link to the file valid for a few minutes, for `<video src>` (the player streams it). */
+    path: '/api/meetings/:id/archive/:sha256/link',
+    roles: ARCHIVE_ROLES,
+    response: 'ArchivePlayLink',
+  },
+  {
+    method: 'get',
+    /** The file a play link names (the signed token is the authorisation; Range → 206). */
+    path: '/api/archive/play/:token',
+    roles: 'public',
+    response: 'file',
+  },
+  {
+    method: 'get',
+    path: '/api/archive/retention',
+    roles: ARCHIVE_ROLES,
+    response: 'RetentionSettings',
+  },
+  {
+    method: 'put',
+    path: '/api/archive/retention',
+    roles: ['admin'],
+    body: RetentionBody,
+    response: 'RetentionSettings',
   },
 ] as const;

@@ -49,6 +49,13 @@ export const ArchiveFileKind = z.enum([
   'attendance.pdf',
   'log',
   'document',
+  /** A ward's report attachment (issue #14), filed at the close. */
+  'report.file',
+  /** The compiled ward reports (DOCX/PDF) of a meeting that asked for reports. */
+  'reports.docx',
+  'reports.pdf',
+  /** The minutes as signed and filed by the secretary (the issued PDF plus signatures). */
+  'minutes.signed',
 ]);
 export type ArchiveFileKind = z.infer<typeof ArchiveFileKind>;
 
@@ -171,6 +178,19 @@ export const LOG_ENTRIES = [
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     size: z.number().int().min(0),
     mediaType: z.string().max(100),
+  }),
+  /**
+   * A filed file removed by the retention policy (docs/configuration.md "Retention"): what went
+   * (its `archive.file` line: name, kind, SHA-256), when it had been filed and under which policy,
+   * so the archive says so instead of offering a broken link. Only recordings expire.
+   */
+  entry('archive.expire', {
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    name: z.string().min(1).max(200),
+    kind: ArchiveFileKind,
+    filedAt: IsoInstant,
+    policy: z.literal('retention'),
+    recordingMonths: z.number().int().min(1).max(1200),
   }),
 ] as const;
 

@@ -66,6 +66,11 @@ export interface HubConfig {
     minFreeBytes: number;
     /** Record from the session's start unless the meeting says otherwise. */
     autoRecordDefault: boolean;
+    /**
+     * Months a filed recording is kept (0 = for good) unless an admin set another policy:
+     * only recordings expire, never minutes, attendance, the log or documents.
+     */
+    recordingRetentionMonths: number;
   };
 }
 
@@ -275,6 +280,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
           : path.join(repoRoot, '.data/archive')),
       minFreeBytes: int(env, 'ARCHIVE_MIN_FREE_MB', 1024, 0, 10_000_000) * 1024 * 1024,
       autoRecordDefault: bool(env, 'RECORD_BY_DEFAULT', false),
+      recordingRetentionMonths: int(env, 'ARCHIVE_RECORDING_RETENTION_MONTHS', 24, 0, 1200),
     },
   };
 }

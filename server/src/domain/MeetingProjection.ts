@@ -125,7 +125,9 @@ export class MeetingProjection implements MayProduceView {
   /** Files of the recording running now (1 + the recorder's restarts). */
   private segmentsNow = 0;
   /** Files filed in the archive with their checksums, as the log says. */
-  readonly archived: Array<LogData<'archive.file'> & { at: string }> = [];
+  readonly archived: Array<
+    LogData<'archive.file'> & { at: string; expired?: { at: string; recordingMonths: number } }
+  > = [];
   private touched: Set<string> | 'all' = new Set();
 
   /** The minutes' recording line: the ended recordings and the one running, with segments. */
@@ -604,6 +606,12 @@ export class MeetingProjection implements MayProduceView {
       }
       case 'archive.file':
         this.archived.push({ ...e.data, at: e.at });
+        break;
+      case 'archive.expire':
+        // The retention sweep removed it (every line with that checksum: same bytes, one file).
+        for (const a of this.archived)
+          if (a.sha256 === e.data.sha256 && !a.expired)
+            a.expired = { at: e.at, recordingMonths: e.data.recordingMonths };
         break;
       default:
         // Unknown types from a newer hub version are kept in the log and ignored here.

@@ -163,6 +163,16 @@ export class DiskFileStore implements FileStore {
     return removed;
   }
 
+  async remove(key: string): Promise<boolean> {
+    const hex = this.hexOf(key);
+    const file = this.pathOf(key);
+    const existed = (await stat(file).catch(() => null)) !== null;
+    await rm(file, { force: true });
+    await rm(path.join(this.keptDir, hex), { force: true });
+    await rm(path.join(this.pendingDir, hex), { force: true });
+    return existed;
+  }
+
   /** Files currently being written (tests check that nothing stays behind). */
   async pendingTemporaryFiles(): Promise<number> {
     return (await readdir(this.tmpDir).catch(() => [])).length;

@@ -59,6 +59,11 @@ export interface FileStore {
    * many. Files never marked pending (the archive's, older ones) are never touched.
    */
   sweepPending(olderThanMs: number): Promise<number>;
+  /**
+   * Removes a file and its marks (the archive's retention sweep, after it wrote why into the
+   * meeting's log); true when there was a file. The caller checks nothing else refers to it.
+   */
+  remove(key: string): Promise<boolean>;
 }
 
 /** An upload not referred to within a day is removed (at start, then hourly). */

@@ -36,6 +36,8 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   FileRef: shared.FileRef,
   MinutesReviewView: shared.MinutesReviewView,
   ArchiveListing: shared.ArchiveListing,
+  ArchivePlayLink: shared.ArchivePlayLink,
+  RetentionSettings: shared.RetentionSettings,
 };
 
 /** JSON responses typed in TypeScript only (issue #14 views; see shared/src/briefing.ts). */

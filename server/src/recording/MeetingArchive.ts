@@ -6,18 +6,26 @@ import {
   type ArchiveFileKind,
   type ArchiveFileView,
   type ArchiveListing,
+  type ArchivePlayLink,
+  EXPIRING_KINDS,
+  type FileRef,
   type Grant,
   type LogData,
 } from '@giaoban/shared';
 import { meetingRole } from '../domain/access';
 import type { MeetingService } from '../domain/MeetingService';
 import { type FileStore, putBytes } from '../files/FileStore';
-import { type RecordFormat, renderRecordDocument } from '../records/index';
+import { buildCompiledReportsDocument } from '../records/compiledReports';
+import { renderMinutesDocxDocument } from '../records/docx';
+import { type RecordFormat, recordFileName, renderRecordDocument } from '../records/index';
 import type { MeetingRecord } from '../records/MeetingRecord';
 import { MinutesArchive } from '../records/MinutesArchive';
+import { renderMinutesPdfDocument } from '../records/pdf';
 import type { Store } from '../store/Store';
 import { HubError } from '../util/HubError';
 import type { Logger } from '../util/logger';
+import type { PlayLinks } from './archive/PlayLinks';
+import { keepUntil, type RetentionSettingsStore } from './archive/RetentionSettingsStore';
 
 /** A recording hour of the program is far below this; it only bounds a runaway file. */
 const MAX_RECORDING_BYTES = 64 * 1024 ** 3;
@@ -42,7 +50,16 @@ export interface MeetingArchiveDeps {
   /** The meeting's record as the minutes are rendered from it (no role check: the hub files). */
   record: (meetingId: string) => Promise<MeetingRecord>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long recordings are kept (the listing says until when, or that one was removed). */
+  retention: RetentionSettingsStore;
+  /** Signed links for the player's `<video src>`. */
+  links: PlayLinks;
 }
+
+type Filed = LogData<'archive.file'> & {
+  at: string;
+  expired?: { at: string; recordingMonths: number };
+};
 
 /**
  * The meeting archive: files what a meeting leaves (minutes, attendance, the log's export, the
@@ -57,6 +74,11 @@ export class MeetingArchive {
 
   constructor(private readonly d: MeetingArchiveDeps) {
     this.signed = new MinutesArchive(d.store);
+  }
+
+  /** The retention policy (GET/PUT /api/archive/retention; the sweeper reads it too). */
+  get retention(): RetentionSettingsStore {
+    return this.d.retention;
   }
 
   /** A filing job starts/ends (the listing says `pending` meanwhile). */
@@ -94,6 +116,106 @@ export class MeetingArchive {
     }
   }
 
+  /**
+   * A file already in the store (a meeting document, a ward's attachment), filed under its own
+   * key after checking the bytes are still the ones its log entry named.
+   */
+  private async fileStored(
+    meetingId: string,
+    f: { name: string; kind: ArchiveFileKind; file: FileRef },
+  ): Promise<void> {
+    const stat = await this.d.files.stat(f.file.key);
+    if (!stat || stat.sha256 !== f.file.sha256 || stat.size !== f.file.size) {
+      this.d.logger.error('archive: a stored file is missing or altered, not filed', {
+        meetingId,
+        name: f.name,
+        sha256: f.file.sha256,
+      });
+      return;
+    }
+    await this.d.files.keep(f.file.key);
+    await this.note(meetingId, {
+      name: f.name,
+      kind: f.kind,
+      mediaType: f.file.mediaType,
+      key: f.file.key,
+      sha256: f.file.sha256,
+      size: f.file.size,
+    });
+  }
+
+  /**
+   * The briefing's papers (issue #14): the meeting documents as attached (removed ones are not
+   * the meeting's any more), every ward's report attachments, and the compiled reports (DOCX and
+   * PDF) when reports were asked for.
+   */
+  private async fileBriefing(meetingId: string, record: MeetingRecord): Promise<void> {
+    const b = await this.d.meetings.read(meetingId, (p) => ({
+      documents: [...p.briefing.documents.values()].map((d) => ({ name: d.name, file: d.file })),
+      request: p.briefing.request,
+      sites: p.meeting.siteIds.map((siteId) => ({
+        siteId,
+        code: p.siteCode(siteId),
+        name: p.siteName(siteId),
+        submission: p.briefing.reports.get(siteId) ?? null,
+      })),
+    }));
+    for (const d of b.documents)
+      await this.fileStored(meetingId, { name: d.name, kind: 'document', file: d.file });
+    for (const site of b.sites)
+      for (const file of site.submission?.files ?? [])
+        await this.fileStored(meetingId, {
+          name: `BaoCao-${site.name}-${file.name}`.slice(0, 200),
+          kind: 'report.file',
+          file,
+        });
+    if (!b.request) return;
+    const doc = buildCompiledReportsDocument(record, b.request, b.sites);
+    for (const format of ['pdf', 'docx'] as const) {
+      try {
+        const bytes =
+          format === 'pdf' ? await renderMinutesPdfDocument(doc) : renderMinutesDocxDocument(doc);
+        await this.fileBytes(meetingId, {
+          name: recordFileName(record, 'minutes', format).replace(/^BienBan/, 'TongHopBaoCao'),
+          kind: format === 'pdf' ? 'reports.pdf' : 'reports.docx',
+          mediaType:
+            format === 'pdf'
+              ? 'application/pdf'
+              : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          bytes,
+        });
+      } catch (error) {
+        this.d.logger.error('archive: the compiled reports could not be filed', {
+          meetingId,
+          format,
+          error: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  /**
+   * The signed minutes the secretary filed (records' MinutesArchive checked its signatures):
+   * into the archive with their SHA-256, once per distinct upload.
+   */
+  async fileSignedMinutes(meetingId: string): Promise<LogData<'archive.file'> | null> {
+    const meta = await this.signed.signed(meetingId);
+    const bytes = await this.signed.signedPdf(meetingId);
+    if (!meta || !bytes) return null;
+    const already = await this.d.meetings.read(meetingId, (p) =>
+      p.archived.find((a) => a.kind === 'minutes.signed' && a.sha256 === meta.sha256),
+    );
+    if (already) return already;
+    const record = await this.d.record(meetingId);
+    const name = recordFileName(record, 'minutes', 'pdf').replace(/\.pdf$/, '-DaKy.pdf');
+    return this.fileBytes(meetingId, {
+      name,
+      kind: 'minutes.signed',
+      mediaType: 'application/pdf',
+      bytes,
+    });
+  }
+
   /** The documents of an ended meeting: minutes, attendance, the log (JSON lines). */
   async fileRecords(meetingId: string): Promise<void> {
     const record = await this.d.record(meetingId);
@@ -114,6 +236,14 @@ export class MeetingArchive {
         });
       }
     }
+    try {
+      await this.fileBriefing(meetingId, record);
+    } catch (error) {
+      this.d.logger.error('archive: the briefing papers could not be filed', {
+        meetingId,
+        error: (error as Error).message,
+      });
+    }
     const lines: string[] = [];
     for (let after = 0; ; ) {
       const page = await this.d.store.readEvents(meetingId, after, 1000);
@@ -132,6 +262,7 @@ export class MeetingArchive {
 
   async listing(meetingId: string, grant: Grant): Promise<ArchiveListing> {
     const archived = await this.open(meetingId, grant);
+    const { recordingMonths } = await this.d.retention.policy();
     const files: ArchiveFileView[] = [];
     const chapterIndex = new Map(
       archived.filter((f) => f.kind === 'chapters').map((f) => [f.name, f] as const),
@@ -146,8 +277,14 @@ export class MeetingArchive {
         mediaType: f.mediaType,
         at: f.at,
       };
+      if (f.expired) view.expired = { ...f.expired };
+      else if (EXPIRING_KINDS.includes(f.kind)) {
+        const until = keepUntil(f.at, recordingMonths);
+        if (until) view.keepUntil = until;
+      }
       const index = chapterIndex.get(`${f.name}.chapters.json`);
-      if (f.kind === 'recording' && index) view.chapters = await this.chaptersOf(index.key);
+      if (f.kind === 'recording' && index && !f.expired && !index.expired)
+        view.chapters = await this.chaptersOf(index.key);
       files.push(view);
     }
     return {
@@ -167,16 +304,46 @@ export class MeetingArchive {
     file: ArchiveFileView & { key: string };
     open: (range?: { start: number; end: number }) => Readable;
   }> {
-    const archived = await this.open(meetingId, grant);
-    const f = archived.find((x) => x.sha256 === sha256);
-    if (!f) throw new HubError('NOT_FOUND', 'no such file in this meeting archive');
+    return this.serve(await this.open(meetingId, grant), sha256);
+  }
+
+  /** A play link for one filed file (the role check is the listing's). */
+  async playLink(meetingId: string, grant: Grant, sha256: string): Promise<ArchivePlayLink> {
+    await this.serve(await this.open(meetingId, grant), sha256);
+    const { token, expiresAt } = this.d.links.issue({ meetingId, sha256, sub: grant.sub });
+    return { url: `/api/archive/play/${token}`, expiresAt };
+  }
+
+  /** The file a play link names, if it is still filed, unaltered and within its term. */
+  async openPlayLink(token: string): ReturnType<MeetingArchive['download']> {
+    const g = this.d.links.verify(token);
+    const archived = await this.d.meetings.read(g.meetingId, (p) =>
+      p.archived.map((a) => ({ ...a })),
+    );
+    return this.serve(archived, g.sha256);
+  }
+
+  private async serve(
+    archived: Filed[],
+    sha256: string,
+  ): Promise<{
+    file: ArchiveFileView & { key: string };
+    open: (range?: { start: number; end: number }) => Readable;
+  }> {
+    const all = archived.filter((x) => x.sha256 === sha256);
+    const f = all.find((x) => !x.expired);
+    if (!f) {
+      if (all.length > 0)
+        throw new HubError('NOT_FOUND', 'the file was removed under the retention policy');
+      throw new HubError('NOT_FOUND', 'no such file in this meeting archive');
+    }
     const stat = await this.d.files.stat(f.key);
     if (!stat || stat.size !== f.size || stat.sha256 !== f.sha256)
       throw new HubError('NOT_FOUND', 'the archived file is missing or altered');
     return { file: f, open: (range) => this.d.files.open(f.key, range) };
   }
 
-  private async open(meetingId: string, grant: Grant) {
+  private async open(meetingId: string, grant: Grant): Promise<Filed[]> {
     return this.d.meetings.read(meetingId, (p) => {
       const role = meetingRole(grant, p.meeting);
       if (!ARCHIVE_ROLES.includes(role))

@@ -1,3 +1,10 @@
+export { PLAY_LINK_TTL_MS, type PlayGrant, PlayLinks } from './archive/PlayLinks';
+export { keepUntil, RetentionSettingsStore } from './archive/RetentionSettingsStore';
+export {
+  RETENTION_SWEEP_EVERY_MS,
+  RetentionSweeper,
+  type RetentionSweepResult,
+} from './archive/RetentionSweeper';
 export {
   type Chapter,
   type ChapterKind,

@@ -201,7 +201,8 @@ export function pushesFor(
       meeting();
       break;
     case 'archive.file':
-      // Filed after the meeting: nobody is connected to be told.
+    case 'archive.expire':
+      // Filed (or expired) after the meeting: nobody is connected to be told.
       break;
     case 'site.join':
     case 'site.leave':

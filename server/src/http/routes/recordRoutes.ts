@@ -40,13 +40,17 @@ export function recordRoutes(
         actorOf(grantOf(ctx)),
         parse(MinutesReviewBody, ctx.req.body),
       ),
-    'post /api/meetings/:id/minutes/signed': async (ctx) =>
-      documents.fileSigned(
+    'post /api/meetings/:id/minutes/signed': async (ctx) => {
+      const result = await documents.fileSigned(
         idOf(ctx),
         grantOf(ctx),
         actorOf(grantOf(ctx)),
         parse(SignedMinutesUploadBody, ctx.req.body),
-      ),
+      );
+      // Accepted signed minutes go into the meeting archive with their SHA-256 line (#13).
+      if (result.accepted) await d.archive.fileSignedMinutes(idOf(ctx));
+      return result;
+    },
     'get /api/meetings/:id/minutes/signed': async (ctx) =>
       documents.signedStatus(idOf(ctx), grantOf(ctx)),
     'get /api/meetings/:id/minutes.signed.pdf': async (ctx) =>
