@@ -4,7 +4,11 @@
 // their media on B and C (their region, least loaded). Every site decodes the chair, piped
 // A → edge; a floor holder on B is heard by the sites on C (B → A → C); B is killed with SIGKILL
 // and its sites decode the chair again from C within 5 s; attendance keeps one unbroken interval
-// per site. Needs root (ip netns); says why and skips otherwise. Every namespace is torn down.
+// per site. Then the origin dies: a new hub B' runs on host b, A (origin, the chair's and half the
+// sites' signalling hub) is SIGKILLed; the chair reconnects through B' and produces there (the
+// new origin), C re-pipes the chair from B', the sites whose hub was A reconnect through C, and
+// every site decodes the chair again within 5 s; attendance shows reconnections, not leaves.
+// Needs root (ip netns); says why and skips otherwise. Every namespace is torn down.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetnsLab, netnsUnavailable } from '../harness/netns';
@@ -53,6 +57,8 @@ function hubEnv(host: 'a' | 'b' | 'c', extra: Record<string, string> = {}) {
 }
 
 const url = (host: 'a' | 'b' | 'c') => `http://${lab!.host(host).ip}:3000`;
+const wrapIn = (host: string) => (command: string, args: string[]) =>
+  lab!.wrap(host, command, args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Stats of every site, with times on the epoch clock (each runner has its own). */
@@ -75,8 +81,6 @@ describe.skipIf(why !== undefined)('cluster on three hosts', () => {
   beforeAll(async () => {
     prepareMedia(() => {});
     lab = NetnsLab.create(['a', 'b', 'c', 's']);
-    const wrapIn = (host: string) => (command: string, args: string[]) =>
-      lab!.wrap(host, command, args);
     redis = await RedisServer.start({
       bind: { host: lab.host('a').ip, port: 6379 },
       wrap: wrapIn('a'),
@@ -115,6 +119,7 @@ describe.skipIf(why !== undefined)('cluster on three hosts', () => {
         username: seed.people.chair.username,
         password: seed.people.chair.password,
         meetingId: seed.meetingId,
+        fallbackUrls: [url('b')],
       },
       'chair',
     );
@@ -126,8 +131,15 @@ describe.skipIf(why !== undefined)('cluster on three hosts', () => {
         sites: sites.slice(0, 20),
         rampMs: 2000,
         send: false,
+        fallbackUrls: [url('c')],
       })) +
-      (await fleet!.join({ hubUrl: url('c'), sites: sites.slice(20), rampMs: 2000, send: false }));
+      (await fleet!.join({
+        hubUrl: url('c'),
+        sites: sites.slice(20),
+        rampMs: 2000,
+        send: false,
+        fallbackUrls: [url('a')],
+      }));
     expect(failed).toBe(0);
 
     // Every site decodes the chair (a complete key frame through the pipe from A).
@@ -241,32 +253,75 @@ describe.skipIf(why !== undefined)('cluster on three hosts', () => {
     expect(rest.every((p) => (p.resets ?? 0) === 0)).toBe(true);
 
     // Attendance: one unbroken interval per site, nobody left.
-    const login = await fetch(`${url('a')}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: seed.people.secretary.username,
-        password: seed.people.secretary.password,
-      }),
-    }).then((r) => r.json() as Promise<{ accessToken: string }>);
-    const rows = await fetch(`${url('c')}/api/meetings/${seed.meetingId}/attendance`, {
-      headers: { authorization: `Bearer ${login.accessToken}` },
-    }).then(
-      (r) =>
-        r.json() as Promise<{
-          rows: Array<{
-            siteId: string;
-            connected: boolean;
-            intervals: Array<{ leaveAt?: string }>;
-          }>;
-        }>,
-    );
-    const table = Array.isArray(rows) ? rows : rows.rows;
-    expect(table).toHaveLength(SITES);
-    for (const row of table) {
-      expect(row.connected, row.siteId).toBe(true);
-      expect(row.intervals, row.siteId).toHaveLength(1);
-      expect(row.intervals[0]!.leaveAt, row.siteId).toBeUndefined();
-    }
+    await expectUnbrokenAttendance('a', 'c');
   }, 240_000);
+
+  it('the origin killed: the chair re-produces on a new origin, every edge re-pipes, every site decodes it again', async () => {
+    const ip = { a: lab!.host('a').ip, b: lab!.host('b').ip, c: lab!.host('c').ip };
+    // A fresh node on host b (B's address, a new node id): where the chair's reconnect lands.
+    hubs.b = await startHubProcess(hubEnv('b', { NODE_ID: 'node-b2' }), 120_000, wrapIn('b'));
+    lab!.track(hubs.b.pid);
+    const viaA = new Set(hubs.a!.seed!.sites.slice(0, 20).map((s) => s.siteId));
+    const killedAt = Date.now();
+    await hubs.a!.stop('SIGKILL'); // origin, the chair's hub and 20 sites' hub; Redis lives on
+    const chairBack = await until('the chair produces again on B', 20_000, async () => {
+      const [c] = (await chair!.stats()).peers;
+      return c && (c.reconnects ?? 0) >= 1 && c.mediaIp === ip.b && (c.sent?.packets ?? 0) > 0
+        ? c
+        : undefined;
+    });
+    const back = await until('every site decodes the new chair', 20_000, async () => {
+      const s = await siteStats();
+      return s.length === SITES &&
+        s.every(
+          (p) => p.video?.firstKeyFrameAt != null && p.video.firstKeyFrameAt + p.epoch > killedAt,
+        )
+        ? s
+        : undefined;
+    });
+    const recoveryMs = back.map((p) => p.video!.firstKeyFrameAt! + p.epoch - killedAt);
+    const onC = back.filter((p) => p.mediaIp === ip.c);
+    const onB = back.filter((p) => p.mediaIp === ip.b);
+    const reconnected = back.filter((p) => (p.reconnects ?? 0) >= 1);
+    console.log(
+      `cluster-netns: origin killed: chair on B' after ${Math.round(chairBack.resetAt! + (await chair!.stats()).epochOffsetMs - killedAt)} ms (reset start); ${SITES} sites decode the new chair in ${Math.round(Math.min(...recoveryMs))}–${Math.round(Math.max(...recoveryMs))} ms (median ${Math.round(recoveryMs.sort((x, y) => x - y)[SITES >> 1]!)}); ${onB.length} on B', ${onC.length} on C (piped B' → C); ${reconnected.length} reconnected their socket`,
+    );
+    expect(back.every((p) => p.mediaIp === ip.b || p.mediaIp === ip.c)).toBe(true);
+    // C is an edge of the new origin: its sites get the chair over a new pipe B' → C.
+    expect(onC.length).toBeGreaterThan(0);
+    // The sites whose hub was A (20) reconnected through C; the others kept their socket.
+    expect(reconnected.map((p) => p.label).sort()).toEqual([...viaA].sort());
+    expect(back.filter((p) => p.error)).toEqual([]);
+    expect(Math.max(...recoveryMs)).toBeLessThan(5000);
+    // Attendance (asked through C): the gap was a reconnection, not a leave.
+    await expectUnbrokenAttendance('c', 'c');
+  }, 120_000);
 });
+
+/** Every site connected, one interval each, never closed (signed in and asked through `via`). */
+async function expectUnbrokenAttendance(login: 'a' | 'b' | 'c', via: 'a' | 'b' | 'c') {
+  const seed = hubs.a!.seed!;
+  const auth = await fetch(`${url(login)}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      username: seed.people.secretary.username,
+      password: seed.people.secretary.password,
+    }),
+  }).then((r) => r.json() as Promise<{ accessToken: string }>);
+  const rows = await fetch(`${url(via)}/api/meetings/${seed.meetingId}/attendance`, {
+    headers: { authorization: `Bearer ${auth.accessToken}` },
+  }).then(
+    (r) =>
+      r.json() as Promise<{
+        rows: Array<{ siteId: string; connected: boolean; intervals: Array<{ leaveAt?: string }> }>;
+      }>,
+  );
+  const table = Array.isArray(rows) ? rows : rows.rows;
+  expect(table).toHaveLength(SITES);
+  for (const row of table) {
+    expect(row.connected, row.siteId).toBe(true);
+    expect(row.intervals, row.siteId).toHaveLength(1);
+    expect(row.intervals[0]!.leaveAt, row.siteId).toBeUndefined();
+  }
+}

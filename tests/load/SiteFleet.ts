@@ -105,6 +105,7 @@ export class SiteFleet {
     sites: Array<{ label: string; invitation: string; inboundLossPct?: number }>;
     rampMs: number;
     send: boolean;
+    fallbackUrls?: string[];
   }): Promise<number> {
     const k = this.runners.length;
     const replies = await Promise.all(
@@ -116,6 +117,7 @@ export class SiteFleet {
             sites: o.sites.filter((_s, i) => i % k === w),
             rampMs: o.rampMs,
             send: o.send,
+            ...(o.fallbackUrls ? { fallbackUrls: o.fallbackUrls } : {}),
           },
           'joined',
         ),

@@ -55,10 +55,13 @@ export interface JoinOptions {
   inboundLossPct?: number;
   /** Register the media clock on this (one per process). */
   clock: MediaClock;
+  /** Hubs to reconnect through when the socket's hub dies (a load balancer's other choices). */
+  fallbackUrls?: string[];
 }
 
 export interface ChairOptions {
   hubUrl: string;
+  fallbackUrls?: string[];
   username: string;
   password: string;
   meetingId: string;
@@ -81,6 +84,8 @@ export interface PeerStats {
   mediaIp?: string;
   /** `media:reset`s handled (its media node died, a pipe broke) and when the last one came. */
   resets?: number;
+  /** New sockets after the hub died (the hub changed; each is followed by a reset). */
+  reconnects?: number;
   resetAt?: number | null;
   resetSteps?: Record<string, number>;
   error?: string;
@@ -242,6 +247,12 @@ export class WebRtcSite {
   /** When each step of the last reset finished (performance.now): where recovery time goes. */
   readonly #resetSteps: Record<string, number> = {};
   #resetting: Promise<void> = Promise.resolve();
+  /** Where to reconnect (the socket's hub first, then the fallbacks) and with what. */
+  #session: { urls: string[]; token: string; meetingId: string | undefined } | undefined;
+  #chair = false;
+  #reconnects = 0;
+  /** Chair producers this site consumes → its consumer (a new chair producer is taken up). */
+  readonly #chairProducers = new Map<string, string>();
   error: string | undefined;
 
   private constructor(
@@ -264,6 +275,11 @@ export class WebRtcSite {
         accessToken: string;
         grant: { meetingId?: string };
       }>(`${o.hubUrl}/api/auth/invitation`, { token: tokenOf(o.invitation) });
+      site.#session = {
+        urls: [o.hubUrl, ...(o.fallbackUrls ?? [])],
+        token: accessToken,
+        meetingId: grant.meetingId,
+      };
       await site.#connect(o.hubUrl, accessToken, grant.meetingId);
       const chair = site.snapshot.producers.filter((p) => !p.peerId.startsWith('site:'));
       const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
@@ -283,10 +299,16 @@ export class WebRtcSite {
   /** The chair: signs in, publishes one 720p layer + opus, and can page a grid of tiles. */
   static async joinAsChair(o: ChairOptions): Promise<WebRtcSite> {
     const chair = new WebRtcSite('chair', { media: o.media, clock: o.clock });
+    chair.#chair = true;
     const { accessToken } = await post<{ accessToken: string }>(`${o.hubUrl}/api/auth/login`, {
       username: o.username,
       password: o.password,
     });
+    chair.#session = {
+      urls: [o.hubUrl, ...(o.fallbackUrls ?? [])],
+      token: accessToken,
+      meetingId: o.meetingId,
+    };
     await chair.#connect(o.hubUrl, accessToken, o.meetingId);
     await chair.#produce(1);
     chair.joinedAt = performance.now();
@@ -302,8 +324,16 @@ export class WebRtcSite {
     });
     this.socket = s;
     await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
+      const t = setTimeout(() => reject(new Error(`no connection to ${hubUrl}`)), 3000);
+      s.once('connect', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      s.once('connect_error', (e) => {
+        clearTimeout(t);
+        s.close();
+        reject(e);
+      });
     });
     this.snapshot = await ack<Snapshot>(s, 'meeting:join', meetingId ? { meetingId } : {});
     this.#caps = deviceCaps(
@@ -317,6 +347,26 @@ export class WebRtcSite {
         .then(() => this.#reset())
         .catch((e) => {
           this.error = `reset: ${(e as Error).message}`;
+        });
+    });
+    // The hub itself died: reconnect through another (as the browser's Reconnector does behind
+    // a load balancer), join again and renegotiate the media like a reset.
+    s.on('disconnect', (reason) => {
+      if (this.#closed || this.socket !== s || reason === 'io client disconnect') return;
+      this.#resetting = this.#resetting
+        .then(() => this.#reconnect())
+        .catch((e) => {
+          this.error = `reconnect: ${(e as Error).message}`;
+        });
+    });
+    // The chair's producers re-created (its reconnect, a new origin): watch the new ones.
+    s.on('media:newProducer', (p) => {
+      if (this.#chair || p.peerId.startsWith('site:')) return;
+      if (p.kind === 'video' && p.source !== 'camera') return;
+      this.#resetting = this.#resetting
+        .then(() => this.#takeChair(p.producerId, p.kind))
+        .catch((e) => {
+          this.error = `new chair producer: ${(e as Error).message}`;
         });
     });
     s.on(
@@ -365,6 +415,7 @@ export class WebRtcSite {
       });
       fresh.push(c);
       recv.consumers.push(c);
+      this.#chairProducers.set(producerId, c.id);
       this.#streams.set(c.id, new InboundStream(c.kind));
     }
     this.#resetSteps.consume = performance.now();
@@ -400,6 +451,7 @@ export class WebRtcSite {
     this.#recv = undefined;
     this.#recvConnected = false;
     this.#send = undefined;
+    this.#chairProducers.clear();
     if (send) {
       this.#opts.clock.delete(send.video);
       this.#opts.clock.delete(send.audio);
@@ -408,14 +460,48 @@ export class WebRtcSite {
     void Promise.all([recv?.pc.close(), send?.pc.close()]).catch(() => {});
     const snap = await this.refreshSnapshot();
     this.#resetSteps.snapshot = performance.now();
-    const chair = snap.producers.filter((p) => !p.peerId.startsWith('site:'));
-    const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
-    const audio = chair.find((p) => p.kind === 'audio');
-    const consumed = await this.#receive([video, audio].flatMap((p) => (p ? [p.producerId] : [])));
-    this.#chairVideo = consumed.find((c) => c.kind === 'video')?.id;
-    this.#chairAudio = consumed.find((c) => c.kind === 'audio')?.id;
+    if (!this.#chair) {
+      const chair = snap.producers.filter((p) => !p.peerId.startsWith('site:'));
+      const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
+      const audio = chair.find((p) => p.kind === 'audio');
+      const ids = [video, audio].flatMap((p) => (p ? [p.producerId] : []));
+      // One at a time: a producer of a node that died a moment ago may still be listed (its
+      // consume fails); the chair's new ones arrive as media:newProducer.
+      const consumed: Consumed[] = [];
+      for (const id of ids) consumed.push(...(await this.#receive([id]).catch(() => [])));
+      this.#chairVideo = consumed.find((c) => c.kind === 'video')?.id;
+      this.#chairAudio = consumed.find((c) => c.kind === 'audio')?.id;
+    }
     this.#resetSteps.received = performance.now();
-    if (send) await this.#produce(3, send.audio.isActive(0));
+    if (send) await this.#produce(this.#chair ? 1 : 3, send.audio.isActive(0));
+  }
+
+  /** The socket's hub is gone: a new socket through the next hub that answers, then a reset. */
+  async #reconnect(): Promise<void> {
+    const session = this.#session;
+    if (this.#closed || !session) return;
+    this.#reconnects++;
+    const end = performance.now() + 15_000;
+    for (let i = 1; ; i++) {
+      const url = session.urls[i % session.urls.length]!;
+      try {
+        await this.#connect(url, session.token, session.meetingId);
+        break;
+      } catch (e) {
+        if (performance.now() > end) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await this.#reset();
+  }
+
+  /** A new chair producer: consume it (same receive transport) and count it as the chair's. */
+  async #takeChair(producerId: string, kind: 'audio' | 'video'): Promise<void> {
+    if (this.#closed || this.#chairProducers.has(producerId)) return;
+    const [c] = await this.#receive([producerId]);
+    if (!c) return;
+    if (kind === 'video') this.#chairVideo = c.id;
+    else this.#chairAudio = c.id;
   }
 
   /** Starts sending the camera (three layers) and a silent mic, if not sending yet. */
@@ -488,6 +574,7 @@ export class WebRtcSite {
     const t = (await ack<TransportInfo>(s, 'media:createTransport', {
       direction: 'send',
     })) as unknown as MsTransport;
+    if (this.#chair) this.#mediaIp = t.iceCandidates?.[0]?.ip;
     const pc = newPc();
     pc.addTransceiver('video', { direction: 'sendonly' });
     pc.addTransceiver('audio', { direction: 'sendonly' });
@@ -580,6 +667,7 @@ export class WebRtcSite {
       activeLayers: v ? [0, 1, 2].map((i) => v.isActive(i)) : [],
       ...(this.#mediaIp ? { mediaIp: this.#mediaIp } : {}),
       resets: this.#resets,
+      reconnects: this.#reconnects,
       resetAt: this.#resetAt,
       resetSteps: { ...this.#resetSteps },
       ...(this.error ? { error: this.error } : {}),

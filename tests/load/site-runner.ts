@@ -21,8 +21,17 @@ export type RunnerCommand =
       /** Spread the joins over this many ms. */
       rampMs: number;
       send: boolean;
+      /** Hubs to reconnect through when `hubUrl` dies. */
+      fallbackUrls?: string[];
     }
-  | { type: 'chair'; hubUrl: string; username: string; password: string; meetingId: string }
+  | {
+      type: 'chair';
+      hubUrl: string;
+      username: string;
+      password: string;
+      meetingId: string;
+      fallbackUrls?: string[];
+    }
   /**
    * The chair's page: the low layer of `tiles` site cameras (page 0: the first ones, plus the
    * high layer of the first as the spotlight); page n > 0 pauses the page on screen and shows
@@ -104,6 +113,7 @@ process.on('message', async (cmd: RunnerCommand) => {
               media: m,
               clock,
               send: cmd.send,
+              ...(cmd.fallbackUrls ? { fallbackUrls: cmd.fallbackUrls } : {}),
               ...(s.inboundLossPct ? { inboundLossPct: s.inboundLossPct } : {}),
             }),
           );

@@ -97,7 +97,7 @@ export class Cluster {
     this.gateway = new ClusterGateway({
       call: this.call,
       directory,
-      place: (meetingId, peerId) => this.#place(meetingId, peerId),
+      place: (meetingId, peerId, exclude) => this.#place(meetingId, peerId, exclude),
       isChair: (meetingId, peerId) => this.#isChair(meetingId, peerId),
       logger: logger.child('cluster-room'),
       capabilities: () => this.#capabilities(),
@@ -218,14 +218,18 @@ export class Cluster {
     void this.directory.removeNode(lost).catch(() => {});
   }
 
-  async #place(meetingId: string, peerId: string): Promise<Placed> {
+  async #place(meetingId: string, peerId: string, exclude?: ReadonlySet<string>): Promise<Placed> {
     const site = /^site:(.+):[^:]+$/.exec(peerId)?.[1];
     const chair = !site && (await this.#isChair(meetingId, peerId));
     const prefer = chair
       ? (this.directory.origin(meetingId) ?? (this.o.plane ? this.o.nodeId : undefined))
       : undefined;
     const province = site ? await this.#provinceOf(site) : undefined;
-    const cands = candidates(this.registry.nodes.values(), { province, prefer });
+    const cands = candidates(this.registry.nodes.values(), {
+      province,
+      prefer,
+      ...(exclude ? { exclude } : {}),
+    });
     const placed = await this.placement.place(cands);
     if (!placed) throw new HubError('MEDIA_UNAVAILABLE', 'every media node is full');
     // Watch what this hub now depends on: its loss resets the peers placed there.

@@ -11,6 +11,7 @@ import {
   type WebRtcTransportInfo,
 } from '@giaoban/sfu';
 import type { Logger } from '../util/logger';
+import { NodeUnreachableError } from './ChannelClient';
 import type { NodeCall } from './MediaNode';
 import type { Placed } from './Placement';
 import type { ProducerDirectory } from './ProducerDirectory';
@@ -19,7 +20,7 @@ export interface ClusterRoomDeps {
   call: NodeCall;
   directory: ProducerDirectory;
   /** Chooses the node for a new peer (placement): the node, and the placement's id. */
-  place: (meetingId: string, peerId: string) => Promise<Placed>;
+  place: (meetingId: string, peerId: string, exclude?: ReadonlySet<string>) => Promise<Placed>;
   /** Whether the peer is the meeting's chair (its producers make the origin). */
   isChair: (meetingId: string, peerId: string) => Promise<boolean>;
   logger: Logger;
@@ -76,13 +77,28 @@ export class ClusterRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     opts: { direction: TransportDirection },
   ): Promise<WebRtcTransportInfo> {
     this.#assertOpen();
-    const node = await this.#nodeFor(peerId);
-    const info = (await this.d.call(node, 'peer.transport', {
-      meetingId: this.id,
-      peerId,
-      direction: opts?.direction,
-      placement: this.#peers.get(peerId)?.placement,
-    })) as WebRtcTransportInfo;
+    let node = await this.#nodeFor(peerId);
+    const create = () =>
+      this.d.call(node, 'peer.transport', {
+        meetingId: this.id,
+        peerId,
+        direction: opts?.direction,
+        placement: this.#peers.get(peerId)?.placement,
+      }) as Promise<WebRtcTransportInfo>;
+    let info: WebRtcTransportInfo;
+    try {
+      info = await create();
+    } catch (e) {
+      // The node placement chose died a moment ago (its record has not lapsed yet, e.g. the
+      // origin a reconnecting chair is sent back to): place this new peer again without it.
+      const s = this.#peers.get(peerId);
+      if (!(e instanceof NodeUnreachableError) || s?.node !== node || s.transports.size > 0) {
+        throw e;
+      }
+      this.#peers.delete(peerId);
+      node = await this.#nodeFor(peerId, new Set([node]));
+      info = await create();
+    }
     const s = this.#peers.get(peerId);
     if (s?.node === node) s.transports.set(info.id, opts.direction);
     return info;
@@ -263,12 +279,12 @@ export class ClusterRoom extends EnhancedEventEmitter<MediaRoomEvents> {
 
   // ------------------------------------------------------------------ internals
 
-  async #nodeFor(peerId: string): Promise<string> {
+  async #nodeFor(peerId: string, exclude?: ReadonlySet<string>): Promise<string> {
     const s = this.#peers.get(peerId);
     if (s) return s.node;
     let placing = this.#placing.get(peerId);
     if (!placing) {
-      placing = this.d.place(this.id, peerId).then(({ node, id: placement }) => {
+      placing = this.d.place(this.id, peerId, exclude).then(({ node, id: placement }) => {
         if (!this.#peers.has(peerId)) {
           this.#peers.set(peerId, { node, placement, transports: new Map(), producers: new Set() });
         }

@@ -366,7 +366,7 @@ export class MediaNode {
   }
 
   async #pull(s: RoomState, producerId: string): Promise<void> {
-    const entry = this.d.directory.get(s.meetingId, producerId);
+    const entry = await this.d.directory.lookup(s.meetingId, producerId);
     if (!entry || entry.node === this.d.nodeId) throw new UnknownProducerError(producerId);
     const home = entry.node;
     const origin = this.d.directory.origin(s.meetingId);

@@ -83,6 +83,19 @@ export class ProducerDirectory {
     return this.#meetings.get(meetingId)?.get(producerId);
   }
 
+  /**
+   * The entry, read through to Redis when this copy has not got it yet: a hub may hear of a new
+   * producer (the meeting's `media:newProducer`, over the Socket.IO adapter) before this
+   * directory's own message arrives, and a site consumes at once.
+   */
+  async lookup(meetingId: string, producerId: string): Promise<ProducerEntry | undefined> {
+    const local = this.get(meetingId, producerId);
+    if (local) return local;
+    const raw = await this.redis.hGet(this.#hash(meetingId), producerId);
+    const r = raw ? ProducerEntry.safeParse(JSON.parse(raw)) : undefined;
+    return r?.success ? r.data : undefined;
+  }
+
   has(meetingId: string): boolean {
     return (this.#meetings.get(meetingId)?.size ?? 0) > 0 || this.#origins.has(meetingId);
   }
@@ -132,8 +145,28 @@ export class ProducerDirectory {
       }
     }
     for (const [meetingId, node] of [...this.#origins]) {
-      if (node === nodeId) await this.setOrigin(meetingId, null);
+      if (node === nodeId) await this.#clearOrigin(meetingId, nodeId);
     }
+  }
+
+  /**
+   * The meeting's origin was `nodeId`, which died: none now — unless a new one was set meanwhile
+   * (the chair reconnected elsewhere before this hub saw the loss): compare and delete in Redis,
+   * so a late sweeper never clears the new origin.
+   */
+  async #clearOrigin(meetingId: string, nodeId: string): Promise<void> {
+    const key = `${this.prefix}cluster:origin`;
+    const change = JSON.stringify({ op: 'origin', meetingId, node: null });
+    await this.redis.eval(
+      `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+         redis.call('HDEL', KEYS[1], ARGV[1])
+         redis.call('PUBLISH', ARGV[3], ARGV[4])
+       end
+       return 0`,
+      { keys: [key], arguments: [meetingId, nodeId, this.#channel, change] },
+    );
+    const now = await this.redis.hGet(key, meetingId);
+    this.#apply({ op: 'origin', meetingId, node: now ?? null });
   }
 
   /** The meeting ended: drop its entries. */
