@@ -11,12 +11,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import PDFDocument from 'pdfkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserParticipant,
-  launchParticipant,
-  saveScreenshot,
-  waitUntil,
-} from '../harness/browser.js';
+import { type BrowserParticipant, saveScreenshot, waitUntil } from '../harness/browser.js';
+import { type E2EBriefing, startE2EBriefing } from '../harness/browser-briefing.js';
 import {
   confirmDialog,
   joinFromLobby,
@@ -25,12 +21,7 @@ import {
   signInAndEnterMeeting,
   tid,
 } from '../harness/browser-flows.js';
-import {
-  type BriefingSeed,
-  type E2EHub,
-  seedBriefing,
-  startE2EHub,
-} from '../harness/browser-hub.js';
+import type { BriefingSeed, E2EHub } from '../harness/browser-hub.js';
 
 const SITES = 3;
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -82,17 +73,14 @@ async function download(page: Page, testId: string): Promise<{ name: string; byt
 }
 
 describe('reports, documents, votes and written opinions in Chromium (issue #14)', () => {
+  let briefing: E2EBriefing | undefined;
   let hub: E2EHub;
   let seed: BriefingSeed;
   let item2: { id: string; title: string };
   let chair: BrowserParticipant;
   let secretary: BrowserParticipant;
   const sites: BrowserParticipant[] = [];
-  const all = () => [chair, secretary, ...sites].filter((b): b is BrowserParticipant => !!b);
-  const logs = () =>
-    all()
-      .map((b) => b.logText(30))
-      .join('\n');
+  const logs = () => briefing?.logs(30) ?? '';
   /** The report deadline: a whole minute (the form takes hh:mm), at least 45 s away. */
   let deadlineMs = 0;
   const reportText = ['Kết quả giải ngân vốn đầu tư công đạt 85%.', 'Kiến nghị bổ sung biên chế.'];
@@ -100,39 +88,22 @@ describe('reports, documents, votes and written opinions in Chromium (issue #14)
   const voteQuestion = 'Thông qua báo cáo kinh tế - xã hội tháng 11?';
 
   beforeAll(async () => {
-    hub = await startE2EHub();
     // Reports come before the meeting: it is only scheduled until the chair opens it.
-    seed = await seedBriefing(hub, { sites: SITES, absent: 0, state: 'scheduled' });
+    briefing = await startE2EBriefing({
+      sites: SITES,
+      seed: { absent: 0, state: 'scheduled' },
+      labelPrefix: 'bc-',
+    });
+    ({ hub, seed, chair, secretary } = briefing);
+    sites.push(...briefing.sites);
     const meeting = await hub.admin.request<Meeting>('GET', `/api/meetings/${seed.meetingId}`);
     const a = meeting.agenda[1];
     if (!a) throw new Error('the seeded meeting has no item 2');
     item2 = { id: a.id, title: a.title };
-    const launched = await Promise.allSettled([
-      launchParticipant({
-        label: 'bc-chair',
-        origin: hub.origin,
-        viewport: { width: 1600, height: 1000 },
-      }),
-      launchParticipant({
-        label: 'bc-secretary',
-        origin: hub.origin,
-        viewport: { width: 1500, height: 1000 },
-      }),
-      ...Array.from({ length: SITES }, (_, i) =>
-        launchParticipant({ label: `bc-site-${i + 1}`, origin: hub.origin }),
-      ),
-    ]);
-    const started = launched.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-    chair = started[0]!;
-    secretary = started[1]!;
-    sites.push(...(started.slice(2) as BrowserParticipant[]));
-    const failed = launched.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
   });
 
   afterAll(async () => {
-    await Promise.all(all().map((b) => b.close()));
-    await hub?.stop();
+    await briefing?.stop();
   });
 
   const sitePage = (i: number) => sites[i]!.page;

@@ -16,6 +16,7 @@ import {
   trackIdsIn,
   waitUntil,
 } from '../harness/browser.js';
+import { type E2EBriefing, startE2EBriefing } from '../harness/browser-briefing.js';
 import {
   confirmDialog,
   debugSession,
@@ -31,59 +32,30 @@ import {
   waitForPeerMedia,
   waitLobbyReady,
 } from '../harness/browser-flows.js';
-import {
-  type BriefingSeed,
-  type E2EHub,
-  hanoiWards,
-  seedBriefing,
-  startE2EHub,
-} from '../harness/browser-hub.js';
+import { type BriefingSeed, type E2EHub, hanoiWards } from '../harness/browser-hub.js';
 
 const SITES = 3;
 
 describe('briefing: chair, three sites and a secretary in Chromium', () => {
+  let briefing: E2EBriefing | undefined;
   let hub: E2EHub;
   let seed: BriefingSeed;
   let chair: BrowserParticipant;
   let secretary: BrowserParticipant;
   const sites: BrowserParticipant[] = [];
-  const all = () => [chair, secretary, ...sites].filter((b): b is BrowserParticipant => !!b);
 
   /** Console tail of every browser, appended to a failing wait's message. */
-  const logs = () =>
-    all()
-      .map((b) => b.logText(40))
-      .join('\n');
+  const logs = () => briefing?.logs(40) ?? '';
 
   beforeAll(async () => {
-    hub = await startE2EHub({ proxies: SITES });
-    seed = await seedBriefing(hub, { sites: SITES, absent: 1 });
-    // One browser process per participant, started together (they are independent). Every
-    // browser that did start is kept for afterAll, even if another one failed to.
-    const launched = await Promise.allSettled([
-      launchParticipant({
-        label: 'chair',
-        origin: hub.origin,
-        viewport: { width: 1600, height: 1000 },
-      }),
-      launchParticipant({
-        label: 'secretary',
-        origin: hub.origin,
-        viewport: { width: 1500, height: 1000 },
-      }),
-      ...hub.proxies.map((p, i) => launchParticipant({ label: `site-${i + 1}`, origin: p.origin })),
-    ]);
-    const started = launched.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-    chair = started[0]!;
-    secretary = started[1]!;
-    sites.push(...(started.slice(2) as BrowserParticipant[]));
-    const failed = launched.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    // Each site through its own proxy: one test cuts a site's network.
+    briefing = await startE2EBriefing({ sites: SITES, proxies: true, seed: { absent: 1 } });
+    ({ hub, seed, chair, secretary } = briefing);
+    sites.push(...briefing.sites);
   });
 
   afterAll(async () => {
-    await Promise.all(all().map((b) => b.close()));
-    await hub?.stop();
+    await briefing?.stop();
   });
 
   const site = (i: number) => ({

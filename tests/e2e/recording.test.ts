@@ -10,12 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserParticipant,
-  launchParticipant,
-  saveScreenshot,
-  waitUntil,
-} from '../harness/browser.js';
+import { type BrowserParticipant, saveScreenshot, waitUntil } from '../harness/browser.js';
+import { type E2EBriefing, startE2EBriefing } from '../harness/browser-briefing.js';
 import {
   confirmDialog,
   joinFromLobby,
@@ -24,12 +20,7 @@ import {
   signInAndEnterMeeting,
   tid,
 } from '../harness/browser-flows.js';
-import {
-  type BriefingSeed,
-  type E2EHub,
-  seedBriefing,
-  startE2EHub,
-} from '../harness/browser-hub.js';
+import type { BriefingSeed, E2EHub } from '../harness/browser-hub.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,36 +35,26 @@ async function download(page: Page, testId: string): Promise<{ name: string; byt
 }
 
 describe('recording: the chair records, every site sees it, the secretary plays it from the archive', () => {
+  let briefing: E2EBriefing | undefined;
   let hub: E2EHub;
   let seed: BriefingSeed;
   let chair: BrowserParticipant;
   let secretary: BrowserParticipant;
   const sites: BrowserParticipant[] = [];
-  const all = () => [chair, secretary, ...sites].filter(Boolean);
 
   beforeAll(async () => {
-    hub = await startE2EHub({ proxies: 2 });
-    seed = await seedBriefing(hub, { sites: 2 });
-    const launched = await Promise.all([
-      launchParticipant({
-        label: 'chair',
-        origin: hub.origin,
-        viewport: { width: 1500, height: 950 },
-      }),
-      launchParticipant({
-        label: 'secretary',
-        origin: hub.origin,
-        viewport: { width: 1400, height: 1000 },
-      }),
-      ...hub.proxies.map((p, i) => launchParticipant({ label: `site-${i + 1}`, origin: p.origin })),
-    ]);
-    [chair, secretary] = launched as [BrowserParticipant, BrowserParticipant];
-    sites.push(...launched.slice(2));
+    briefing = await startE2EBriefing({
+      sites: 2,
+      proxies: true,
+      chairViewport: { width: 1500, height: 950 },
+      secretaryViewport: { width: 1400, height: 1000 },
+    });
+    ({ hub, seed, chair, secretary } = briefing);
+    sites.push(...briefing.sites);
   });
 
   afterAll(async () => {
-    await Promise.all(all().map((b) => b.close()));
-    await hub?.stop();
+    await briefing?.stop();
   });
 
   it('start → item 2 and a ward speaks → stop → close → archive: play from item 2, download, ffprobe', async () => {

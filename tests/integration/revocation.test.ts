@@ -8,44 +8,26 @@ import type {
   TokenResponse,
 } from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClientSocket,
-  connect,
-  exchangeInvite,
-  login,
-  ok,
-  rest,
-  TEST_SECRET,
-} from '../harness/hub';
-import { type HubProcess, startHubProcess } from '../harness/processes';
-import { RedisServer } from '../harness/redis';
+import { type ClientSocket, connect, exchangeInvite, login, ok, rest } from '../harness/hub';
+import { type HubPair, startHubPair } from '../harness/hubPair';
+import type { HubProcess } from '../harness/processes';
 
-let redis: RedisServer;
+let pair: HubPair | undefined;
 let a: HubProcess;
 let b: HubProcess;
 let admin: string;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  redis = await RedisServer.start();
-  const env = { REDIS_URL: redis.url, JWT_SECRET: TEST_SECRET };
-  a = await startHubProcess({ ...env, NODE_ID: 'hub-a', SEED_SITES: '4', SEED_PROVINCE: '01' });
-  b = await startHubProcess({ ...env, NODE_ID: 'hub-b', SEED_SITES: '0' });
+  pair = await startHubPair({ seedSites: 4 });
+  ({ a, b } = pair);
   const p = a.seed!.people.admin;
   admin = (await login(b.url, p.username, p.password)).accessToken;
 });
 afterAll(async () => {
-  for (const s of sockets) s.close();
-  await a?.stop();
-  await b?.stop();
-  await redis?.stop();
+  await pair?.stop();
 });
 
-async function sock(url: string, token: string) {
-  const s = await connect(url, token);
-  sockets.push(s);
-  return s;
-}
+const sock = (url: string, token: string) => pair!.sock(url, token);
 
 /** What a socket saw of its revocation: the notice and the disconnect, with their times. */
 function watch(s: ClientSocket) {

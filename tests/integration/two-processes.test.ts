@@ -1,44 +1,23 @@
 // Two hub processes on one Redis serve one meeting's signalling: sockets on either node see the
 // same meeting, and commands on one reach clients on the other (Redis Streams adapter).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClientSocket,
-  connect,
-  eventually,
-  exchangeInvite,
-  login,
-  ok,
-  req,
-  rest,
-  TEST_SECRET,
-  waitFor,
-} from '../harness/hub';
-import { type HubProcess, startHubProcess } from '../harness/processes';
-import { RedisServer } from '../harness/redis';
+import { eventually, exchangeInvite, login, ok, req, rest, waitFor } from '../harness/hub';
+import { type HubPair, startHubPair } from '../harness/hubPair';
+import type { HubProcess } from '../harness/processes';
 
-let redis: RedisServer;
+let pair: HubPair | undefined;
 let a: HubProcess;
 let b: HubProcess;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  redis = await RedisServer.start();
-  const env = { REDIS_URL: redis.url, JWT_SECRET: TEST_SECRET };
-  a = await startHubProcess({ ...env, NODE_ID: 'hub-a', SEED_SITES: '3', SEED_PROVINCE: '01' });
-  b = await startHubProcess({ ...env, NODE_ID: 'hub-b', SEED_SITES: '0' });
+  pair = await startHubPair({ seedSites: 3 });
+  ({ a, b } = pair);
 });
 afterAll(async () => {
-  for (const s of sockets) s.close();
-  await a?.stop();
-  await b?.stop();
-  await redis?.stop();
+  await pair?.stop();
 });
 
-async function sock(url: string, token: string) {
-  const s = await connect(url, token);
-  sockets.push(s);
-  return s;
-}
+const sock = (url: string, token: string) => pair!.sock(url, token);
 
 describe('two hub processes, one Redis', () => {
   it('share one meeting: state, floor and roll-call cross nodes', async () => {

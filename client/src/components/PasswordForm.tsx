@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useServices } from '../AppContext';
 import { useAction } from '../hooks/useAction';
 import { useT } from '../hooks/useT';
+import { PasswordField } from './PasswordField';
 
 /** The signed-in user's own password change; this browser stays signed in (new session). */
 export function PasswordForm({ onDone }: { onDone: () => void }) {
@@ -40,39 +41,27 @@ export function PasswordForm({ onDone }: { onDone: () => void }) {
       }}
     >
       <p className="muted">{t('password.hint')}</p>
-      <label>
-        {t('password.current')}
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          required
-          data-testid="password-current"
-        />
-      </label>
-      <label>
-        {t('password.new')}
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          required
-          data-testid="password-new"
-        />
-      </label>
-      <label>
-        {t('password.repeat')}
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={again}
-          onChange={(e) => setAgain(e.target.value)}
-          required
-          data-testid="password-repeat"
-        />
-      </label>
+      <PasswordField
+        label={t('password.current')}
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+        testId="password-current"
+      />
+      <PasswordField
+        label={t('password.new')}
+        autoComplete="new-password"
+        value={next}
+        onChange={setNext}
+        testId="password-new"
+      />
+      <PasswordField
+        label={t('password.repeat')}
+        autoComplete="new-password"
+        value={again}
+        onChange={setAgain}
+        testId="password-repeat"
+      />
       {(problem ?? action.error) && (
         <p className="error" role="alert">
           {problem ?? action.error}
