@@ -3,9 +3,16 @@
 // the site's link from the console and the site is cut off at once; the user menu lists one's
 // sessions; the admin ends the secretary's sessions and the secretary lands on the sign-in screen
 // told why. Screenshots in tests/artifacts/screens/access-*.png.
+
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserParticipant, launchParticipant, saveScreenshot } from '../harness/browser.js';
+import {
+  type BrowserParticipant,
+  launchParticipant,
+  repoRoot,
+  saveScreenshot,
+} from '../harness/browser.js';
 import {
   joinFromLobby,
   openInvitation,
@@ -86,6 +93,14 @@ describe('access that can be taken back, in Chromium', () => {
     expect(await row.textContent()).toMatch(
       /Đang dùng được[\s\S]*2 lần[\s\S]*Chrome \d+ · Linux, 127\.0\.0\.1/,
     );
+    // Until when the link works, as Vietnamese officials write it: "19:35 10/12/2026".
+    const expires = await row
+      .locator(tid(`invitation-expires-${seed.sites[0]!.siteId}`))
+      .textContent();
+    expect(expires).toMatch(/^\d\d:\d\d \d\d\/\d\d\/\d{4}$/);
+    await secretary.page.locator(tid(`invitation-records-${seed.meetingId}`)).screenshot({
+      path: path.join(repoRoot, 'tests/artifacts/screens/access-invitations-table.png'),
+    });
     // Each use, when and from where: the office PC's and the laptop's exchanges.
     await row.locator(`${tid(`invitation-uses-${seed.sites[0]!.siteId}`)} summary`).click();
     expect(await row.locator(`${tid(`invitation-uses-${seed.sites[0]!.siteId}`)} li`).count()).toBe(

@@ -125,6 +125,29 @@ describe('minutes: set up through the form, reviewed and exported by the secreta
     await p.locator(tid('meeting-host-location')).fill(FIELDS.hostLocation);
     await p.locator(tid('meeting-sites-open-01')).click();
     await p.locator(tid('meeting-sites-pick-all')).click();
+    // The picker as the admin reads it: one line a ward, and the search hint shown whole.
+    const picker = p.locator(tid('meeting-sites'));
+    const fit = await picker.evaluate((root) => {
+      const rows = [...root.querySelectorAll('tbody tr')].slice(0, 10);
+      const search = root.querySelector('input[type="search"]') as HTMLInputElement;
+      const style = getComputedStyle(search);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = style.font;
+      const room =
+        search.clientWidth -
+        Number.parseFloat(style.paddingLeft) -
+        Number.parseFloat(style.paddingRight);
+      return {
+        rowHeights: rows.map((r) => r.getBoundingClientRect().height),
+        lineHeight: Number.parseFloat(getComputedStyle(rows[0]!).lineHeight),
+        hint: ctx.measureText(search.placeholder).width,
+        room,
+      };
+    });
+    await picker.screenshot({ path: path.join(screensDir, 'minutes-00-unit-picker.png') });
+    expect(fit.rowHeights).toHaveLength(10);
+    for (const h of fit.rowHeights) expect(h).toBeLessThan(fit.lineHeight * 1.2 + 14);
+    expect(fit.hint, 'the search hint fits its field').toBeLessThanOrEqual(fit.room);
     await p.locator(tid('agenda-title-0')).fill('Tình hình kinh tế - xã hội tháng 11');
     await p.locator(tid('agenda-add')).click();
     await p.locator(tid('agenda-title-1')).fill('Công tác chuẩn bị Tết Nguyên đán');

@@ -103,6 +103,7 @@ export function InvitationManager({
                 <tr>
                   <th scope="col">{t('inv.site')}</th>
                   <th scope="col">{t('inv.status')}</th>
+                  <th scope="col">{t('inv.expires')}</th>
                   <th scope="col">{t('inv.uses')}</th>
                   <th scope="col">{t('inv.singleBrowser')}</th>
                   <th scope="col">
@@ -113,6 +114,7 @@ export function InvitationManager({
               <tbody>
                 {shown.map((inv) => {
                   const last = inv.uses.recent[0];
+                  const expired = Date.parse(inv.expiresAt) <= Date.now();
                   return (
                     <tr
                       key={inv.id}
@@ -132,6 +134,8 @@ export function InvitationManager({
                           </span>
                         ) : closed ? (
                           <span className="status status-idle">{t('inv.expiredClosed')}</span>
+                        ) : expired ? (
+                          <span className="status status-idle">{t('inv.expired')}</span>
                         ) : (
                           <span className="status status-ok">{t('inv.active')}</span>
                         )}
@@ -140,6 +144,12 @@ export function InvitationManager({
                             {t('inv.browsers', { count: inv.activeSessions })}
                           </div>
                         )}
+                      </td>
+                      <td
+                        className="invitation-expires"
+                        data-testid={`invitation-expires-${inv.siteId}`}
+                      >
+                        {when(inv.expiresAt)}
                       </td>
                       <td>
                         {inv.uses.total === 0 ? (

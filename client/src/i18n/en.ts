@@ -506,6 +506,8 @@ export const en: Catalogue = {
   'inv.site': 'Site',
   'inv.status': 'Status',
   'inv.active': 'Works',
+  'inv.expires': 'Valid until',
+  'inv.expired': 'Expired',
   'inv.revoked': 'Revoked at {time}',
   'inv.replaced': 'Replaced by a new link',
   'inv.uses': 'Uses',

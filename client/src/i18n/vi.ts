@@ -506,6 +506,8 @@ export const vi = {
   'inv.site': 'Điểm cầu',
   'inv.status': 'Tình trạng',
   'inv.active': 'Đang dùng được',
+  'inv.expires': 'Hiệu lực đến',
+  'inv.expired': 'Đã hết hạn',
   'inv.revoked': 'Đã thu hồi lúc {time}',
   'inv.replaced': 'Đã thay bằng đường dẫn mới',
   'inv.uses': 'Lần dùng',

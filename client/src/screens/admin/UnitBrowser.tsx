@@ -96,7 +96,7 @@ export function UnitBrowser({
             ))}
           </select>
         </label>
-        <label>
+        <label className="unit-search">
           {t('units.search')}
           <input
             type="search"
@@ -148,7 +148,7 @@ export function UnitBrowser({
         </div>
       ) : (
         <>
-          <div className="btn-row">
+          <div className="btn-row unit-range">
             <span className="muted" data-testid={`${testId}-range`}>
               {shown.length === 0
                 ? t('units.none')
@@ -194,7 +194,7 @@ export function UnitBrowser({
               <thead>
                 <tr>
                   {picking && (
-                    <th scope="col">
+                    <th scope="col" className="pick">
                       <span className="sr-only">{t('units.picked')}</span>
                     </th>
                   )}
@@ -207,7 +207,7 @@ export function UnitBrowser({
                 {slice.map((u) => (
                   <tr key={u.code} data-testid={`${testId}-row-${u.code}`}>
                     {picking && (
-                      <td>
+                      <td className="pick">
                         <input
                           type="checkbox"
                           checked={selected.has(u.code)}
