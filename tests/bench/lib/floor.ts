@@ -17,10 +17,18 @@ export interface Floor {
   /** CPU µs of one sendmsg (1,200 B, loopback, delivery into the receiver's queue included). */
   sendmsgUs: number;
   sendmsgWallUs: number;
+  /** Receiver wake-ups per datagram during the sendmsg loop (its sleeps in recv()). */
+  receiverWakeupsPerPacket: number;
+  /** CPU µs of the same sendmsg with nobody waiting on the receiving socket (no wake-up). */
+  sendmsgNoWakeUs: number;
+  /** CPU µs one wake-up of a sleeping receiver costs the sender on loopback. */
+  wakeupUs: number;
   /** CPU µs of one srtp_protect (AES_CM_128_HMAC_SHA1_80, 1,200 B). */
   srtpProtectUs: number;
   /** sendmsg + srtp_protect: what the worker cannot avoid per forwarded packet. */
   floorUs: number;
+  /** sendmsg with nobody to wake + srtp_protect. */
+  floorNoWakeUs: number;
   srtpVersion: string;
   /** Which libsrtp2: the worker's OpenSSL build (its prefix) or Debian's. */
   srtp: string;
@@ -61,11 +69,12 @@ export function measureFloor(iterations = 200_000): Floor {
   }
   const out = JSON.parse(execFileSync(bin, [String(iterations)], { encoding: 'utf8' })) as Omit<
     Floor,
-    'floorUs' | 'srtp' | 'loadavg'
+    'floorUs' | 'floorNoWakeUs' | 'srtp' | 'loadavg'
   >;
   return {
     ...out,
     floorUs: out.sendmsgUs + out.srtpProtectUs,
+    floorNoWakeUs: out.sendmsgNoWakeUs + out.srtpProtectUs,
     srtp: prefix ? `openssl build (${path.basename(path.dirname(prefix))})` : 'debian (nss)',
     loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
