@@ -11,7 +11,8 @@ import { recording } from '@giaoban/server';
 import { MediaPlane, type MediaRoom, RECORDING_SLOTS, silentLogger } from '@giaoban/sfu';
 import { FfmpegTestSource, RtpCounter, testSfuConfig } from '@giaoban/sfu/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onsets, regionColourAt, regionLuma, tonePower } from '../harness/mediaAnalysis';
+import { regionColourAt, tonePower } from '../harness/mediaAnalysis';
+import { avDrift, SITE_B, startMeetingSources } from '../harness/recordedMeeting';
 
 const { Recorder, finalizeSegment, composeProgram, programTimeline, probe, segmentChapters } =
   recording;
@@ -38,28 +39,9 @@ afterAll(async () => {
 });
 
 async function sources(room: MediaRoom) {
-  const [chair, a, b] = await Promise.all([
-    FfmpegTestSource.start({
-      room,
-      peerId: 'chair',
-      video: { pattern: 'testsrc2', flash: true },
-      audio: { frequency: 880, beep: true },
-    }),
-    FfmpegTestSource.start({
-      room,
-      peerId: 'site-a',
-      video: { pattern: { color: 'red' } },
-      audio: { frequency: 300 },
-    }),
-    FfmpegTestSource.start({
-      room,
-      peerId: 'site-b',
-      video: { pattern: { color: 'blue' } },
-      audio: { frequency: 500 },
-    }),
-  ]);
-  for (const s of [chair, a, b]) stops.push(() => s.stop());
-  return { chair: chair!, a: a!, b: b! };
+  const m = await startMeetingSources(room);
+  stops.push(() => m.stop());
+  return m;
 }
 
 describe('recording (real worker, Debian ffmpeg)', () => {
@@ -67,7 +49,8 @@ describe('recording (real worker, Debian ffmpeg)', () => {
     timeout: 180_000,
   }, async () => {
     const room = await plane.getOrCreateRoom('rec-floor');
-    const { chair, a, b } = await sources(room);
+    const meeting = await sources(room);
+    const { chair, a, b } = meeting;
     const recorder = await Recorder.start({
       meetingId: 'mtg-floor',
       room,
@@ -100,7 +83,7 @@ describe('recording (real worker, Debian ffmpeg)', () => {
     await sleep(t0 + 20_000 - Date.now());
     const [segment] = await recorder.stop();
     // The encoders are done: the composer and the checks get the machine.
-    await Promise.all([chair.stop(), a.stop(), b.stop()]);
+    await meeting.stop();
     expect(recorder.segments).toHaveLength(1);
     expect(segment!.end).toBe('stopped');
     const wallMs = segment!.endedAt! - segment!.startedAt;
@@ -210,24 +193,14 @@ describe('recording (real worker, Debian ffmpeg)', () => {
 
     // Audio/video sync: the chair's flashes (top-left quarter of its picture, which the program
     // pillarboxes to 480x360 at x=80) against its beeps in the mixed track.
-    const luma = await regionLuma(programFile, { x: 150, y: 60, w: 40, h: 40 });
-    expect(luma.length).toBeGreaterThan(20 * layout.fps - 15);
-    const flashes = onsets(luma, 245, 10).map((i) => (i / layout.fps) * 1000);
-    const power = await tonePower(programFile, 880, 10);
-    const peak = Math.max(...power);
-    const beeps = onsets(power, peak / 10, 30).map((i) => i * 10);
+    const { flashes, beeps, drifts, peak, frames } = await avDrift(programFile, layout);
+    expect(frames).toBeGreaterThan(20 * layout.fps - 15);
     expect(flashes.length).toBeGreaterThanOrEqual(17);
     expect(beeps.length).toBeGreaterThanOrEqual(17);
-    const drifts = flashes
-      .filter((f) => f > 1000)
-      .map((f) => {
-        const nearest = beeps.reduce((x, y) => (Math.abs(y - f) < Math.abs(x - f) ? y : x));
-        return f - nearest;
-      });
     // The video side is quantised to 40 ms frames; the whole offset stays under 100 ms.
     for (const d of drifts) expect(Math.abs(d)).toBeLessThan(100);
     // The holder's tone is in the mix too.
-    const holder = await tonePower(programFile, 500, 10);
+    const holder = await tonePower(programFile, SITE_B.toneHz, 10);
     const lateHolder = holder.slice(Math.round((switchAt + 1) * 100));
     expect(Math.max(...lateHolder)).toBeGreaterThan(peak / 50);
   });

@@ -18,6 +18,11 @@ export interface FfmpegTestVideo {
   fps?: number;
   kbps?: number;
   flash?: boolean;
+  /**
+   * Moving grain of this strength (0–100) over the picture: a flat colour then costs the
+   * encoder what a camera's picture does (its bitrate reaches `kbps`), its average colour stays.
+   */
+  noise?: number;
 }
 
 export interface FfmpegTestAudio {
@@ -56,7 +61,8 @@ function videoInput(v: FfmpegTestVideo): string[] {
   const flash = v.flash
     ? `,drawbox=x=0:y=0:w=iw/2:h=ih/2:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.2)'`
     : '';
-  return ['-f', 'lavfi', '-i', `${base}${flash},format=yuv420p`];
+  const noise = v.noise ? `,noise=alls=${v.noise}:allf=t` : '';
+  return ['-f', 'lavfi', '-i', `${base}${flash}${noise},format=yuv420p`];
 }
 
 function audioInput(a: FfmpegTestAudio): string[] {
