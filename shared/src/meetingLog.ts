@@ -165,8 +165,16 @@ export const LOG_ENTRIES = [
     reason: RecordingStopReason,
     message: z.string().max(500).optional(),
   }),
-  /** The recorder died and came back: a new file starts, what was written stays. */
-  entry('recording.segment', { segment: z.number().int().min(2).max(100_000) }),
+  /**
+   * The recording goes on in a new file, what was written stays: the recorder died and came back
+   * (`recorder_died`), or the media room was lost with its worker and rebuilt (`media_lost`).
+   * `gapMs`: how long nothing was recorded between the two files.
+   */
+  entry('recording.segment', {
+    segment: z.number().int().min(2).max(100_000),
+    cause: z.enum(['recorder_died', 'media_lost']).optional(),
+    gapMs: z.number().int().min(0).max(86_400_000).optional(),
+  }),
   /**
    * A file filed in the meeting's archive and its SHA-256, written when it was filed: a copy
    * altered later no longer matches its line here.

@@ -46,14 +46,29 @@ export interface RecordingServiceDeps {
   layout?: ProgramLayout;
   /** How often who is seen/heard is re-checked besides after every log entry. Default 1 s. */
   reconcileMs?: number;
+  /**
+   * How long a recording whose media room was lost (its worker died) waits for the rebuilt room
+   * before it stops as failed. Default 30 s.
+   */
+  resumeWithinMs?: number;
 }
 
-/** One recording of a meeting, from a start to its stop (one or more segments). */
+/**
+ * One recording of a meeting, from a start to its stop (one or more segments). A lost media
+ * room (its worker died) ends a recorder but not the take: the next recorder, on the rebuilt
+ * room, continues its segments.
+ */
 interface Take {
   recorder: Recorder;
+  /** Every recorder of the take so far, the current one last. */
+  recorders: Recorder[];
   dir: string;
   timer: NodeJS.Timeout;
   chain: Promise<void>;
+  /** The chair's stop or the close came: nothing resumes any more. */
+  stopping: boolean;
+  /** Waiting for the rebuilt room (a stop waits for this to settle). */
+  resuming?: Promise<void> | undefined;
 }
 
 /** Who the recording shows and hears, from the meeting and the room's producers. */
@@ -140,7 +155,8 @@ export class RecordingService {
 
   /** Is the meeting being recorded on this node now (tests, metrics)? */
   recorderOf(meetingId: string): Recorder | undefined {
-    return this.takes.get(meetingId)?.recorder;
+    const take = this.takes.get(meetingId);
+    return take && !take.resuming ? take.recorder : undefined;
   }
 
   /** Resolves once every composition and filing queued so far is done (tests, shutdown). */
@@ -203,34 +219,18 @@ export class RecordingService {
       `take-${at.replace(/[^0-9]/g, '').slice(0, 14)}`,
     );
     try {
-      const room = (await this.d.rooms.roomFor(meetingId)) as MediaRoomPort & Partial<RecorderRoom>;
-      if (!room.createRecorderPort) throw new Error('this media plane cannot record');
-      const recorder = await Recorder.start({
-        meetingId,
-        room: room as RecorderRoom,
-        dir,
-        tools: this.tools,
-        logger: this.d.logger,
-        minFreeBytes: this.d.config.minFreeBytes,
-      });
+      const recorder = await this.startRecorder(meetingId, dir, 1);
       const take: Take = {
         recorder,
+        recorders: [recorder],
         dir,
         chain: Promise.resolve(),
+        stopping: false,
         timer: setInterval(() => this.reconcile(meetingId), this.d.reconcileMs ?? 1000),
       };
       take.timer.unref();
       this.takes.set(meetingId, take);
-      recorder.on('segmentstart', (s) => {
-        if (s.index > 1)
-          void this.d.meetings
-            .recordingNote(meetingId, { type: 'recording.segment', data: { segment: s.index } })
-            .catch(() => {});
-      });
-      recorder.once(
-        'end',
-        ({ reason, message }) => void this.ended(meetingId, take, reason, message),
-      );
+      this.follow(meetingId, take, recorder);
       this.reconcile(meetingId);
     } catch (error) {
       const e = error as Error;
@@ -243,11 +243,116 @@ export class RecordingService {
     }
   }
 
+  /** A recorder on the meeting's media room now (opening the room if it is not open). */
+  private async startRecorder(
+    meetingId: string,
+    dir: string,
+    firstSegment: number,
+  ): Promise<Recorder> {
+    const room = (await this.d.rooms.roomFor(meetingId)) as MediaRoomPort & Partial<RecorderRoom>;
+    if (!room.createRecorderPort) throw new Error('this media plane cannot record');
+    return Recorder.start({
+      meetingId,
+      room: room as RecorderRoom,
+      dir,
+      tools: this.tools,
+      logger: this.d.logger,
+      minFreeBytes: this.d.config.minFreeBytes,
+      firstSegment,
+    });
+  }
+
+  private follow(meetingId: string, take: Take, recorder: Recorder): void {
+    recorder.on('segmentstart', (s) => {
+      // The recorder's own restarts; the first segment of a resumed take is noted by resume().
+      const previous = recorder.segments.at(-2);
+      if (!previous) return;
+      this.noteSegment(meetingId, s.index, 'recorder_died', s.startedAt - previous.endedAt!);
+    });
+    recorder.once('end', ({ reason, message }) => {
+      if (reason === 'room_closed' && !take.stopping && !this.closed) {
+        take.resuming = this.resume(meetingId, take).finally(() => {
+          take.resuming = undefined;
+        });
+        return;
+      }
+      void this.ended(meetingId, take, reason, message);
+    });
+  }
+
+  private noteSegment(
+    meetingId: string,
+    segment: number,
+    cause: 'recorder_died' | 'media_lost',
+    gapMs: number,
+  ): void {
+    void this.d.meetings
+      .recordingNote(meetingId, {
+        type: 'recording.segment',
+        data: { segment, cause, gapMs: Math.max(0, Math.round(gapMs)) },
+      })
+      .catch(() => {});
+  }
+
+  /**
+   * The meeting's media room closed under the recording (its worker died): while the meeting
+   * is still recorded, a new recorder starts on the rebuilt room as the take's next segment (the
+   * sites renegotiate onto it meanwhile); the log notes the gap. Only a room that cannot be
+   * rebuilt in time ends the recording as failed.
+   */
+  private async resume(meetingId: string, take: Take): Promise<void> {
+    const lost = take.recorder;
+    const lostAt = lost.segments.at(-1)?.endedAt ?? Date.now();
+    const next = (lost.segments.at(-1)?.index ?? 0) + 1;
+    const deadline = Date.now() + (this.d.resumeWithinMs ?? 30_000);
+    this.d.logger.warn('recording: media room lost; resuming on the rebuilt room', {
+      meetingId,
+      segment: next,
+    });
+    let lastError = 'media room lost';
+    while (!take.stopping && !this.closed && Date.now() < deadline) {
+      const still = await this.d.meetings
+        .peek(meetingId, (p) => p.meeting.state !== 'closed' && p.meeting.recording?.on === true)
+        .catch(() => false);
+      if (!still) break;
+      try {
+        const recorder = await this.startRecorder(meetingId, take.dir, next);
+        if (take.stopping || this.closed) {
+          await recorder.stop('stopped');
+          take.recorders.push(recorder);
+          break;
+        }
+        take.recorder = recorder;
+        take.recorders.push(recorder);
+        this.follow(meetingId, take, recorder);
+        this.noteSegment(meetingId, next, 'media_lost', recorder.segments[0]!.startedAt - lostAt);
+        this.reconcile(meetingId);
+        return;
+      } catch (error) {
+        lastError = (error as Error).message;
+        if (error instanceof RecordingDiskFullError) {
+          return this.ended(meetingId, take, 'disk_full', lastError);
+        }
+        // The replacement worker is still starting (or the room closed again): try once more.
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    const stoppedOnPurpose = take.stopping || this.closed;
+    await this.ended(
+      meetingId,
+      take,
+      stoppedOnPurpose ? 'stopped' : 'room_closed',
+      stoppedOnPurpose ? undefined : `media room lost and not rebuilt: ${lastError}`,
+    );
+  }
+
   private async stop(meetingId: string): Promise<void> {
     await this.starting.get(meetingId);
     const take = this.takes.get(meetingId);
     if (!take) return;
+    take.stopping = true;
     try {
+      await take.resuming;
       await take.recorder.stop('stopped');
     } catch (error) {
       this.d.logger.error('recording: stop', { meetingId, error: (error as Error).message });
@@ -280,7 +385,9 @@ export class RecordingService {
     clearInterval(take.timer);
     if (this.takes.get(meetingId) === take) this.takes.delete(meetingId);
     if (reason !== 'stopped') await this.refuse(meetingId, STOP_REASON[reason], message);
-    const segments = take.recorder.segments.filter((s) => s.endedAt !== undefined);
+    const segments = take.recorders.flatMap((r) =>
+      r.segments.filter((s) => s.endedAt !== undefined),
+    );
     await this.queue(meetingId, () => this.fileTake(meetingId, take, segments));
   }
 
