@@ -6,7 +6,7 @@
  * two wards (VP8 640x360 at 30 fps, 0.6 Mbit/s, and opus) of which one holds the floor and
  * hands it to the other half way, and `--sites K` receiving sites. The receiving sites are SRTP
  * PlainTransport receivers (the chair and the floor holder, audio and video, like a ward's
- * browser receives them), counted in one thread of this process: K werift peers per meeting
+ * browser receives them), counted in one child process (bench:sfu's receiver): K werift peers per meeting
  * would spend the same two cores on their own DTLS/ICE/JS and measure werift, not the node
  * (bench:webrtc measures those). Every meeting is recorded (Debian's ffmpeg, stream copy, the
  * relays in this process, as in the hub).
@@ -37,7 +37,7 @@ import {
 } from '../harness/recordedMeeting';
 import { childPids, procStats } from '../load/processes';
 import { argValue, numberArg, printResults, progress } from './lib/report';
-import { UdpCounterThread, udpReceiveBufferErrors } from './lib/UdpCounterThread';
+import { SfuReceiver, udpReceiveBufferErrors } from './lib/SfuReceiver';
 
 const MAX_MEETINGS = numberArg('meetings', 1);
 const SECONDS = numberArg('seconds', 40);
@@ -103,7 +103,7 @@ interface StepResult {
   /** This process's main thread: the relays (and the mediasoup channel). */
   relaysCpuPct: number;
   relaysCpuPctPerMeeting: number;
-  /** The whole hub process (relays, the receivers' counting thread, GC). */
+  /** The whole hub process (relays, the mediasoup channel, GC). */
   hubProcessCpuPct: number;
   hubRssMb: number;
   workerCpuPct: number;
@@ -159,7 +159,7 @@ async function main() {
   );
   const [w] = await plane.workerStats();
   const workerPid = w!.pid;
-  const sink = await UdpCounterThread.start();
+  const sink = await SfuReceiver.start();
   const results: StepResult[] = [];
   let compose: Record<string, unknown> | undefined;
 
@@ -245,7 +245,7 @@ async function main() {
       // SRTP packets: the counter sees packets only; bytes come from the relays' octets below.
       const snap = await sink.snapshot();
       let n = 0;
-      for (const v of snap.values()) n += v;
+      for (const v of snap.counts.values()) n += v;
       return n;
     };
     const start = {
