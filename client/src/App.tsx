@@ -10,6 +10,7 @@ import { SignIn } from './screens/SignIn';
 const AdminPage = lazy(() => import('./screens/AdminPage'));
 const PrintAttendance = lazy(() => import('./screens/PrintAttendance'));
 const ArchivePage = lazy(() => import('./screens/ArchivePage'));
+const ArchiveSearchPage = lazy(() => import('./screens/ArchiveSearchPage'));
 
 export function App() {
   const t = useT();
@@ -39,6 +40,12 @@ export function App() {
       return (
         <Suspense fallback={loading}>
           <ArchivePage key={route.meetingId} meetingId={route.meetingId} />
+        </Suspense>
+      );
+    case 'archiveSearch':
+      return (
+        <Suspense fallback={loading}>
+          <ArchiveSearchPage />
         </Suspense>
       );
     case 'admin':

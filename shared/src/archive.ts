@@ -88,6 +88,45 @@ export type RetentionBody = z.infer<typeof RetentionBody>;
 export const ArchivePlayLink = z.object({ url: z.string().max(2000), expiresAt: IsoInstant });
 export type ArchivePlayLink = z.infer<typeof ArchivePlayLink>;
 
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day: yyyy-mm-dd');
+
+/**
+ * The archive's search (closed meetings the caller may open): words of the title or number,
+ * a unit (words of an invited ward's or province's name, or of the issuing body or the place),
+ * and the meeting's day from/to (its local day), all optional. Matching ignores diacritics.
+ */
+export const ArchiveSearchQuery = z
+  .object({
+    q: z.string().max(200).optional(),
+    unit: z.string().max(200).optional(),
+    from: Day.optional(),
+    to: Day.optional(),
+  })
+  .strict();
+export type ArchiveSearchQuery = z.infer<typeof ArchiveSearchQuery>;
+
+export const ArchiveMeetingRow = z.object({
+  id: Id,
+  title: z.string(),
+  scheduledStart: IsoInstant,
+  /** When the session started, if it did. */
+  startedAt: IsoInstant.optional(),
+  issuingBody: z.string(),
+  documentNumber: z.string().optional(),
+  siteCount: z.number().int().min(0),
+  /** The invited units (full names) the unit words matched, at most 5. */
+  matchedUnits: z.array(z.string()),
+});
+export type ArchiveMeetingRow = z.infer<typeof ArchiveMeetingRow>;
+
+export const ARCHIVE_SEARCH_LIMIT = 200;
+export const ArchiveSearchResult = z.object({
+  meetings: z.array(ArchiveMeetingRow),
+  /** More matched than ARCHIVE_SEARCH_LIMIT (newest first are listed): narrow the search. */
+  more: z.boolean(),
+});
+export type ArchiveSearchResult = z.infer<typeof ArchiveSearchResult>;
+
 /** Who opens a meeting's archive: its chair, its secretary, admins (the minutes' roles). */
 export const ARCHIVE_ROLES: readonly Role[] = ['admin', 'chair', 'secretary'];
 
@@ -118,6 +157,14 @@ export const ARCHIVE_ROUTES = [
     path: '/api/archive/play/:token',
     roles: 'public',
     response: 'file',
+  },
+  {
+    method: 'get',
+    /** Closed meetings by title, unit and day (ArchiveSearchQuery), newest first. */
+    path: '/api/archive/meetings',
+    roles: ARCHIVE_ROLES,
+    query: ArchiveSearchQuery,
+    response: 'ArchiveSearchResult',
   },
   {
     method: 'get',

@@ -1,10 +1,12 @@
 // The real hub for browser tests and the join benchmark: a redis-server of its own, the server
 // from server/src on a free loopback port with real mediasoup workers, serving the production
 // client build; plus one cuttable proxy per participant whose network a test wants to cut.
+
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { Hub } from '@giaoban/server';
 import { chromiumPath, repoRoot } from './browser.js';
 import { clientDist, ensureClientBuilt } from './browser-client-build.js';
 import { HubApi } from './browser-hub-api.js';
@@ -22,6 +24,8 @@ export interface E2EHub {
   proxies: CuttableProxy[];
   /** REST client signed in as the bootstrap admin. */
   admin: HubApi;
+  /** The hub itself (in this process), for set-up the UI cannot do (e.g. filing a recording). */
+  server: Hub;
   adminCredentials: Credentials;
   chromiumVersion: string;
   /** Fresh invitation token for one site. */
@@ -100,6 +104,7 @@ export async function startE2EHub(
       tracker,
       proxies,
       admin,
+      server: server.hub,
       adminCredentials: ADMIN,
       chromiumVersion: chromiumVersion(),
       async invite(meetingId, siteId) {
@@ -144,6 +149,7 @@ async function startServer(opts: {
   extraOrigins: string[];
   admin: Credentials;
 }): Promise<{
+  hub: Hub;
   port: number;
   close: () => Promise<void>;
   producers: (meetingId: string) => ServerProducer[];
@@ -227,7 +233,7 @@ async function startServer(opts: {
       [...hub.io.sockets.sockets.values()].filter(
         (s) => s.connected && s.data.grant?.siteId === siteId,
       ).length;
-    return { port, close: () => hub.close(), producers, transports, siteSockets, grantFloor };
+    return { hub, port, close: () => hub.close(), producers, transports, siteSockets, grantFloor };
   }
 }
 

@@ -16,6 +16,7 @@ import { recording } from '@giaoban/server';
 import type {
   ArchiveListing,
   ArchivePlayLink,
+  ArchiveSearchResult,
   FileRef,
   MeetingEventEntry,
   RetentionSettings,
@@ -353,4 +354,49 @@ describe('the player link and the retention policy', () => {
     });
     expect(reset.body).toMatchObject({ policy: { recordingMonths: 24 }, source: 'default' });
   }, 120_000);
+});
+
+describe('the archive search', () => {
+  it('finds closed meetings by title, unit and day, without diacritics, for their chair and secretary', async () => {
+    const { hub } = t;
+    const b = await newBriefing(t, { sites: 2, state: 'open' });
+    await closeMeeting(b.meetingId);
+    const [unit] = await hub.store.getUnits([b.sites[1]!.siteId]);
+    expect(unit).toBeDefined();
+    const find = async (query: Record<string, string>, bearer = token.secretary) => {
+      const r = await rest<ArchiveSearchResult>(
+        t.url,
+        'GET',
+        `/api/archive/meetings?${new URLSearchParams(query)}`,
+        { token: bearer },
+      );
+      return { status: r.status, ids: r.status === 200 ? r.body.meetings.map((m) => m.id) : [], r };
+    };
+    // Title words, typed without diacritics.
+    expect((await find({ q: 'giao ban kiem thu' })).ids).toContain(b.meetingId);
+    expect((await find({ q: 'không có cuộc họp này' })).ids).toEqual([]);
+    // A unit: an invited ward by name (folded), listed as what matched.
+    const byUnit = await find({ unit: recording.fold(unit!.name) });
+    expect(byUnit.ids).toContain(b.meetingId);
+    const row = byUnit.r.body.meetings.find((m) => m.id === b.meetingId)!;
+    expect(row.matchedUnits.some((n) => n.startsWith(unit!.fullName))).toBe(true);
+    // …or the issuing body.
+    expect((await find({ unit: 'ubnd' })).ids).toContain(b.meetingId);
+    expect((await find({ unit: 'Xã Không Tồn Tại Nào' })).ids).toEqual([]);
+    // The day, as the meeting's local day.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(
+      new Date(b.meeting.scheduledStart),
+    );
+    expect((await find({ from: day, to: day })).ids).toContain(b.meetingId);
+    expect((await find({ to: '2020-01-01' })).ids).toEqual([]);
+    // Bad queries are refused with the field; the archive's roles only.
+    const bad = await find({ from: '03/12/2026' });
+    expect(bad.status).toBe(400);
+    expect((await find({ nope: 'x' })).status).toBe(400);
+    expect((await find({}, token.observer)).status).toBe(403);
+    expect((await find({}, token.chair)).ids).toContain(b.meetingId);
+    // Only closed meetings: a running one is not in the archive yet.
+    const running = await newBriefing(t, { sites: 1, state: 'open' });
+    expect((await find({})).ids).not.toContain(running.meetingId);
+  }, 60_000);
 });

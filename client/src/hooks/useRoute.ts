@@ -7,6 +7,7 @@ export type Route =
   | { name: 'meeting'; meetingId: string }
   | { name: 'print'; meetingId: string }
   | { name: 'archive'; meetingId: string }
+  | { name: 'archiveSearch' }
   | { name: 'admin' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string, search: string): Route {
     return { name: 'archive', meetingId: parts[1] };
   if (parts[0] === 'm' && parts[1]) return { name: 'meeting', meetingId: parts[1] };
   if (parts[0] === 'admin') return { name: 'admin' };
+  if (parts[0] === 'archive') return { name: 'archiveSearch' };
   return { name: 'home' };
 }
 
@@ -35,6 +37,8 @@ export function routePath(route: Route): string {
       return `/m/${encodeURIComponent(route.meetingId)}/print`;
     case 'archive':
       return `/m/${encodeURIComponent(route.meetingId)}/archive`;
+    case 'archiveSearch':
+      return '/archive';
     case 'admin':
       return '/admin';
   }

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { Header } from '../components/Header';
 import { useI18n } from '../hooks/useI18n';
 import { AccountsTab } from './admin/AccountsTab';
+import { ArchiveTab } from './admin/ArchiveTab';
 import { DirectoryTab } from './admin/DirectoryTab';
 import { GroupsTab } from './admin/GroupsTab';
 import { MeetingsTab } from './admin/MeetingsTab';
 
-type Tab = 'directory' | 'groups' | 'accounts' | 'meetings';
-const TABS: Tab[] = ['directory', 'groups', 'accounts', 'meetings'];
+type Tab = 'directory' | 'groups' | 'accounts' | 'meetings' | 'archive';
+const TABS: Tab[] = ['directory', 'groups', 'accounts', 'meetings', 'archive'];
 
 /** Administration (lazy chunk): directory import, accounts, meeting set-up and invitations. */
 export default function AdminPage() {
@@ -36,6 +37,7 @@ export default function AdminPage() {
         {tab === 'groups' && <GroupsTab />}
         {tab === 'accounts' && <AccountsTab />}
         {tab === 'meetings' && <MeetingsTab />}
+        {tab === 'archive' && <ArchiveTab />}
       </main>
     </div>
   );

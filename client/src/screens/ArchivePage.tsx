@@ -1,4 +1,10 @@
-import type { ArchiveFileView, ArchiveListing, Meeting } from '@giaoban/shared';
+import type {
+  ArchiveFileView,
+  ArchiveListing,
+  ArchivePlayLink,
+  Meeting,
+  RetentionSettings,
+} from '@giaoban/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
@@ -6,6 +12,7 @@ import { Header } from '../components/Header';
 import { useAction } from '../hooks/useAction';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
+import { formatVnDate, formatVnDateTime } from '../lib/vnDateTime';
 
 /** "1,2 MB" in the UI language. */
 function sizeText(bytes: number, locale: string): string {
@@ -23,6 +30,9 @@ function clock(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** A link is asked again this long before it expires (a seek after that would fail). */
+const RENEW_BEFORE_MS = 60_000;
+
 /**
  * The archive of one meeting (chair, secretary, admin): the recording with its chapters (agenda
  * items, speaking turns) to play from any of them, the minutes, attendance and log as filed
@@ -34,7 +44,12 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
   const { run, error, busy } = useAction();
   const [listing, setListing] = useState<ArchiveListing | null>(null);
   const [meeting, setMeeting] = useState<Meeting | null>(null);
-  const [playing, setPlaying] = useState<{ file: ArchiveFileView; url: string } | null>(null);
+  const [playing, setPlaying] = useState<{
+    file: ArchiveFileView;
+    url: string;
+    expiresAt: number;
+  } | null>(null);
+  const [retention, setRetention] = useState<RetentionSettings | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const base = `/api/meetings/${encodeURIComponent(meetingId)}/archive`;
 
@@ -47,6 +62,10 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
   }, [load]);
   useEffect(() => {
     void run(async () => setMeeting(await api.meeting(meetingId)));
+    void api
+      .call<RetentionSettings>('GET', '/api/archive/retention')
+      .then(setRetention)
+      .catch(() => {});
   }, [api, run, meetingId]);
   // The recording is composed after the close: look again until it is filed.
   useEffect(() => {
@@ -54,24 +73,52 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
     const timer = setTimeout(() => void load(), 3000);
     return () => clearTimeout(timer);
   }, [listing, load]);
-  useEffect(() => () => (playing ? URL.revokeObjectURL(playing.url) : undefined), [playing]);
 
   const download = (f: ArchiveFileView) =>
     run(async () => {
       const file = await api.file(`${base}/${f.sha256}`);
       saveBlob(file.blob, file.filename);
     });
-  const play = (f: ArchiveFileView) =>
-    run(async () => {
-      const file = await api.file(`${base}/${f.sha256}`);
-      setPlaying({ file: f, url: URL.createObjectURL(file.blob) });
+  // The player streams from a short-lived signed link (the browser asks Range requests of it);
+  // a link about to expire is renewed and the player resumes where it was.
+  const linkFor = useCallback(
+    async (f: ArchiveFileView) => {
+      const link = await api.call<ArchivePlayLink>('POST', `${base}/${f.sha256}/link`);
+      return { file: f, url: link.url, expiresAt: Date.parse(link.expiresAt) };
+    },
+    [api, base],
+  );
+  const play = (f: ArchiveFileView) => run(async () => setPlaying(await linkFor(f)));
+  const renew = useCallback(async () => {
+    if (!playing) return;
+    const v = video.current;
+    const at = v?.currentTime ?? 0;
+    const wasPlaying = v ? !v.paused : false;
+    const next = await linkFor(playing.file).catch(() => null);
+    if (!next) return;
+    setPlaying(next);
+    // After React swaps the src, put the player back where it was.
+    requestAnimationFrame(() => {
+      const el = video.current;
+      if (!el) return;
+      el.addEventListener(
+        'loadedmetadata',
+        () => {
+          el.currentTime = at;
+          if (wasPlaying) void el.play().catch(() => {});
+        },
+        { once: true },
+      );
     });
-  const jump = (ms: number) => {
+  }, [playing, linkFor]);
+  const jump = async (ms: number) => {
+    if (playing && playing.expiresAt - Date.now() < RENEW_BEFORE_MS) await renew();
     const v = video.current;
     if (!v) return;
     v.currentTime = ms / 1000;
     void v.play().catch(() => {});
   };
+  const onVideoError = () => void renew();
 
   return (
     <div className="page archive">
@@ -90,9 +137,7 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
           <section className="card" data-testid="archive-meeting">
             <h2>{meeting.title}</h2>
             <p className="muted">
-              {t('meetings.scheduledAt', {
-                time: new Date(meeting.scheduledStart).toLocaleString(locale),
-              })}
+              {t('meetings.scheduledAt', { time: formatVnDateTime(meeting.scheduledStart) })}
               {' · '}
               {t(`state.${meeting.state}`)}
             </p>
@@ -116,7 +161,8 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               ref={video}
               src={playing.url}
               controls
-              preload="auto"
+              preload="metadata"
+              onError={onVideoError}
               data-testid="archive-video"
             />
             {playing.file.chapters && playing.file.chapters.length > 0 && (
@@ -131,7 +177,7 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
                       data-testid={`archive-chapter-${i}`}
                       data-kind={c.kind}
                       data-start-ms={c.startMs}
-                      onClick={() => jump(c.startMs)}
+                      onClick={() => void jump(c.startMs)}
                     >
                       {clock(c.startMs)} · {c.title}
                     </button>
@@ -150,6 +196,14 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
         ) : (
           <section className="card">
             <h2>{t('archive.files')}</h2>
+            {retention && (
+              <p className="muted" data-testid="archive-retention">
+                {retention.policy.recordingMonths > 0
+                  ? t('archive.retentionNote', { months: retention.policy.recordingMonths })
+                  : t('archive.retentionForever')}{' '}
+                {t('archive.checksumHelp')}
+              </p>
+            )}
             <table className="table archive-table" data-testid="archive-files">
               <thead>
                 <tr>
@@ -163,37 +217,57 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               </thead>
               <tbody>
                 {listing.files.map((f) => (
-                  <tr key={f.sha256} data-testid={`archive-file-${f.kind}`}>
+                  <tr
+                    key={`${f.kind}-${f.sha256}`}
+                    data-testid={`archive-file-${f.kind}`}
+                    data-expired={f.expired ? 'true' : undefined}
+                  >
                     <td>{t(`archive.kind.${f.kind}`)}</td>
-                    <td>{f.name}</td>
+                    <td className="archive-name">
+                      {f.name}
+                      {f.keepUntil && (
+                        <div className="muted" data-testid="archive-keep-until">
+                          {t('archive.keepUntil', { date: formatVnDate(f.keepUntil) })}
+                        </div>
+                      )}
+                    </td>
                     <td className="num">{sizeText(f.size, locale)}</td>
-                    <td>{new Date(f.at).toLocaleString(locale)}</td>
+                    <td className="nowrap">{formatVnDateTime(f.at)}</td>
                     <td>
-                      <code>{f.sha256}</code>
+                      <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
                     </td>
                     <td>
-                      <div className="btn-row">
-                        {f.kind === 'recording' && (
+                      {f.expired ? (
+                        <span className="muted" data-testid="archive-expired">
+                          {t('archive.expired', {
+                            months: f.expired.recordingMonths,
+                            date: formatVnDate(f.expired.at),
+                          })}
+                        </span>
+                      ) : (
+                        <div className="btn-row">
+                          {f.kind === 'recording' && (
+                            <button
+                              type="button"
+                              className="btn btn-primary"
+                              data-testid={`archive-play-${f.sha256}`}
+                              disabled={busy}
+                              onClick={() => void play(f)}
+                            >
+                              {t('archive.play')}
+                            </button>
+                          )}
                           <button
                             type="button"
-                            className="btn btn-primary"
-                            data-testid={`archive-play-${f.sha256}`}
+                            className="btn"
+                            data-testid={`archive-download-${f.sha256}`}
                             disabled={busy}
-                            onClick={() => void play(f)}
+                            onClick={() => void download(f)}
                           >
-                            {t('archive.play')}
+                            {t('archive.download')}
                           </button>
-                        )}
-                        <button
-                          type="button"
-                          className="btn"
-                          data-testid={`archive-download-${f.sha256}`}
-                          disabled={busy}
-                          onClick={() => void download(f)}
-                        >
-                          {t('archive.download')}
-                        </button>
-                      </div>
+                        </div>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -54,6 +54,16 @@ export function MeetingList() {
   return (
     <div className="page">
       <Header title={t('meetings.title')}>
+        {(role === 'admin' || role === 'secretary' || role === 'chair') && (
+          <button
+            type="button"
+            className="btn btn-light"
+            data-testid="nav-archive"
+            onClick={() => navigate({ name: 'archiveSearch' })}
+          >
+            {t('archive.search.open')}
+          </button>
+        )}
         {role === 'admin' && (
           <button
             type="button"

@@ -37,6 +37,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType | undefined> = {
   MinutesReviewView: shared.MinutesReviewView,
   ArchiveListing: shared.ArchiveListing,
   ArchivePlayLink: shared.ArchivePlayLink,
+  ArchiveSearchResult: shared.ArchiveSearchResult,
   RetentionSettings: shared.RetentionSettings,
 };
 

@@ -24,6 +24,7 @@ import { renderMinutesPdfDocument } from '../records/pdf';
 import type { Store } from '../store/Store';
 import { HubError } from '../util/HubError';
 import type { Logger } from '../util/logger';
+import { ArchiveSearch } from './archive/ArchiveSearch';
 import type { PlayLinks } from './archive/PlayLinks';
 import { keepUntil, type RetentionSettingsStore } from './archive/RetentionSettingsStore';
 
@@ -46,7 +47,16 @@ const RECORD_FORMATS: readonly RecordFormat[] = [
 export interface MeetingArchiveDeps {
   meetings: MeetingService;
   files: FileStore;
-  store: Pick<Store, 'readEvents' | 'getMeetingDoc' | 'putMeetingDoc'>;
+  store: Pick<
+    Store,
+    | 'readEvents'
+    | 'getMeetingDoc'
+    | 'putMeetingDoc'
+    | 'listMeetingIds'
+    | 'getMeeting'
+    | 'meetingStatus'
+    | 'listUnits'
+  >;
   /** The meeting's record as the minutes are rendered from it (no role check: the hub files). */
   record: (meetingId: string) => Promise<MeetingRecord>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -74,7 +84,11 @@ export class MeetingArchive {
 
   constructor(private readonly d: MeetingArchiveDeps) {
     this.signed = new MinutesArchive(d.store);
+    this.search = new ArchiveSearch({ store: d.store, meetings: d.meetings });
   }
+
+  /** The archive's search by title, unit and day (GET /api/archive/meetings). */
+  readonly search: ArchiveSearch;
 
   /** The retention policy (GET/PUT /api/archive/retention; the sweeper reads it too). */
   get retention(): RetentionSettingsStore {

@@ -1,3 +1,4 @@
+export { ArchiveSearch, fold } from './archive/ArchiveSearch';
 export { PLAY_LINK_TTL_MS, type PlayGrant, PlayLinks } from './archive/PlayLinks';
 export { keepUntil, RetentionSettingsStore } from './archive/RetentionSettingsStore';
 export {

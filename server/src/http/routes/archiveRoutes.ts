@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { RetentionBody } from '@giaoban/shared';
+import { ArchiveSearchQuery, RetentionBody } from '@giaoban/shared';
 import { z } from 'zod';
 import { actorOf } from '../../domain/access';
 import { HubError } from '../../util/HubError';
@@ -81,6 +81,7 @@ export function archiveRoutes(
   | 'get /api/meetings/:id/archive/:sha256'
   | 'post /api/meetings/:id/archive/:sha256/link'
   | 'get /api/archive/play/:token'
+  | 'get /api/archive/meetings'
   | 'get /api/archive/retention'
   | 'put /api/archive/retention'
 > {
@@ -93,6 +94,8 @@ export function archiveRoutes(
       archive.playLink(idOf(ctx), grantOf(ctx), shaOf(ctx)),
     'get /api/archive/play/:token': async (ctx) =>
       send(ctx, await archive.openPlayLink(String(ctx.req.params.token)), true),
+    'get /api/archive/meetings': async (ctx) =>
+      archive.search.search(grantOf(ctx), parse(ArchiveSearchQuery, ctx.req.query)),
     'get /api/archive/retention': async () => archive.retention.settings(),
     'put /api/archive/retention': async (ctx) => {
       const body = parse(RetentionBody, ctx.req.body);
