@@ -13,7 +13,8 @@
  *
  * N steps up (1, 2, 4, 6, 8, …) until a recording falls behind: RTP lost at the relays over
  * 1 %, a gap in a recorded chair video over 500 ms, a recorder restarted, the kernel dropping
- * datagrams, or both cores saturated (over 95 % busy). Per step: the recorders' CPU and RSS per
+ * datagrams, or this run's own processes needing the cores (over 95 % of both; the machine's
+ * busy share is printed beside it, others' work included). Per step: the recorders' CPU and RSS per
  * meeting, the relays' (this process's main thread) and the worker's CPU, disk per hour, loss.
  * The first meeting of the first step is then composed into the program as production does
  * after the recording stops (at nice 0 here): the composer's CPU per recorded hour, the
@@ -96,8 +97,12 @@ interface StepResult {
   seconds: number;
   loadavgBefore: string;
   loadavgAfter: string;
-  /** Both cores, whole machine (everything else running on it included). */
+  /** Both cores, whole machine (everything else running on it included: a shared machine). */
   machineBusyPct: number;
+  /** What this run's processes took (hub, worker, recorders, sources, receivers), % of a core. */
+  ownCpuPct: number;
+  /** What the node itself takes (hub process, worker, recorders), % of a core. */
+  nodeCpuPct: number;
   recorderCpuPctPerMeeting: number;
   recorderRssMbPerMeeting: number;
   /** This process's main thread: the relays (and the mediasoup channel). */
@@ -251,6 +256,7 @@ async function main() {
     const start = {
       rec: recPids.map((p) => procStats(p).cpuMs),
       src: sourcePids.map((p) => procStats(p).cpuMs),
+      sink: procStats(sink.pid).cpuMs,
       worker: procStats(workerPid).cpuMs,
       main: mainThread(),
       proc: process.cpuUsage(),
@@ -296,6 +302,7 @@ async function main() {
     const srcCpu = sourcePids.reduce((a, p, i) => a + procStats(p).cpuMs - start.src[i]!, 0);
     const workerCpu = procStats(workerPid).cpuMs - start.worker;
     const mainCpu = mainThread() - start.main;
+    const sinkCpu = procStats(sink.pid).cpuMs - start.sink;
     const procCpu = process.cpuUsage(start.proc);
     const j = cpuJiffies();
     const slots = slotTotals();
@@ -345,7 +352,11 @@ async function main() {
     if (maxGap > 500) behind.push(`chair video gap ${maxGap.toFixed(0)} ms`);
     if (restarts > 0) behind.push(`${restarts} recorder restart(s)`);
     if (drops) behind.push(`${drops} datagrams dropped`);
-    if (busyPct > 95) behind.push(`cores ${busyPct.toFixed(0)} % busy`);
+    const ownPct = pct(
+      recCpu + srcCpu + workerCpu + sinkCpu + (procCpu.user + procCpu.system) / 1000,
+    );
+    // Saturated: this run's own processes need the cores (others' load shows as loss and gaps).
+    if (ownPct > 95 * os.cpus().length) behind.push(`own processes ${ownPct.toFixed(0)} % CPU`);
     if (packets === 0) behind.push('receivers got nothing');
     const r: StepResult = {
       meetings: N,
@@ -354,6 +365,8 @@ async function main() {
       loadavgBefore: loadBefore,
       loadavgAfter: loadavg(),
       machineBusyPct: busyPct,
+      ownCpuPct: ownPct,
+      nodeCpuPct: pct(recCpu + workerCpu + (procCpu.user + procCpu.system) / 1000),
       recorderCpuPctPerMeeting: pct(recCpu) / N,
       recorderRssMbPerMeeting: rssMax.reduce((a, b) => a + b, 0) / N,
       relaysCpuPct: pct(mainCpu),
@@ -376,8 +389,8 @@ async function main() {
     results.push(r);
     progress(
       `  ${N}: recorder ${r.recorderCpuPctPerMeeting.toFixed(1)} %/meeting, relays ` +
-        `${r.relaysCpuPct.toFixed(1)} %, worker ${r.workerCpuPct.toFixed(1)} %, machine ` +
-        `${busyPct.toFixed(0)} %, loss ${lossPct.toFixed(3)} %, gap ${maxGap.toFixed(0)} ms` +
+        `${r.relaysCpuPct.toFixed(1)} %, worker ${r.workerCpuPct.toFixed(1)} %, own ` +
+        `${ownPct.toFixed(0)} %, machine ${busyPct.toFixed(0)} %, loss ${lossPct.toFixed(3)} %, gap ${maxGap.toFixed(0)} ms` +
         (behind.length ? ` — BEHIND: ${behind.join(', ')}` : ''),
     );
 
@@ -398,6 +411,8 @@ async function main() {
     columns: [
       { header: 'meetings', value: (r) => r.meetings },
       { header: 'machine busy %', value: (r) => r.machineBusyPct },
+      { header: 'own CPU %', value: (r) => r.ownCpuPct },
+      { header: 'node CPU %', value: (r) => r.nodeCpuPct, digits: 1 },
       { header: 'recorder CPU %/mtg', value: (r) => r.recorderCpuPctPerMeeting, digits: 2 },
       { header: 'recorder RSS MB/mtg', value: (r) => r.recorderRssMbPerMeeting },
       { header: 'relays CPU %', value: (r) => r.relaysCpuPct, digits: 1 },

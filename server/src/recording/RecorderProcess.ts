@@ -91,6 +91,18 @@ export class RecorderProcess extends EventEmitter<Events> {
   }
 
   static async start(o: RecorderProcessOptions): Promise<RecorderProcess> {
+    // The ports were free a moment ago; another process (a second recorder starting, a plain
+    // transport) may take one before ffmpeg binds it: try again on fresh ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await RecorderProcess.#startOnce(o);
+      } catch (error) {
+        if (attempt >= 4 || !/Address already in use/.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(o: RecorderProcessOptions): Promise<RecorderProcess> {
     const pairs = await freePortPairs(RECORDING_SLOTS.length);
     const ports = {} as Record<RecordingSlot, { rtp: number; rtcp: number }>;
     RECORDING_SLOTS.forEach((slot, i) => {
