@@ -227,6 +227,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     archive,
     config: config.archive,
     logger: logger.child('recording'),
+    // In a cluster this hub records on its own media node (absent on a signalling-only hub).
+    ...(cluster?.media ? { recorderRoom: (id: string) => cluster.media!.recorderRoom(id) } : {}),
   });
   // Revocations from any hub process end this process's sockets of that session or principal.
   const revoker = new SocketRevoker(io, access.sessions);

@@ -25,7 +25,11 @@ import {
   type RemotePipeOptions,
 } from './RemotePipe';
 import { RoomRouter } from './RoomRouter';
-import { RecorderPort, type RecorderPortOptions } from './recording/RecorderPort';
+import {
+  RecorderPort,
+  type RecorderPortHost,
+  type RecorderPortOptions,
+} from './recording/RecorderPort';
 import type { WorkerPool } from './WorkerPool';
 
 export type MediaKind = 'audio' | 'video';
@@ -691,7 +695,14 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
    * are, so no pipe) listening on 127.0.0.1, owned by peer `peerId`. See RecorderPort.
    */
   async createRecorderPort(
-    opts: RecorderPortOptions & { peerId?: string } = {},
+    opts: RecorderPortOptions & {
+      peerId?: string;
+      /**
+       * Runs before each producer is consumed (a cluster node pipes a producer living on another
+       * node into this room first).
+       */
+      beforeConsume?: (producerId: string) => Promise<void>;
+    } = {},
   ): Promise<RecorderPort> {
     this.#assertOpen();
     const peerId = opts.peerId ?? 'recorder';
@@ -706,9 +717,24 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     );
     this.#register(peerId, { transport, type: 'plain', direction: 'recv', roomRouter: this.#home });
     try {
+      const { beforeConsume, ...portOpts } = opts;
+      const host: RecorderPortHost = beforeConsume
+        ? {
+            consume: async (peer, transportId, producerId, caps) => {
+              await beforeConsume(producerId);
+              return this.consume(peer, transportId, producerId, caps);
+            },
+            resumeConsumer: (peer, id) => this.resumeConsumer(peer, id),
+            closeConsumer: (peer, id) => this.closeConsumer(peer, id),
+            requestKeyFrame: (peer, id) => this.requestKeyFrame(peer, id),
+            closePeer: (peer) => this.closePeer(peer),
+            on: (event, fn) => this.on(event, fn),
+            off: (event, fn) => this.off(event, fn),
+          }
+        : this;
       return await RecorderPort.create({
-        ...opts,
-        host: this,
+        ...portOpts,
+        host,
         peerId,
         transport,
         logger: this.#logger,

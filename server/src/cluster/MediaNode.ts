@@ -53,6 +53,7 @@ export class MediaNode {
   readonly #opening = new Map<string, Promise<RoomState>>();
   readonly #ensuring = new Map<string, Promise<void>>();
   readonly #queues = new Map<string, Promise<void>>();
+  readonly #settledPipes = new WeakSet<Promise<void>>();
   readonly #taken = new Set<string>();
   readonly #timer: NodeJS.Timeout;
   #caps: Promise<unknown> | undefined;
@@ -69,6 +70,24 @@ export class MediaNode {
 
   get plane(): MediaPlane {
     return this.d.plane;
+  }
+
+  /**
+   * Where a hub of this node records a meeting (issue #13): the meeting's room on this node,
+   * whose recorder port pulls each producer it is fed from wherever it lives (the origin, or its
+   * home) like a consumer here would — so a recording runs here even when the chair produces on
+   * another node.
+   */
+  async recorderRoom(meetingId: string): Promise<{
+    createRecorderPort: (
+      opts?: Parameters<MediaRoom['createRecorderPort']>[0],
+    ) => ReturnType<MediaRoom['createRecorderPort']>;
+  }> {
+    const s = await this.#room(meetingId);
+    return {
+      createRecorderPort: (opts = {}) =>
+        s.room.createRecorderPort({ ...opts, beforeConsume: (id) => this.#ensure(s, id) }),
+    };
   }
 
   /**
@@ -208,7 +227,9 @@ export class MediaNode {
         const s = await this.#room(x.meetingId);
         const local = await s.room.openPipe(from, this.#pipeOpts());
         await s.room.connectPipe(from, x.endpoint as PipeEndpoint);
-        s.pipes.set(from, Promise.resolve());
+        const opened = Promise.resolve();
+        this.#settledPipes.add(opened);
+        s.pipes.set(from, opened);
         this.d.watch(from);
         return local;
       }
@@ -393,7 +414,8 @@ export class MediaNode {
   /** The one pipe of this room to `remote`: open here, open there, connect both. */
   async #ensurePipe(s: RoomState, remote: string): Promise<void> {
     let p = s.pipes.get(remote);
-    if (p && s.room.hasPipe(remote)) return p;
+    // In flight: a second pull (audio beside video) waits for the same pipe, never opens another.
+    if (p && (s.room.hasPipe(remote) || !this.#settledPipes.has(p))) return p;
     p = (async () => {
       const local = await s.room.openPipe(remote, this.#pipeOpts());
       const far = (await this.d.call(remote, 'pipe.open', {
@@ -404,6 +426,11 @@ export class MediaNode {
       this.d.watch(remote);
     })();
     s.pipes.set(remote, p);
+    const settled = p;
+    p.then(
+      () => this.#settledPipes.add(settled),
+      () => this.#settledPipes.add(settled),
+    );
     p.catch(() => {
       if (s.pipes.get(remote) === p) s.pipes.delete(remote);
       s.room.closePipe(remote);

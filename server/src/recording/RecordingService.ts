@@ -40,6 +40,12 @@ export interface RecordingServiceDeps {
     getRoom(meetingId: string): MediaRoomPort | undefined;
   };
   archive: MeetingArchive;
+  /**
+   * Cluster: where this hub records, on its own media node (MediaNode.recorderRoom), pulling the
+   * chair and the floor holder from whichever node they produce on. The hub that wrote
+   * `recording.start` records; the others only follow its stop and the close.
+   */
+  recorderRoom?: ((meetingId: string) => Promise<RecorderRoom>) | undefined;
   config: HubConfig['archive'];
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   tools?: FfmpegTools;
@@ -178,16 +184,19 @@ export class RecordingService {
     local: boolean,
   ): void {
     if (this.closed) return;
-    // The node holding the meeting's media records it; the one that wrote the entry otherwise.
-    if (!local && !this.d.rooms.getRoom(meetingId)) return;
-    if (entry.type === 'recording.start') void this.start(meetingId, entry.at);
-    else if (entry.type === 'recording.stop') void this.stop(meetingId);
+    // The node holding the meeting's media records it; the one that wrote the entry otherwise
+    // (in a cluster always that one: every hub has a view of the meeting's room there).
+    const here = local || (!this.d.recorderRoom && this.d.rooms.getRoom(meetingId) !== undefined);
+    if (!here && !this.takes.has(meetingId) && !this.starting.has(meetingId)) return;
+    if (entry.type === 'recording.start') {
+      if (here) void this.start(meetingId, entry.at);
+    } else if (entry.type === 'recording.stop') void this.stop(meetingId);
     else if (entry.type === 'state' && entry.data.to === 'closed') {
       void this.stop(meetingId)
         .catch((error: Error) =>
           this.d.logger.error('recording: stop at close', { meetingId, error: error.message }),
         )
-        .then(() => this.fileRecords(meetingId));
+        .then(() => (here ? this.fileRecords(meetingId) : undefined));
       return;
     } else if (entry.type === 'state' && entry.data.to === 'in_session' && local) {
       const first = p.meeting.transitions.filter((t) => t.to === 'in_session').length === 1;
@@ -249,7 +258,9 @@ export class RecordingService {
     dir: string,
     firstSegment: number,
   ): Promise<Recorder> {
-    const room = (await this.d.rooms.roomFor(meetingId)) as MediaRoomPort & Partial<RecorderRoom>;
+    const room: Partial<RecorderRoom> = this.d.recorderRoom
+      ? await this.d.recorderRoom(meetingId)
+      : ((await this.d.rooms.roomFor(meetingId)) as MediaRoomPort & Partial<RecorderRoom>);
     if (!room.createRecorderPort) throw new Error('this media plane cannot record');
     return Recorder.start({
       meetingId,

@@ -3,6 +3,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type * as ms from 'mediasoup/node/lib/types';
 import type { MediaRoom } from '../MediaRoom';
 
 /**
@@ -40,6 +41,16 @@ export interface FfmpegTestSourceOptions {
   /** The screen share instead of the camera (appData.source = 'screen'). */
   screen?: boolean;
   ffmpegPath?: string;
+  /**
+   * Produces on the room's transport some other way than `room.produce` (a cluster node's
+   * dispatcher, which also lists the producer in the cluster's directory).
+   */
+  produce?: (p: {
+    transportId: string;
+    kind: 'audio' | 'video';
+    rtpParameters: ms.RtpParameters;
+    source: 'camera' | 'screen' | 'mic';
+  }) => Promise<{ id: string }>;
   /**
    * Encode while sending (CPU per source, and a starved encoder falls behind real time). By
    * default a 10 s clip is encoded once per set of options and replayed in a loop, not
@@ -175,42 +186,41 @@ export class FfmpegTestSource {
     const targets: { video?: string; audio?: string } = {};
     // ffmpeg takes a signed 32-bit ssrc
     const ssrcs = { video: randomInt(1, 0x7fff_ffff), audio: randomInt(1, 0x7fff_ffff) };
+    const produce = (
+      transportId: string,
+      kind: 'audio' | 'video',
+      source: 'camera' | 'screen' | 'mic',
+      rtpParameters: ms.RtpParameters,
+    ) =>
+      o.produce
+        ? o.produce({ transportId, kind, rtpParameters, source })
+        : room.produce(peerId, transportId, { kind, rtpParameters, appData: { source } });
 
     if (o.video) {
       const t = await room.createPlainTransport(peerId, { comedia: true, rtcpMux: true });
-      const { id } = await room.produce(peerId, t.id, {
-        kind: 'video',
-        rtpParameters: {
-          codecs: [
-            {
-              mimeType: 'video/VP8',
-              payloadType: VIDEO_PT,
-              clockRate: 90000,
-              rtcpFeedback: [
-                { type: 'nack' },
-                { type: 'nack', parameter: 'pli' },
-                { type: 'ccm', parameter: 'fir' },
-              ],
-            },
-          ],
-          encodings: [{ ssrc: ssrcs.video }],
-        },
-        appData: { source: o.screen ? 'screen' : 'camera' },
+      const { id } = await produce(t.id, 'video', o.screen ? 'screen' : 'camera', {
+        codecs: [
+          {
+            mimeType: 'video/VP8',
+            payloadType: VIDEO_PT,
+            clockRate: 90000,
+            rtcpFeedback: [
+              { type: 'nack' },
+              { type: 'nack', parameter: 'pli' },
+              { type: 'ccm', parameter: 'fir' },
+            ],
+          },
+        ],
+        encodings: [{ ssrc: ssrcs.video }],
       });
       ids.video = id;
       targets.video = `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`;
     }
     if (o.audio) {
       const t = await room.createPlainTransport(peerId, { comedia: true, rtcpMux: true });
-      const { id } = await room.produce(peerId, t.id, {
-        kind: 'audio',
-        rtpParameters: {
-          codecs: [
-            { mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 },
-          ],
-          encodings: [{ ssrc: ssrcs.audio }],
-        },
-        appData: { source: 'mic' },
+      const { id } = await produce(t.id, 'audio', 'mic', {
+        codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: ssrcs.audio }],
       });
       ids.audio = id;
       targets.audio = `rtp://${t.ip}:${t.port}?rtcpport=${t.port}&pkt_size=1200`;
