@@ -62,8 +62,11 @@ export type MediaRoomEvents = {
   pipeproducerpaused: [{ remoteId: string; producerId: string; paused: boolean }];
   /** A producer sent over the pipe to `remoteId` closed: relay it so the far copy closes. */
   pipeproducerclosed: [{ remoteId: string; producerId: string }];
-  /** The pipe to `remoteId` closed (closePipe, or its router went); its producers are gone. */
-  pipeclosed: [{ remoteId: string }];
+  /**
+   * The pipe to `remoteId` closed (closePipe, its transport, or its router went); its producers
+   * (`received`: what it carried in) are gone.
+   */
+  pipeclosed: [{ remoteId: string; received: string[] }];
   close: [];
 };
 
@@ -557,10 +560,10 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
         this.#pipes.set(remoteId, pipe);
         pipe.on('sentpaused', (e) => this.safeEmit('pipeproducerpaused', { remoteId, ...e }));
         pipe.on('sentclosed', (e) => this.safeEmit('pipeproducerclosed', { remoteId, ...e }));
-        pipe.once('close', () => {
+        pipe.once('close', ({ received }) => {
           if (this.#pipes.get(remoteId) === pipe) this.#pipes.delete(remoteId);
           if (!this.closed) this.#updatePipedOut();
-          if (!this.closed) this.safeEmit('pipeclosed', { remoteId });
+          if (!this.closed) this.safeEmit('pipeclosed', { remoteId, received });
         });
         return pipe;
       });

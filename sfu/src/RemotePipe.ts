@@ -38,7 +38,8 @@ export type RemotePipeEvents = {
   sentpaused: [{ producerId: string; paused: boolean }];
   /** A producer this side sends closed: tell the far end to close its copy. */
   sentclosed: [{ producerId: string }];
-  close: [];
+  /** The pipe closed; `received`: the far end's producers it carried in at that moment. */
+  close: [{ received: string[] }];
 };
 
 /**
@@ -171,7 +172,11 @@ export class RemotePipe extends EnhancedEventEmitter<RemotePipeEvents> {
         consumer.observer.once('close', () => {
           this.#sent.delete(producer.id);
           this.#sending.delete(producer.id);
-          if (!this.#closed) this.safeEmit('sentclosed', { producerId: producer.id });
+          // Not when the whole pipe closes (its consumers go first): the far end hears of that
+          // once (pipe.close) and still knows what the pipe carried.
+          if (!this.#closed && !this.transport.closed) {
+            this.safeEmit('sentclosed', { producerId: producer.id });
+          }
         });
         return {
           id: producer.id,
@@ -220,7 +225,10 @@ export class RemotePipe extends EnhancedEventEmitter<RemotePipeEvents> {
       return { producer: raced, fresh: false };
     }
     this.#received.set(offer.id, producer);
-    producer.observer.once('close', () => this.#received.delete(offer.id));
+    // Not while the whole pipe closes (its producers go first): the close says what it carried.
+    producer.observer.once('close', () => {
+      if (!this.transport.closed) this.#received.delete(offer.id);
+    });
     return { producer, fresh: true };
   }
 
@@ -267,10 +275,11 @@ export class RemotePipe extends EnhancedEventEmitter<RemotePipeEvents> {
   #onClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const received = [...this.#received.keys()];
     this.#sent.clear();
     this.#sending.clear();
     this.#received.clear();
-    this.safeEmit('close');
+    this.safeEmit('close', { received });
   }
 
   #assertOpen(): void {

@@ -208,7 +208,8 @@ describe('cascade between hosts', () => {
     await s1.counter.waitFor(() => s1.counter.count(s1.consumers[0]!.ssrc) >= 10, WAIT_MS);
     const pipeClosed = new Promise((resolve) => b.on('pipeclosed', resolve));
     b.closePipe('A');
-    expect(await pipeClosed).toEqual({ remoteId: 'A' });
+    // It says what it carried (the cluster tells the peers that consumed it to renegotiate).
+    expect(await pipeClosed).toEqual({ remoteId: 'A', received: [chair.audio.id] });
     expect(b.listProducers()).toEqual([]);
     expect(b.hasPipe('A')).toBe(false);
     // The origin learns it the way the cluster does (its channel says the pipe went): rebuild.

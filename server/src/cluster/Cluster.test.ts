@@ -254,6 +254,39 @@ describe('cluster', () => {
     );
   });
 
+  it('a pipe breaks (its transport closed on the origin side): both sides drop it at once, the edge peers renegotiate and media is back over a new pipe', async () => {
+    const lost: Array<{ peerIds: string[]; reason: string }> = [];
+    nodes.b.gateway.onPeersLost((_m, peerIds, reason) => lost.push({ peerIds, reason }));
+    // A ward driven by hub B, its media where placement says (an edge), watching the chair.
+    const peerId = 'site:01500:pipe';
+    await room.b.createWebRtcTransport(peerId, { direction: 'recv' });
+    const edgeId = room.b.nodeOf(peerId)!;
+    expect(edgeId).not.toBe('a-origin');
+    const edge = edgeId === 'b-edge' ? nodes.b : nodes.c;
+    const before = await consume(edge, peerId, chair.video);
+    await eventually(() => before.count() >= 30, 20_000, 'chair at the edge before');
+    const brokenAt = Date.now();
+    nodes.a.media!.getRoom(M)!.closePipe(edgeId);
+    await eventually(() => !edge.media!.getRoom(M)!.hasPipe('a-origin'), 2000, 'edge side dropped');
+    await eventually(
+      () => lost.some((l) => l.peerIds.includes(peerId)),
+      2000,
+      `peer told ${edgeId} ${JSON.stringify(lost)}`,
+    );
+    expect(lost.find((l) => l.peerIds.includes(peerId))!.reason).toBe('pipelost');
+    // Well before the flow check (3 s of silence) would have noticed.
+    expect(Date.now() - brokenAt).toBeLessThan(2000);
+    const stalled = before.count();
+    // The client's renegotiation: a new transport, consume the chair again → a new pipe.
+    await room.b.createWebRtcTransport(peerId, { direction: 'recv' });
+    const after = await consume(edge, peerId, chair.video);
+    await eventually(() => after.count() >= 30, 20_000, 'chair at the edge again');
+    console.log(`cluster: pipe broken → chair RTP back on the edge in ${Date.now() - brokenAt} ms`);
+    expect(before.count() - stalled).toBeLessThan(5); // the old consumer is gone
+    expect(edge.media!.getRoom(M)!.hasPipe('a-origin')).toBe(true);
+    expect(nodes.a.media!.getRoom(M)!.hasPipe(edgeId)).toBe(true);
+  });
+
   it('an edge lost: its producers leave the directory, its peers are reset, the origin drops its pipe', async () => {
     const lost: Array<{ meetingId: string; peerIds: string[]; reason: string }> = [];
     nodes.a.gateway.onPeersLost((meetingId, peerIds, reason) =>

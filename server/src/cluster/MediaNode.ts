@@ -38,6 +38,8 @@ interface RoomState {
   pipes: Map<string, Promise<void>>;
   /** remote → bytes received at the last check and since when they have not moved. */
   flow: Map<string, { bytes: number; since: number }>;
+  /** Pipes being closed on purpose right now (their `pipeclosed` is no news). */
+  dropping: Set<string>;
 }
 
 /**
@@ -291,6 +293,7 @@ export class MediaNode {
           consumes: new Map(),
           pipes: new Map(),
           flow: new Map(),
+          dropping: new Set(),
         };
         this.#wire(s);
         this.#rooms.set(meetingId, s);
@@ -327,9 +330,15 @@ export class MediaNode {
     room.on('pipeproducerclosed', ({ remoteId, producerId }) =>
       this.#notify(remoteId, 'pipe.closed', { meetingId, producerId }),
     );
-    room.on('pipeclosed', ({ remoteId }) => {
+    room.on('pipeclosed', ({ remoteId, received }) => {
       s.pipes.delete(remoteId);
       s.flow.delete(remoteId);
+      if (this.#closed || s.dropping.has(remoteId)) return; // closed on purpose (#pipeLost)
+      // The pipe's transport closed by itself on this side: the far end drops its side (its
+      // peers renegotiate), ours renegotiate; their next consume builds a new pipe.
+      this.d.logger.warn('pipe closed on this side: rebuilding', { meetingId, remote: remoteId });
+      this.#notify(remoteId, 'pipe.close', { meetingId });
+      this.#tellHurt(s, new Set(received), 'pipelost');
     });
     room.once('close', () => {
       if (this.#rooms.get(meetingId) === s) this.#rooms.delete(meetingId);
@@ -446,10 +455,20 @@ export class MediaNode {
     const received = new Set(
       s.room.describe().pipes.find((p) => p.remoteId === remote)?.received ?? [],
     );
-    s.room.closePipe(remote);
+    s.dropping.add(remote);
+    try {
+      s.room.closePipe(remote);
+    } finally {
+      s.dropping.delete(remote);
+    }
     s.pipes.delete(remote);
     s.flow.delete(remote);
     if (tellRemote) this.#notify(remote, 'pipe.close', { meetingId: s.meetingId });
+    this.#tellHurt(s, received, reason);
+  }
+
+  /** Peers here that consumed anything of `received` (gone with a pipe) renegotiate. */
+  #tellHurt(s: RoomState, received: ReadonlySet<string>, reason: 'pipelost'): void {
     const byHub = new Map<string, string[]>();
     for (const [peerId, consumed] of s.consumes) {
       if (![...consumed].some((id) => received.has(id))) continue;
