@@ -6,12 +6,13 @@
 // compiled reports and signed-minutes slot beside it. An admin sees a recording removed under
 // the retention policy listed as such, and the retention setting. Screenshots are looked at.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { recording } from '@giaoban/server';
 import type { ArchiveListing } from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCa } from '../../server/src/records/testSigning';
 import {
   type BrowserParticipant,
   launchParticipant,
@@ -97,10 +98,11 @@ describe('archive: a secretary finds a briefing by its ward and plays it from it
   let old: BriefingSeed;
   let secretary: BrowserParticipant;
   let admin: BrowserParticipant;
+  let dir: string;
 
   beforeAll(async () => {
     hub = await startE2EHub();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gb-e2e-archive-'));
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gb-e2e-archive-'));
     const video = clip(dir);
     // An older briefing whose recording went under the retention policy.
     old = await seedBriefing(hub, { sites: 2 });
@@ -214,6 +216,35 @@ describe('archive: a secretary finds a briefing by its ward and plays it from it
     // Streamed: the browser asked byte ranges of the signed link, and got 206.
     expect(plays.length).toBeGreaterThan(0);
     expect(plays.some((p) => p.range?.startsWith('bytes=') && p.status === 206)).toBe(true);
+    // The recording comes first in the list, the minutes next.
+    expect(
+      await s.locator('[data-testid^="archive-file-"]').first().getAttribute('data-testid'),
+    ).toBe('archive-file-recording');
+
+    // After the meeting the secretary files the signed minutes here, and the archive lists them.
+    const login = await fetch(`${hub.origin}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: seed.secretary.username,
+        password: seed.secretary.password,
+      }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const issued = await fetch(`${hub.origin}/api/meetings/${seed.meetingId}/minutes.pdf`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const ca = await makeTestCa();
+    try {
+      const signed = await ca.sign(Buffer.from(await issued.arrayBuffer()), 'secretary');
+      const file = path.join(dir, 'BienBan-da-ky.pdf');
+      writeFileSync(file, signed);
+      await s.locator(tid('signed-file')).setInputFiles(file);
+      await s.locator(tid('archive-file-minutes.signed')).waitFor({ timeout: 30_000 });
+    } finally {
+      ca.close();
+    }
+    await saveScreenshot(s, 'archive-06b-signed-filed');
   }, 240_000);
 
   it('an admin sees a recording removed under the retention policy, and the setting', async () => {

@@ -10,9 +10,11 @@ import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
 import { Header } from '../components/Header';
 import { useAction } from '../hooks/useAction';
+import { useAuth } from '../hooks/useAuth';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
 import { formatVnDate, formatVnDateTime } from '../lib/vnDateTime';
+import { SignedMinutesPanel } from './records/SignedMinutesPanel';
 
 /** "1,2 MB" in the UI language. */
 function sizeText(bytes: number, locale: string): string {
@@ -30,6 +32,25 @@ function clock(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** What a secretary looks for first: the recording, the signed minutes, the minutes, then the rest. */
+const ORDER: readonly ArchiveFileView['kind'][] = [
+  'recording',
+  'recording.tracks',
+  'minutes.signed',
+  'minutes.pdf',
+  'minutes.docx',
+  'attendance.pdf',
+  'attendance.xlsx',
+  'attendance.csv',
+  'reports.pdf',
+  'reports.docx',
+  'document',
+  'report.file',
+  'log',
+  'chapters',
+];
+const rank = (f: ArchiveFileView) => ORDER.indexOf(f.kind);
+
 /** A link is asked again this long before it expires (a seek after that would fail). */
 const RENEW_BEFORE_MS = 60_000;
 
@@ -42,6 +63,8 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
   const { t, locale } = useI18n();
   const { api } = useServices();
   const { run, error, busy } = useAction();
+  const role = useAuth()?.grant.role;
+  const [now, setNow] = useState(0);
   const [listing, setListing] = useState<ArchiveListing | null>(null);
   const [meeting, setMeeting] = useState<Meeting | null>(null);
   const [playing, setPlaying] = useState<{
@@ -131,6 +154,14 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
         >
           {t('app.back')}
         </button>
+        <button
+          type="button"
+          className="btn btn-light"
+          data-testid="archive-to-search"
+          onClick={() => navigate({ name: 'archiveSearch' })}
+        >
+          {t('archive.search.open')}
+        </button>
       </Header>
       <main id="main" className="content">
         {meeting && (
@@ -155,7 +186,10 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
         )}
         {playing && (
           <section className="card archive-player" data-testid="archive-player">
-            <h2>{playing.file.name}</h2>
+            <h2>
+              {t('archive.kind.recording')}{' '}
+              <span className="muted archive-file-name">{playing.file.name}</span>
+            </h2>
             {/* biome-ignore lint/a11y/useMediaCaption: a meeting recording has no caption track */}
             <video
               ref={video}
@@ -163,6 +197,7 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               controls
               preload="metadata"
               onError={onVideoError}
+              onTimeUpdate={(e) => setNow(e.currentTarget.currentTime * 1000)}
               data-testid="archive-video"
             />
             {playing.file.chapters && playing.file.chapters.length > 0 && (
@@ -177,6 +212,11 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
                       data-testid={`archive-chapter-${i}`}
                       data-kind={c.kind}
                       data-start-ms={c.startMs}
+                      aria-current={
+                        now >= c.startMs && now < c.endMs && c.kind === 'agenda'
+                          ? 'true'
+                          : undefined
+                      }
                       onClick={() => void jump(c.startMs)}
                     >
                       {clock(c.startMs)} · {c.title}
@@ -216,66 +256,71 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {listing.files.map((f) => (
-                  <tr
-                    key={`${f.kind}-${f.sha256}`}
-                    data-testid={`archive-file-${f.kind}`}
-                    data-expired={f.expired ? 'true' : undefined}
-                  >
-                    <td>{t(`archive.kind.${f.kind}`)}</td>
-                    <td className="archive-name">
-                      {f.name}
-                      {f.keepUntil && (
-                        <div className="muted" data-testid="archive-keep-until">
-                          {t('archive.keepUntil', { date: formatVnDate(f.keepUntil) })}
-                        </div>
-                      )}
-                    </td>
-                    <td className="num">{sizeText(f.size, locale)}</td>
-                    <td className="nowrap">{formatVnDateTime(f.at)}</td>
-                    <td>
-                      <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
-                    </td>
-                    <td>
-                      {f.expired ? (
-                        <span className="muted" data-testid="archive-expired">
-                          {t('archive.expired', {
-                            months: f.expired.recordingMonths,
-                            date: formatVnDate(f.expired.at),
-                          })}
-                        </span>
-                      ) : (
-                        <div className="btn-row">
-                          {f.kind === 'recording' && (
+                {[...listing.files]
+                  .sort((a, b) => rank(a) - rank(b))
+                  .map((f) => (
+                    <tr
+                      key={`${f.kind}-${f.sha256}`}
+                      data-testid={`archive-file-${f.kind}`}
+                      data-expired={f.expired ? 'true' : undefined}
+                    >
+                      <td>{t(`archive.kind.${f.kind}`)}</td>
+                      <td className="archive-name">
+                        {f.name}
+                        {f.keepUntil && (
+                          <div className="muted" data-testid="archive-keep-until">
+                            {t('archive.keepUntil', { date: formatVnDate(f.keepUntil) })}
+                          </div>
+                        )}
+                      </td>
+                      <td className="num">{sizeText(f.size, locale)}</td>
+                      <td className="nowrap">{formatVnDateTime(f.at)}</td>
+                      <td>
+                        <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
+                      </td>
+                      <td>
+                        {f.expired ? (
+                          <span className="muted" data-testid="archive-expired">
+                            {t('archive.expired', {
+                              months: f.expired.recordingMonths,
+                              date: formatVnDate(f.expired.at),
+                            })}
+                          </span>
+                        ) : (
+                          <div className="btn-row">
+                            {f.kind === 'recording' && (
+                              <button
+                                type="button"
+                                className="btn btn-primary"
+                                data-testid={`archive-play-${f.sha256}`}
+                                disabled={busy}
+                                onClick={() => void play(f)}
+                              >
+                                {t('archive.play')}
+                              </button>
+                            )}
                             <button
                               type="button"
-                              className="btn btn-primary"
-                              data-testid={`archive-play-${f.sha256}`}
+                              className="btn"
+                              data-testid={`archive-download-${f.sha256}`}
                               disabled={busy}
-                              onClick={() => void play(f)}
+                              onClick={() => void download(f)}
                             >
-                              {t('archive.play')}
+                              {t('archive.download')}
                             </button>
-                          )}
-                          <button
-                            type="button"
-                            className="btn"
-                            data-testid={`archive-download-${f.sha256}`}
-                            disabled={busy}
-                            onClick={() => void download(f)}
-                          >
-                            {t('archive.download')}
-                          </button>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                ))}
+                          </div>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
               </tbody>
             </table>
           </section>
         )}
-        {listing && (
+        {listing && (role === 'secretary' || role === 'admin') && (
+          <SignedMinutesPanel meetingId={meetingId} ended onFiled={() => void load()} />
+        )}
+        {listing && role === 'chair' && (
           <section className="card" data-testid="archive-signed">
             <h2>{t('archive.signed')}</h2>
             {listing.signedMinutes ? (

@@ -164,7 +164,7 @@ export default function ArchiveSearchPage() {
                         </div>
                       )}
                     </td>
-                    <td>{m.issuingBody}</td>
+                    <td>{m.issuingBody || '—'}</td>
                     <td className="num">{formatCount(m.siteCount, lang)}</td>
                     <td>
                       <button

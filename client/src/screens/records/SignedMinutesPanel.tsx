@@ -11,7 +11,16 @@ import { formatVnDateTime } from '../../lib/vnDateTime';
  * their own tools; the hub checks that it is the PDF it issued plus signatures, lists every signer
  * and files it with the meeting, or says why it refused it.
  */
-export function SignedMinutesPanel({ meetingId, ended }: { meetingId: string; ended: boolean }) {
+export function SignedMinutesPanel({
+  meetingId,
+  ended,
+  onFiled,
+}: {
+  meetingId: string;
+  ended: boolean;
+  /** Told when an upload is filed (the archive lists it then). */
+  onFiled?: () => void;
+}) {
   const { t, lang } = useI18n();
   const { api } = useServices();
   const [filed, setFiled] = useState<FiledSignedMinutes | null>(null);
@@ -49,8 +58,10 @@ export function SignedMinutesPanel({ meetingId, ended }: { meetingId: string; en
                     await file.arrayBuffer(),
                     file.name,
                   );
-                  if (r.accepted) setFiled(r.filed);
-                  else setRefused(r);
+                  if (r.accepted) {
+                    setFiled(r.filed);
+                    onFiled?.();
+                  } else setRefused(r);
                 });
               }}
             />
