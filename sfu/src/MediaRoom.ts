@@ -787,6 +787,77 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     return all.flat();
   }
 
+  /**
+   * One peer's media as the worker sees it, for the bench and operators: per transport its
+   * ICE/DTLS state and bytes, per consumer its state, layers, score and worker counters
+   * (packets, PLI/FIR/NACK), and whether its router is the home one or fed through a pipe.
+   * Answers "why does this site not get the chair" from the SFU's side.
+   */
+  async diagnose(peerId: string): Promise<{
+    transports: Array<Record<string, unknown>>;
+    consumers: Array<Record<string, unknown>>;
+  }> {
+    const peer = this.#peers.get(peerId);
+    if (!peer) return { transports: [], consumers: [] };
+    const pick = (o: Record<string, unknown> | undefined, keys: string[]) =>
+      Object.fromEntries(keys.filter((k) => o?.[k] !== undefined).map((k) => [k, o?.[k]]));
+    const transports = await Promise.all(
+      [...peer.transports.entries()].map(async ([id, r]) => {
+        const t = r.transport as ms.WebRtcTransport;
+        const [st] = (await t.getStats().catch(() => [])) as unknown as Array<
+          Record<string, unknown>
+        >;
+        return {
+          id,
+          direction: r.direction,
+          routerId: r.roomRouter.id,
+          home: r.roomRouter.home,
+          iceState: t.iceState,
+          dtlsState: t.dtlsState,
+          ...pick(st, [
+            'bytesReceived',
+            'bytesSent',
+            'rtpBytesSent',
+            'rtpPacketLossSent',
+            'availableOutgoingBitrate',
+            'iceSelectedTuple',
+          ]),
+        };
+      }),
+    );
+    const consumers = await Promise.all(
+      [...peer.consumers.values()].map(async (c) => {
+        const stats = (await c.getStats().catch(() => [])) as unknown as Array<
+          Record<string, unknown>
+        >;
+        const out = stats.find((x) => x.type === 'outbound-rtp');
+        const inb = stats.find((x) => x.type === 'inbound-rtp');
+        return {
+          id: c.id,
+          kind: c.kind,
+          producerId: c.producerId,
+          type: c.type,
+          paused: c.paused,
+          producerPaused: c.producerPaused,
+          score: c.score,
+          currentLayers: c.currentLayers,
+          preferredLayers: c.preferredLayers,
+          out: pick(out, [
+            'ssrc',
+            'packetCount',
+            'byteCount',
+            'pliCount',
+            'firCount',
+            'nackCount',
+            'score',
+          ]),
+          producer: pick(inb, ['ssrc', 'packetCount', 'pliCount', 'firCount', 'score']),
+        };
+      }),
+    );
+    return { transports, consumers };
+  }
+
   /** Closes everything of the peer; unknown peers are ignored (leaving twice is fine). */
   closePeer(peerId: string): void {
     const peer = this.#peers.get(peerId);

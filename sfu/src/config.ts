@@ -81,7 +81,7 @@ export function defaultSfuConfig(): SfuConfig {
     rtcMaxPort: 49999,
     consumersPerRouter: 500,
     logLevel: 'error',
-    keyFrameRequestDelayMs: 1000,
+    keyFrameRequestDelayMs: 300,
     initialOutgoingBitrate: 1_000_000,
     udpRecvBufferBytes: 4 * 1024 * 1024,
     udpSendBufferBytes: 4 * 1024 * 1024,

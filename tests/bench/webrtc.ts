@@ -43,6 +43,8 @@ const send = !process.argv.includes('--no-send');
 const lossSitesPct = Number(argValue('loss-sites') ?? 0);
 const lossPct = Number(argValue('loss-pct') ?? 5);
 const rampArg = argValue('ramp-ms');
+/** SFU_KEYFRAME_REQUEST_DELAY_MS for the hub (default: the hub's own). */
+const keyFrameDelayArg = argValue('keyframe-delay-ms');
 const sfuArg = argValue('sfu') ?? 'giaoban';
 const sfus: Sfu[] =
   sfuArg === 'both' ? ['giaoban', 'janus'] : sfuArg === 'janus' ? ['janus'] : ['giaoban'];
@@ -110,6 +112,23 @@ export interface StepResult {
   udpDrops: { worker: number; clients: number; hub: number };
   loadBefore: string;
   loadAfter: string;
+  /**
+   * Every site that got no complete chair key frame or lost over 5 % (injected loss aside):
+   * where its receive path stopped (WebRtcSite.recvDiagnosis) and the worker's view of it
+   * (MediaRoom.diagnose: transports' ICE/DTLS, consumers' state, layers, packet/PLI counters).
+   */
+  failures: SiteFailure[];
+  /** Per join step (WebRtcSite timeline): ms from join start, p50 and p95 over the sites. */
+  joinTimelineMs: Record<string, { p50: number | null; p95: number | null }>;
+}
+
+export interface SiteFailure {
+  label: string;
+  stage: string;
+  lossPct: number;
+  error?: string;
+  client: PeerStats['recv'] | null;
+  sfu: unknown;
 }
 
 /** Every (100/lossSitesPct)-th site, up to lossSitesPct % of them, gets inbound loss. */
@@ -174,6 +193,9 @@ async function runStep(v: Variant, sites: number): Promise<StepResult> {
         SFU_PORT_BASE: '0',
         SFU_LOG_LEVEL: 'error',
         SFU_DYNACAST: String(dynacast),
+        ...(keyFrameDelayArg !== undefined
+          ? { SFU_KEYFRAME_REQUEST_DELAY_MS: keyFrameDelayArg }
+          : {}),
         // Two workers: fill the home router with half the consumers, spill the rest.
         ...(workers > 1
           ? { SFU_CONSUMERS_PER_ROUTER: String(Math.ceil((sites * 2) / workers)) }
@@ -320,6 +342,34 @@ async function runStep(v: Variant, sites: number): Promise<StepResult> {
       xs.length
         ? sumOf(xs, (p) => (p.video?.recovered ?? 0) + (p.audio?.recovered ?? 0)) / xs.length
         : 0;
+    // Sites that did not get the chair: say why, from both ends, while everything still runs.
+    const failing = s1.peers.filter(
+      (p) =>
+        p.error !== undefined ||
+        p.video?.firstKeyFrameAt == null ||
+        (!lossyLabels.has(p.label) && lossOf(p) > 5),
+    );
+    const sfuView =
+      hub && failing.length
+        ? await hub.diagnose(
+            hub.seed!.meetingId,
+            failing.flatMap((p) => (p.socketId ? [`site:${p.label}:${p.socketId}`] : [])),
+          )
+        : {};
+    const failures: SiteFailure[] = failing.map((p) => ({
+      label: p.label,
+      stage: p.error ? 'join' : (p.recv?.stage ?? 'no-transport'),
+      lossPct: lossOf(p),
+      ...(p.error ? { error: p.error } : {}),
+      client: p.recv ?? null,
+      sfu: p.socketId ? (sfuView[`site:${p.label}:${p.socketId}`] ?? null) : null,
+    }));
+    for (const x of failures) {
+      progress(
+        `    FAILING SITE ${x.label}: stopped at ${x.stage}, loss ${x.lossPct.toFixed(1)} %${x.error ? ` (${x.error})` : ''}\n` +
+          `      client: ${JSON.stringify(x.client)}\n      sfu: ${JSON.stringify(x.sfu)}`,
+      );
+    }
     const badExp = sumOf(bad, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
     const badLost = sumOf(bad, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
     const r: StepResult = {
@@ -379,7 +429,23 @@ async function runStep(v: Variant, sites: number): Promise<StepResult> {
       },
       loadBefore,
       loadAfter: loadavg(),
+      failures,
+      joinTimelineMs: ((): StepResult['joinTimelineMs'] => {
+        const keys = ['token', 'socket', 'joined', 'transport', 'consume', 'sdp', 'connect'];
+        keys.push('resumed', 'ice', 'dtls', 'firstRtp', 'firstKey');
+        const out: StepResult['joinTimelineMs'] = {};
+        for (const k of keys) {
+          const xs = peers.flatMap((p) => (p.timeline?.[k] !== undefined ? [p.timeline[k]!] : []));
+          out[k] = { p50: pct(xs, 50), p95: pct(xs, 95) };
+        }
+        return out;
+      })(),
     };
+    progress(
+      `    join timeline p50/p95 ms: ${Object.entries(r.joinTimelineMs)
+        .map(([k, v]) => `${k} ${f(v.p50)}/${f(v.p95)}`)
+        .join(', ')}`,
+    );
     progress(
       `    loss ${r.lossPct.toFixed(2)} %, key frame p95 ${r.firstKeyFrameMs.p95?.toFixed(0)} ms, ` +
         `worker ${r.workerCpuPct.toFixed(0)} % (${r.usPerForwardedPacket.toFixed(1)} µs/pkt), ` +
@@ -447,6 +513,18 @@ async function main(): Promise<void> {
         `${f(r.firstKeyFrameMs.p50)}/${f(r.firstKeyFrameMs.p95)}/${f(r.firstKeyFrameMs.p99)}`,
     },
     { header: 'no key', value: (r) => r.noKeyFrame },
+    {
+      header: 'failing sites: stage',
+      value: (r) => {
+        const n: Record<string, number> = {};
+        for (const x of r.failures) n[x.stage] = (n[x.stage] ?? 0) + 1;
+        return (
+          Object.entries(n)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || '-'
+        );
+      },
+    },
     { header: 'loss %', value: (r) => r.lossPct, digits: 2 },
     { header: 'worst %', value: (r) => r.worstSiteLossPct, digits: 2 },
     { header: '>1 %', value: (r) => r.sitesOver1Pct },

@@ -13,6 +13,11 @@ export interface HubProcess {
   pid: number;
   seed?: DemoSeed;
   stderr: () => string;
+  /**
+   * The media plane's view of these peers of the meeting (MediaRoom.diagnose: transports'
+   * ICE/DTLS state, consumers' state and worker counters); {} when media is off or elsewhere.
+   */
+  diagnose(meetingId: string, peerIds: string[]): Promise<Record<string, unknown>>;
   /** SIGTERM (graceful) or SIGKILL (crash); resolves when the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -37,9 +42,11 @@ export async function startHubProcess(
       MEDIA_ENABLED: 'false',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let err = '';
+  const pending = new Map<number, (v: Record<string, unknown>) => void>();
+  let nextId = 1;
   proc.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
     if (err.length > 100_000) err = err.slice(-50_000);
@@ -59,6 +66,12 @@ export async function startHubProcess(
           if (nl < 0) break;
           const line = out.slice(0, nl);
           out = out.slice(nl + 1);
+          if (line.startsWith('{"diag"')) {
+            const d = JSON.parse(line) as { diag: number; peers: Record<string, unknown> };
+            pending.get(d.diag)?.(d.peers);
+            pending.delete(d.diag);
+            continue;
+          }
           if (!line.startsWith('{"url"')) continue;
           clearTimeout(t);
           try {
@@ -66,7 +79,6 @@ export async function startHubProcess(
           } catch (e) {
             reject(e);
           }
-          break;
         }
       });
       proc.once('exit', (code) => {
@@ -79,6 +91,20 @@ export async function startHubProcess(
     proc,
     ...info,
     stderr: () => err,
+    diagnose(meetingId, peerIds) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const t = setTimeout(() => {
+          pending.delete(id);
+          resolve({});
+        }, 10_000);
+        pending.set(id, (v) => {
+          clearTimeout(t);
+          resolve(v);
+        });
+        proc.stdin?.write(`${JSON.stringify({ diag: id, meetingId, peerIds })}\n`);
+      });
+    },
     stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
       return new Promise((resolve) => {

@@ -8,6 +8,10 @@
 // also asserts that the worker's sockets dropped nothing (worker patch 0003, SFU_UDP_RECV_BUFFER).
 // Dynacast: the chair's grid shows 10 of the 20 cameras; sites off the page must stop sending,
 // and when the grid turns the page the new tiles' sites resume and their first frames arrive.
+// Two workers: the home router takes 20 consumers, the later sites land on the second worker's
+// router, fed through pipeToRouter (a site there once got no chair media). A site without the
+// chair's key frame fails with where its receive path stopped (WebRtcSite.recvDiagnosis) and the
+// worker's view of its transports and consumers (MediaRoom.diagnose).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type HubProcess, startHubProcess } from '../harness/processes';
 import { prepareMedia } from '../load/mediaFiles';
@@ -28,7 +32,8 @@ beforeAll(async () => {
   hub = await startHubProcess({
     JWT_SECRET: 'test-secret-for-integration-0123456789',
     MEDIA_ENABLED: 'true',
-    SFU_WORKERS: '1',
+    SFU_WORKERS: '2',
+    SFU_CONSUMERS_PER_ROUTER: String(SITES),
     SFU_LISTEN_IP: '127.0.0.1',
     SFU_PORT_BASE: '0',
     SFU_LOG_LEVEL: 'error',
@@ -80,18 +85,30 @@ it('20 werift sites sending simulcast decode the chair and lose < 1 %; dynacast 
   await new Promise((r) => setTimeout(r, 2000));
   fleet!.mark();
   const roles = { worker: workerPids(hub!.pid) };
-  expect(roles.worker).toHaveLength(1);
+  expect(roles.worker).toHaveLength(2);
   const before = sampleUdpDrops(roles);
   await new Promise((r) => setTimeout(r, 10_000));
   const workerDrops = dropsBetween(before, sampleUdpDrops(roles)).worker ?? 0;
   const { peers } = await fleet!.stats();
   expect(workerDrops, "datagrams dropped at the worker's full UDP receive buffer").toBe(0);
   expect(peers).toHaveLength(SITES);
+  const sfuView = (await hub!.diagnose(
+    seed.meetingId,
+    peers.map((p) => `site:${p.label}:${p.socketId}`),
+  )) as Record<string, { transports: Array<{ direction: string; home: boolean }> } | null>;
+  const worker = (p: PeerStats) => sfuView[`site:${p.label}:${p.socketId}`];
+  // Both routers carry sites: the test covers the piped one.
+  const piped = peers.filter((p) =>
+    worker(p)?.transports.some((t) => t.direction === 'recv' && !t.home),
+  );
+  expect(piped.length, 'sites whose receive transport is on the piped router').toBeGreaterThan(0);
+  expect(piped.length).toBeLessThan(SITES);
   for (const p of peers) {
     expect(p.error, p.label).toBeUndefined();
     expect(
       p.video?.firstKeyFrameAt,
-      `${p.label} decoded no chair key frame: ${JSON.stringify(p)}`,
+      `${p.label} decoded no chair key frame, stopped at ${p.recv?.stage}: ${JSON.stringify(p)}; ` +
+        `worker: ${JSON.stringify(worker(p))}`,
     ).not.toBeNull();
     const expected = (p.video?.expected ?? 0) + (p.audio?.expected ?? 0);
     const lost = (p.video?.lost ?? 0) + (p.audio?.lost ?? 0);

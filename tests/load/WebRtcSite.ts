@@ -88,7 +88,49 @@ export interface PeerStats {
   reconnects?: number;
   resetAt?: number | null;
   resetSteps?: Record<string, number>;
+  /**
+   * ms from joinStartedAt to each step of the first join (token, socket, joined, transport,
+   * consume, sdp, connect, resumed, ice, dtls, firstRtp, firstKey): where join → key frame goes.
+   */
+  timeline?: Record<string, number>;
+  /** The hub's socket id of this peer (its media peer id is `site:<label>:<socketId>`). */
+  socketId?: string;
+  /** Where the receive path stands: what tells a site that never saw the chair apart. */
+  recv?: RecvDiagnosis;
   error?: string;
+}
+
+/**
+ * The receive side of one site, stage by stage (signalling → ICE → DTLS → SRTP packets at the
+ * transport → demultiplexed to the consumer's track → complete key frame): `stage` names the
+ * first one that did not happen, so a site without the chair says why.
+ */
+export interface RecvDiagnosis {
+  stage:
+    | 'no-transport'
+    | 'ice'
+    | 'dtls'
+    | 'no-srtp'
+    | 'srtp-undecryptable'
+    | 'no-consumer-rtp'
+    | 'no-track'
+    | 'no-key-frame'
+    | 'ok';
+  ice: string;
+  dtls: string;
+  /** SRTP/SRTCP datagrams that reached the DTLS transport (werift's packetsReceived). */
+  srtpIn: number;
+  /** SRTP packets decrypted by the receive transport (any SSRC) and the SSRCs among them. */
+  rtpIn: number;
+  ssrcsIn: number[];
+  rtcpIn: number;
+  consumers: Array<{
+    id: string;
+    kind: string;
+    ssrc: number | undefined;
+    track: boolean;
+    packets: number;
+  }>;
 }
 
 /** One timer per process paces every sender (cheaper than one per site). */
@@ -233,6 +275,14 @@ export class WebRtcSite {
   socket!: Client;
   #caps!: RouterCaps;
   #recv: { pc: RTCPeerConnection; t: MsTransport; consumers: Consumed[] } | undefined;
+  /** Receive-path counters for RecvDiagnosis (reset with the transport). */
+  #rx = {
+    rtp: 0,
+    rtcp: 0,
+    ssrcs: new Map<number, number>(),
+    tracks: new Set<string>(),
+    watched: false,
+  };
   readonly #streams = new Map<string, InboundStream>(); // by consumer id
   #recvConnected = false;
   #chairVideo: string | undefined;
@@ -246,6 +296,11 @@ export class WebRtcSite {
   #resetAt: number | null = null;
   /** When each step of the last reset finished (performance.now): where recovery time goes. */
   readonly #resetSteps: Record<string, number> = {};
+  /** First time each join step finished (performance.now); see PeerStats.timeline. */
+  readonly #timeline: Record<string, number> = {};
+  #stamp(step: string): void {
+    this.#timeline[step] ??= performance.now();
+  }
   #resetting: Promise<void> = Promise.resolve();
   /** Where to reconnect (the socket's hub first, then the fallbacks) and with what. */
   #session: { urls: string[]; token: string; meetingId: string | undefined } | undefined;
@@ -280,6 +335,7 @@ export class WebRtcSite {
         token: accessToken,
         meetingId: grant.meetingId,
       };
+      site.#stamp('token');
       await site.#connect(o.hubUrl, accessToken, grant.meetingId);
       const chair = site.snapshot.producers.filter((p) => !p.peerId.startsWith('site:'));
       const video = chair.find((p) => p.kind === 'video' && p.source === 'camera');
@@ -335,7 +391,9 @@ export class WebRtcSite {
         reject(e);
       });
     });
+    this.#stamp('socket');
     this.snapshot = await ack<Snapshot>(s, 'meeting:join', meetingId ? { meetingId } : {});
+    this.#stamp('joined');
     this.#caps = deviceCaps(
       (await ack<{ rtpCapabilities: RouterCaps }>(s, 'media:routerCapabilities', {}))
         .rtpCapabilities,
@@ -383,16 +441,19 @@ export class WebRtcSite {
       const t = await ack<TransportInfo>(s, 'media:createTransport', { direction: 'recv' });
       this.#mediaIp = (t as unknown as MsTransport).iceCandidates?.[0]?.ip;
       this.#resetSteps.transport = performance.now();
+      this.#stamp('transport');
       this.#recv = {
         pc: newPc(this.#opts.inboundLossPct),
         t: t as unknown as MsTransport,
         consumers: [],
       };
+      this.#rx = { rtp: 0, rtcp: 0, ssrcs: new Map(), tracks: new Set(), watched: false };
       this.#recv.pc.onTransceiverAdded.subscribe((tr) => {
         tr.onTrack.subscribe((track) => {
           const c = this.#recv?.consumers.find((x) => x.rtpParameters.mid === tr.mid);
           const stream = c && this.#streams.get(c.id);
           if (!stream) return;
+          this.#rx.tracks.add(c.id);
           track.onReceiveRtp.subscribe((rtp) =>
             stream.onRtp(
               rtp.header.sequenceNumber,
@@ -419,19 +480,28 @@ export class WebRtcSite {
       this.#streams.set(c.id, new InboundStream(c.kind));
     }
     this.#resetSteps.consume = performance.now();
+    this.#stamp('consume');
     const first = !this.#recvConnected;
     this.#recvConnected = true;
     await recv.pc.setRemoteDescription({ type: 'offer', sdp: recvOffer(recv.t, recv.consumers) });
+    this.#watchRecvTransport();
     const answer = await recv.pc.createAnswer();
-    await recv.pc.setLocalDescription(answer);
     this.#resetSteps.sdp = performance.now();
+    this.#stamp('sdp');
     if (first) {
+      // As mediasoup-client does: the server's transport learns our DTLS role and fingerprint
+      // before our answer is applied (which starts ICE and the DTLS client). The other way round
+      // the ClientHello can beat the connect and the worker drops it (its DTLS does not run
+      // before connect()); werift resends it only after 0.5 s, 1 s, 1.5 s… (measured: dtls
+      // connected 300–400 ms after ICE at 60 sites).
       await ack(s, 'media:connectTransport', {
         transportId: recv.t.id,
         dtlsParameters: localDtls(answer.sdp),
       });
       this.#resetSteps.connect = performance.now();
+      this.#stamp('connect');
     }
+    await recv.pc.setLocalDescription(answer);
     for (const c of fresh) {
       if (layers !== undefined && c.kind === 'video') {
         await ack(s, 'media:setPreferredLayers', { consumerId: c.id, spatialLayer: layers });
@@ -439,7 +509,82 @@ export class WebRtcSite {
       this.#streams.get(c.id)?.resumed(performance.now());
       await ack(s, 'media:resumeConsumer', { consumerId: c.id });
     }
+    this.#stamp('resumed');
     return fresh;
+  }
+
+  /** Counts what the receive transport decrypts, before werift's SSRC demultiplexing. */
+  #watchRecvTransport(): void {
+    const dtls = this.#recv?.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    if (!dtls || this.#rx.watched) return;
+    this.#rx.watched = true;
+    const rx = this.#rx;
+    const pc = this.#recv!.pc;
+    pc.iceConnectionStateChange.subscribe((st) => {
+      if (st === 'connected' || st === 'completed') this.#stamp('ice');
+    });
+    dtls.onStateChange.subscribe((st) => {
+      if (st === 'connected') this.#stamp('dtls');
+    });
+    dtls.onRtp.subscribe((p) => {
+      rx.rtp++;
+      if (rx.ssrcs.size < 16 || rx.ssrcs.has(p.header.ssrc))
+        rx.ssrcs.set(p.header.ssrc, (rx.ssrcs.get(p.header.ssrc) ?? 0) + 1);
+    });
+    dtls.onRtcp.subscribe(() => {
+      rx.rtcp++;
+    });
+  }
+
+  /** The receive path stage by stage (see RecvDiagnosis). */
+  recvDiagnosis(): RecvDiagnosis | undefined {
+    const recv = this.#recv;
+    if (!recv) return undefined;
+    const dtls = recv.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    const consumers = recv.consumers.map((c) => {
+      const st = this.#streams.get(c.id);
+      return {
+        id: c.id,
+        kind: c.kind,
+        ssrc: c.rtpParameters.encodings?.[0]?.ssrc,
+        track: this.#rx.tracks.has(c.id),
+        packets: st?.summary().received ?? 0,
+        key: st?.firstKeyFrameAt != null,
+      };
+    });
+    const chair = consumers.filter((c) => c.id === this.#chairVideo || c.id === this.#chairAudio);
+    const ice = recv.pc.iceConnectionState;
+    const dtlsState = dtls?.state ?? 'none';
+    const srtpIn = (dtls as unknown as { packetsReceived?: number })?.packetsReceived ?? 0;
+    const forChair = chair.every(
+      (c) => c.ssrc !== undefined && (this.#rx.ssrcs.get(c.ssrc) ?? 0) > 0,
+    );
+    const stage: RecvDiagnosis['stage'] =
+      ice !== 'connected' && ice !== 'completed'
+        ? 'ice'
+        : dtlsState !== 'connected'
+          ? 'dtls'
+          : srtpIn === 0
+            ? 'no-srtp'
+            : this.#rx.rtp === 0
+              ? 'srtp-undecryptable'
+              : !forChair
+                ? 'no-consumer-rtp'
+                : chair.some((c) => !c.track || c.packets === 0)
+                  ? 'no-track'
+                  : chair.some((c) => c.kind === 'video' && !c.key)
+                    ? 'no-key-frame'
+                    : 'ok';
+    return {
+      stage,
+      ice,
+      dtls: dtlsState,
+      srtpIn,
+      rtpIn: this.#rx.rtp,
+      ssrcsIn: [...this.#rx.ssrcs.keys()],
+      rtcpIn: this.#rx.rtcp,
+      consumers: consumers.map(({ key: _k, ...c }) => c),
+    };
   }
 
   async #reset(): Promise<void> {
@@ -585,11 +730,12 @@ export class WebRtcSite {
       // Only what we send: VP8 without RTX (retransmissions go on the media SSRC), opus.
       codecs: x.codecs.filter((c) => /vp8|opus/i.test(c.mimeType)),
     }));
-    await pc.setRemoteDescription({ type: 'answer', sdp: sendAnswer(t, sections) });
+    // Connect first (see #receive): applying the answer starts ICE and our DTLS client.
     await ack(s, 'media:connectTransport', {
       transportId: t.id,
       dtlsParameters: localDtls(offer.sdp),
     });
+    await pc.setRemoteDescription({ type: 'answer', sdp: sendAnswer(t, sections) });
     const [v, a] = sections as [(typeof sections)[0], (typeof sections)[0]];
     const cname = `werift-${this.label}`;
     const media = this.#opts.media;
@@ -670,8 +816,22 @@ export class WebRtcSite {
       reconnects: this.#reconnects,
       resetAt: this.#resetAt,
       resetSteps: { ...this.#resetSteps },
+      timeline: this.#timelineMs(),
+      ...(this.socket?.id ? { socketId: this.socket.id } : {}),
+      ...(this.#recv ? { recv: this.recvDiagnosis()! } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
+  }
+
+  #timelineMs(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const v = this.#chairVideo ? this.#streams.get(this.#chairVideo) : undefined;
+    const all = { ...this.#timeline };
+    if (v?.firstRtpAt != null) all.firstRtp = v.firstRtpAt;
+    if (v?.firstKeyFrameAt != null && v.resumedAt != null && v.firstKeyFrameAt >= v.resumedAt)
+      all.firstKey = v.firstKeyFrameAt;
+    for (const [k, at] of Object.entries(all)) out[k] = Math.round(at - this.joinStartedAt);
+    return out;
   }
 
   async close(): Promise<void> {
