@@ -165,6 +165,14 @@ async function main() {
   const [w] = await plane.workerStats();
   const workerPid = w!.pid;
   const sink = await SfuReceiver.start();
+  // The receiver is a child process: it goes with the bench, also when a step throws.
+  process.once('exit', () => {
+    try {
+      process.kill(sink.pid);
+    } catch {
+      // already gone
+    }
+  });
   const results: StepResult[] = [];
   let compose: Record<string, unknown> | undefined;
 
