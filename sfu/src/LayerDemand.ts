@@ -27,6 +27,10 @@ interface ProducerDemand {
   announced: boolean[];
   pending: unknown;
   pipedOut: boolean;
+  /** The hosts it is piped to, when known (else every layer is taken for them). */
+  remotes: ReadonlySet<string> | undefined;
+  /** Top layer each far host's viewers take, as that host reported it (cluster dynacast). */
+  remoteTop: Map<string, number>;
   consumers: Set<string>;
 }
 
@@ -58,6 +62,8 @@ export class LayerDemand {
       announced: new Array<boolean>(layers).fill(true),
       pending: undefined,
       pipedOut: false,
+      remotes: undefined,
+      remoteTop: new Map(),
       consumers: new Set(),
     });
     this.#update(producerId);
@@ -112,11 +118,26 @@ export class LayerDemand {
     this.#update(c.producerId);
   }
 
-  /** The producer is (no longer) sent over a pipe to another host: all its layers are taken. */
-  setPipedOut(producerId: string, pipedOut: boolean): void {
+  /**
+   * The producer is (no longer) sent over a pipe to another host. `true`: all its layers are
+   * taken; the set of hosts: each takes what it reported (`setRemoteDemand`), all until then.
+   */
+  setPipedOut(producerId: string, pipedOut: boolean | ReadonlySet<string>): void {
     const p = this.#producers.get(producerId);
-    if (!p || p.pipedOut === pipedOut) return;
-    p.pipedOut = pipedOut;
+    if (!p) return;
+    const remotes = typeof pipedOut === 'boolean' ? undefined : pipedOut;
+    const on = remotes ? remotes.size > 0 : (pipedOut as boolean);
+    if (p.pipedOut === on && sameSet(p.remotes, remotes)) return;
+    p.pipedOut = on;
+    p.remotes = remotes ? new Set(remotes) : undefined;
+    this.#update(producerId);
+  }
+
+  /** A far host's viewers take layers up to `top` (-1: none) of a producer piped there. */
+  setRemoteDemand(producerId: string, remoteId: string, top: number): void {
+    const p = this.#producers.get(producerId);
+    if (!p) return;
+    p.remoteTop.set(remoteId, Math.min(p.layers - 1, Math.max(-1, Math.floor(top))));
     this.#update(producerId);
   }
 
@@ -124,7 +145,11 @@ export class LayerDemand {
   wanted(producerId: string): boolean[] | undefined {
     const p = this.#producers.get(producerId);
     if (!p) return undefined;
-    let top = p.pipedOut ? p.layers - 1 : -1;
+    let top = -1;
+    if (p.pipedOut) {
+      if (!p.remotes) top = p.layers - 1;
+      else for (const r of p.remotes) top = Math.max(top, p.remoteTop.get(r) ?? p.layers - 1);
+    }
     for (const id of p.consumers) {
       const c = this.#consumers.get(id);
       if (c && !c.paused && c.preferred > top) top = c.preferred;
@@ -178,6 +203,11 @@ export class LayerDemand {
     this.#producers.clear();
     this.#consumers.clear();
   }
+}
+
+function sameSet(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined) {
+  if (!a || !b) return a === b;
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
 function clamp(layer: number, layers: number): number {

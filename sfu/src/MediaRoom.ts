@@ -54,6 +54,11 @@ export type MediaRoomEvents = {
    * once, fewer after SfuConfig.dynacastOffDelayMs. Not emitted when dynacast is off.
    */
   layerswanted: [{ peerId: string; producerId: string; layers: boolean[] }];
+  /**
+   * Dynacast across hosts: the layers this room's viewers take of a producer piped in from
+   * `remoteId` changed; tell that host (it applies them with `setRemoteLayerDemand`).
+   */
+  pipelayerswanted: [{ remoteId: string; producerId: string; layers: boolean[] }];
   /** A producer closed (closeProducer, closePeer, its transport closed). */
   producerclosed: [{ peerId: string; producerId: string }];
   /** A consumer closed because its producer went away; tell that peer's client. */
@@ -178,7 +183,10 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       offDelayMs: this.#config.dynacastOffDelayMs,
       onChange: (producerId, layers) => {
         const entry = this.#producers.get(producerId);
-        if (entry && !this.closed) {
+        if (!entry || this.closed) return;
+        if (entry.remote) {
+          this.safeEmit('pipelayerswanted', { remoteId: entry.remote, producerId, layers });
+        } else {
           this.safeEmit('layerswanted', { peerId: entry.peerId, producerId, layers });
         }
       },
@@ -403,8 +411,9 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   async #adoptProducer(entry: ProducerEntry): Promise<void> {
     const { producer, peerId, source } = entry;
     this.#producers.set(producer.id, entry);
-    // Dynacast covers our own senders; a producer piped in is its origin host's business.
-    if (this.#config.dynacast && producer.kind === 'video' && !entry.remote) {
+    // Dynacast covers our own senders and, for a producer piped in, what our viewers take of it
+    // (reported to the host it came from: `pipelayerswanted`).
+    if (this.#config.dynacast && producer.kind === 'video') {
       this.#demand.addProducer(producer.id, producer.rtpParameters.encodings?.length ?? 1);
     }
     producer.observer.once('close', () => {
@@ -458,7 +467,7 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
       throw new InvalidParametersError(`producer ${producerId} came from ${remoteId}`);
     }
     const piped = await this.#guard(() => pipe.send(entry.producer, entry));
-    this.#demand.setPipedOut(producerId, true); // the far host's viewers may take any layer
+    this.#updatePipedOut(); // the far host's viewers take any layer until it reports
     return piped;
   }
 
@@ -502,11 +511,23 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#updatePipedOut();
   }
 
-  /** Dynacast: a producer still sent over some pipe keeps all its layers. */
+  /** Dynacast: the hosts each producer is sent to (each takes what it reports, all until then). */
   #updatePipedOut(): void {
-    const sent = new Set<string>();
-    for (const p of this.#pipes.values()) if (!p.closed) for (const id of p.sentIds) sent.add(id);
-    for (const id of this.#producers.keys()) this.#demand.setPipedOut(id, sent.has(id));
+    const sent = new Map<string, Set<string>>();
+    for (const p of this.#pipes.values()) {
+      if (p.closed) continue;
+      for (const id of p.sentIds) {
+        const to = sent.get(id) ?? new Set<string>();
+        to.add(p.remoteId);
+        sent.set(id, to);
+      }
+    }
+    for (const id of this.#producers.keys()) this.#demand.setPipedOut(id, sent.get(id) ?? false);
+  }
+
+  /** Dynacast across hosts: `remoteId`'s viewers take these layers of a producer we pipe there. */
+  setRemoteLayerDemand(remoteId: string, producerId: string, layers: boolean[]): void {
+    this.#demand.setRemoteDemand(producerId, remoteId, layers.lastIndexOf(true));
   }
 
   /** Closes the pipe to `remoteId` (the far end died or the pipe broke): its producers go. */
@@ -768,7 +789,8 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
 
   /**
    * Dynacast state of a video producer: the layers anybody takes now and what its sender was
-   * last told (lags behind on the way down). Undefined for audio, piped-in or unknown producers.
+   * last told (lags behind on the way down; for a piped-in producer: what this room reported to
+   * its host). Undefined for audio or unknown producers.
    */
   layerDemand(producerId: string): { wanted: boolean[]; announced: boolean[] } | undefined {
     const wanted = this.#demand.wanted(producerId);

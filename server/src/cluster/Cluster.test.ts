@@ -111,7 +111,7 @@ async function consume(on: Cluster, peerId: string, producerId: string) {
   })) as { id: string; rtpParameters: { encodings: Array<{ ssrc: number }> } };
   await on.call(on.nodeId, 'peer.resumeConsumer', { meetingId: M, peerId, consumerId: c.id });
   const ssrc = c.rtpParameters.encodings[0]!.ssrc;
-  return { counter, ssrc, count: () => counter.count(ssrc) };
+  return { counter, ssrc, id: c.id, count: () => counter.count(ssrc) };
 }
 
 beforeAll(async () => {
@@ -228,6 +228,42 @@ describe('cluster', () => {
     const atA = nodes.a.media!.getRoom(M)!.describe().pipes;
     expect(atA.find((p) => p.remoteId === 'b-edge')!.received).toEqual([holder.audio]);
     expect(atA.find((p) => p.remoteId === 'c-edge')!.sent).toEqual([holder.audio]);
+  });
+
+  it('dynacast across nodes: what viewers on C take of a producer on B reaches B and its hub', async () => {
+    // The floor holder's peer is driven by hub B (as its socket's hub would).
+    await nodes.b.call('b-edge', 'peer.transport', {
+      meetingId: M,
+      peerId: 'site:01001:speaker',
+      direction: 'send',
+    });
+    const atHub: boolean[][] = [];
+    room.b.on('layerswanted', (e) => {
+      if (e.producerId === holder.video) atHub.push(e.layers);
+    });
+    const home = nodes.b.media!.getRoom(M)!;
+    const viewer = await consume(nodes.c, 'site:01201:dyn', holder.video); // B → A → C
+    await eventually(() => viewer.count() >= 10, 20_000, 'B speaker video at C');
+    expect(home.layerDemand(holder.video)!.announced).toEqual([true]);
+    const consumerId = viewer.id;
+    // Nobody anywhere takes it: C tells A, A tells B, B tells the speaker's hub (each after
+    // its off-delay, so a paging chair does not make encoders flap).
+    await nodes.c.call('c-edge', 'peer.pauseConsumer', {
+      meetingId: M,
+      peerId: 'site:01201:dyn',
+      consumerId,
+    });
+    await eventually(() => atHub.at(-1)?.[0] === false, 10_000, 'layers off at the hub');
+    expect(home.layerDemand(holder.video)!.announced).toEqual([false]);
+    // Taken again: on at once, all the way.
+    const on = Date.now();
+    await nodes.c.call('c-edge', 'peer.resumeConsumer', {
+      meetingId: M,
+      peerId: 'site:01201:dyn',
+      consumerId,
+    });
+    await eventually(() => atHub.at(-1)?.[0] === true, 2000, 'layers on at the hub');
+    expect(Date.now() - on).toBeLessThan(1000);
   });
 
   it('pauses on the home node from any hub; the copies follow', async () => {

@@ -193,6 +193,11 @@ export class Cluster {
       case 'event.activeSpeaker':
         room?.deliverActiveSpeaker(q.peerId, q.producerId);
         return null;
+      case 'event.layersWanted': {
+        const x = p as Params<'event.layersWanted'>;
+        room?.deliverLayersWanted(x.peerId, x.producerId, x.layers);
+        return null;
+      }
       case 'event.peersLost': {
         const x = p as Params<'event.peersLost'>;
         const ids = new Set(x.peerIds);

@@ -246,6 +246,11 @@ export class ClusterRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.safeEmit('producerclosed', { peerId, producerId });
   }
 
+  /** Dynacast: MeetingMedia tells the producer's socket which of its layers are taken. */
+  deliverLayersWanted(peerId: string, producerId: string, layers: boolean[]): void {
+    this.safeEmit('layerswanted', { peerId, producerId, layers });
+  }
+
   deliverActiveSpeaker(peerId: string, producerId: string): void {
     this.safeEmit('activespeaker', { peerId, producerId });
   }

@@ -254,6 +254,11 @@ export class MediaNode {
       case 'pipe.closed':
         this.#rooms.get(q.meetingId)?.room.closePipedProducer(from, q.producerId);
         return null;
+      case 'pipe.layers': {
+        const x = p as Params<'pipe.layers'>;
+        this.#rooms.get(x.meetingId)?.room.setRemoteLayerDemand(from, x.producerId, x.layers);
+        return null;
+      }
       case 'pipe.close': {
         const s = this.#rooms.get(q.meetingId);
         if (s) this.#pipeLost(s, from, 'pipelost', false);
@@ -327,6 +332,15 @@ export class MediaNode {
     room.on('pipeproducerpaused', ({ remoteId, producerId, paused }) =>
       this.#notify(remoteId, 'pipe.paused', { meetingId, producerId, paused }),
     );
+    // Dynacast: our viewers' demand goes to the host a producer comes from; the demand of the
+    // whole cluster for a producer made here goes to the hub driving its peer (→ its socket).
+    room.on('pipelayerswanted', ({ remoteId, producerId, layers }) =>
+      this.#notify(remoteId, 'pipe.layers', { meetingId, producerId, layers }),
+    );
+    room.on('layerswanted', ({ peerId, producerId, layers }) => {
+      const hub = s.drivers.get(peerId);
+      if (hub) this.#notify(hub, 'event.layersWanted', { meetingId, peerId, producerId, layers });
+    });
     room.on('pipeproducerclosed', ({ remoteId, producerId }) =>
       this.#notify(remoteId, 'pipe.closed', { meetingId, producerId }),
     );

@@ -73,10 +73,14 @@ export const METHODS = {
   'pipe.paused': Meeting.extend({ producerId: Id, paused: z.boolean() }),
   'pipe.closed': Meeting.extend({ producerId: Id }),
   'pipe.close': Meeting,
+  /** Dynacast: the layers the caller's viewers take of a producer this node pipes to it. */
+  'pipe.layers': Meeting.extend({ producerId: Id, layers: z.array(z.boolean()).max(16) }),
   // media node → the hub driving the peer
   'event.consumerClosed': Peer.extend({ consumerId: Id }),
   'event.producerClosed': Peer.extend({ producerId: Id }),
   'event.activeSpeaker': Peer.extend({ producerId: Id }),
+  /** Dynacast: the layers anybody in the cluster takes of this peer's producer. */
+  'event.layersWanted': Peer.extend({ producerId: Id, layers: z.array(z.boolean()).max(16) }),
   'event.peersLost': Meeting.extend({
     peerIds: z.array(PeerId).max(10_000),
     reason: z.enum(['workerdied', 'nodelost', 'pipelost']),
