@@ -230,6 +230,30 @@ function pdfDate(s: string | undefined): string | undefined {
   return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
 }
 
+/**
+ * The CMS blob inside a signature's /Contents: the placeholder is zero-padded to its reserved size,
+ * so the DER is cut at the length its outer SEQUENCE header declares. Stripping trailing "00"s
+ * instead (as this did before) cut real signatures whose last byte is 0x00 (about 1 in 256) and
+ * could split a byte in two; the CI run of 2026-12-03 refused a good signature that way.
+ */
+export function derOfContents(contents: Uint8Array): Uint8Array | undefined {
+  if (contents.length < 2 || contents[0] !== 0x30) return undefined;
+  const first = contents[1]!;
+  let header = 2;
+  let length = first;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    // Indefinite lengths are not DER; four length bytes already exceed any placeholder.
+    if (n === 0 || n > 4 || contents.length < 2 + n) return undefined;
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + contents[2 + i]!;
+    header = 2 + n;
+  }
+  const total = header + length;
+  if (total > contents.length || contents.subarray(total).some((b) => b !== 0)) return undefined;
+  return contents.subarray(0, total);
+}
+
 async function checkCms(
   der: Uint8Array,
   signed: Uint8Array,
@@ -351,7 +375,14 @@ export async function checkSignedMinutes(
         `${labelVi}: /Contents không phải dạng hex`,
       );
     }
-    const der = Buffer.from(hex.replace(/(00)+$/, ''), 'hex');
+    const der = derOfContents(Buffer.from(hex, 'hex'));
+    if (!der) {
+      return fail(
+        'bad_signature',
+        `${label}: /Contents does not hold a DER signature`,
+        `${labelVi}: /Contents không chứa chữ ký số dạng DER`,
+      );
+    }
     const signed = Buffer.concat([upload.subarray(0, b), upload.subarray(c, c + d)]);
     const cms = await checkCms(der, signed);
     if (typeof cms === 'string') {
