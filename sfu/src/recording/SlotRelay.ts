@@ -152,6 +152,13 @@ export class SlotRelay {
   #highest: number | undefined;
   /** Next extended source sequence number to forward; undefined until a run can start. */
   #expected: number | undefined;
+  /**
+   * Source sequence numbers below this were seen before a recorder restart. The restart drops
+   * what the relay held, not what the source sent: a late copy of an old packet (a NACK's
+   * retransmission, a duplicate of the hop) must not start the new run, or a key frame that
+   * already went out goes out again (issue #13).
+   */
+  #floor: number | undefined;
   readonly #buffer = new Map<number, Buffered>();
   readonly #missing = new Map<number, Missing>();
   #waitingKeyFrame = false;
@@ -161,6 +168,8 @@ export class SlotRelay {
   #outSeq: number;
   #outTs: number | undefined;
   #lastRealAt = Number.NEGATIVE_INFINITY;
+  /** The last thing sent was audio silence (filler), not the source's media. */
+  #silenceLast = false;
 
   constructor(options: SlotRelayOptions) {
     this.#o = options;
@@ -189,6 +198,9 @@ export class SlotRelay {
   /** A new consumer feeds the slot (or none). Video waits for the new source's key frame. */
   setSource(source: SlotSource | null, now: number): void {
     this.#reset();
+    // A new consumer numbers its packets afresh: nothing of the old one's sequence applies.
+    this.#highest = undefined;
+    this.#floor = undefined;
     this.#source = source ? { ssrc: source.ssrc >>> 0, nack: source.nack } : null;
     if (source) this.stats.sources++;
     if (this.kind === 'video') {
@@ -201,6 +213,9 @@ export class SlotRelay {
   /** The recorder (re)started: it needs a key frame, and the stream's parameters at once. */
   restart(now: number): void {
     if (this.kind === 'video') {
+      // Same source, same sequence space: keep unwrapping where we were, and refuse whatever
+      // arrived before the restart (see #floor).
+      if (this.#highest !== undefined) this.#floor = this.#highest + 1;
       this.#reset();
       this.#sendFiller(now);
       this.#waitingKeyFrame = this.#source !== null;
@@ -220,6 +235,10 @@ export class SlotRelay {
     }
     this.stats.received++;
     const ext = this.#unwrap(packet.sequenceNumber);
+    if (this.#floor !== undefined && ext < this.#floor) {
+      this.stats.late++;
+      return;
+    }
     if (this.#expected === undefined) {
       if (this.#waitingKeyFrame && !isVp8KeyFrameStart(packet.payload)) {
         this.stats.awaitingKeyFrame++;
@@ -319,7 +338,6 @@ export class SlotRelay {
     this.#buffer.clear();
     this.#missing.clear();
     this.#expected = undefined;
-    this.#highest = undefined;
     this.#waitingKeyFrame = false;
   }
 
@@ -361,7 +379,10 @@ export class SlotRelay {
         anchorAt: b.arrival + ANCHOR_MS,
         windowMin: Number.POSITIVE_INFINITY,
         windowStart: now,
-        afterFiller: false,
+        // A run that starts after silence (a stalled source's backlog, a first packet that was
+        // on its way while the slot idled) lands where its capture belongs, not after the
+        // silence: what the silence covers is dropped, as for a run that comes back after it.
+        afterFiller: this.#silenceLast,
       };
       this.#run = run;
     }
@@ -420,10 +441,16 @@ export class SlotRelay {
       // (a source that jumped ahead within the window is not "less delayed")
       if (d < best && d > -this.#maxLeadTicks) best = d;
     }
-    run.tsOffset = this.#offsetFor(
-      (first.packet.timestamp + base + best) >>> 0,
-      first.packet.timestamp,
-    );
+    const target = (first.packet.timestamp + base + best) >>> 0;
+    // Silence went out before or while the run waited for its anchor (a recorder restart, an
+    // idle slot, a stalled hop): the run keeps its own place on the wall clock and #send drops
+    // what the silence covers. Pushing the anchor past the silence instead put the whole run
+    // that much later than its capture (as long as the stall, up to a second), out of sync
+    // with the other slots and, with a later clock jump, over a second ahead of the wall
+    // clock (issue #13).
+    run.tsOffset = run.afterFiller
+      ? (target - first.packet.timestamp) >>> 0
+      : this.#offsetFor(target, first.packet.timestamp);
     run.lastSrcTs = first.packet.timestamp;
     for (const p of pending) this.#forwardInRun(run, p.ext, p, now);
   }
@@ -448,6 +475,7 @@ export class SlotRelay {
       run.seqOffset = this.#outSeq + 1 - ext;
     }
     this.#outSeq = ext + run.seqOffset;
+    this.#silenceLast = false;
     this.#emit(packet.marker, this.#outSeq, outTs, packet.payload);
     this.stats.forwarded++;
   }
@@ -504,6 +532,7 @@ export class SlotRelay {
     }
     // A source that comes back keeps its mapping (its backlog lands where it belongs); what
     // the silence already covers is dropped.
+    if (sent) this.#silenceLast = true;
     if (sent && this.#run) this.#run.afterFiller = true;
   }
 
