@@ -21,7 +21,7 @@ import { DiskFileStore, type FileStore, FileSweeper } from './files/index';
 import { createApp } from './http/createApp';
 import { type MediaGateway, SfuMediaGateway } from './media/MediaGateway';
 import { HubMetrics } from './observability/HubMetrics';
-import { PlayLinks } from './recording/archive/PlayLinks';
+import { PLAY_LINK_TTL_MS, PlayLinks } from './recording/archive/PlayLinks';
 import { RetentionSettingsStore } from './recording/archive/RetentionSettingsStore';
 import { RetentionSweeper } from './recording/archive/RetentionSweeper';
 import { MeetingArchive } from './recording/MeetingArchive';
@@ -140,6 +140,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     meetings,
     clock,
     logger: logger.child('access'),
+    // A play link is refused once its session is revoked, for as long as the link lives.
+    derivedTtlMs: PLAY_LINK_TTL_MS,
   });
 
   // The meeting archive (issue #13): what an ended meeting files, with its SHA-256 in the log.
@@ -154,6 +156,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       recordingMonths: config.archive.recordingRetentionMonths,
     }),
     links: new PlayLinks(config.jwt.secret, () => clock.now()),
+    revoked: (session) => access.sessions.revocations.isRevoked(session),
   });
   // Recordings past their term go, each with its `archive.expire` line (docs/configuration.md).
   const retention = new RetentionSweeper({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, IsoInstant, type Role } from './domain';
-import { ArchiveFileKind } from './meetingLog';
+import { Actor, Id, IsoInstant, type Role } from './domain';
+import { ARCHIVE_HOLD_REASON_MAX, ArchiveFileKind } from './meetingLog';
 import { FiledSignedMinutes } from './records';
 
 /**
@@ -37,8 +37,22 @@ export const ArchiveFileView = z.object({
 });
 export type ArchiveFileView = z.infer<typeof ArchiveFileView>;
 
+/**
+ * A retention hold on a meeting's archive (its `archive.hold` entry): the office must keep it (a
+ * complaint, an inspection), so the retention sweep removes nothing of it until it is released.
+ */
+export const ArchiveHold = z.object({
+  reason: z.string().min(1).max(ARCHIVE_HOLD_REASON_MAX),
+  /** When it was put on, and by whom (the entry's time and actor). */
+  at: IsoInstant,
+  by: Actor,
+});
+export type ArchiveHold = z.infer<typeof ArchiveHold>;
+
 export const ArchiveListing = z.object({
   meetingId: Id,
+  /** The retention hold, if one is on (nothing past its term is removed meanwhile). */
+  hold: ArchiveHold.nullable(),
   /** Recordings still being composed and filed (the meeting just ended). */
   pending: z.boolean(),
   files: z.array(ArchiveFileView),
@@ -83,6 +97,18 @@ export type RetentionSettings = z.infer<typeof RetentionSettings>;
 /** PUT body: a policy, or `null` to go back to the deployment's default. */
 export const RetentionBody = z.object({ policy: RetentionPolicy.nullable() }).strict();
 export type RetentionBody = z.infer<typeof RetentionBody>;
+
+/**
+ * PUT …/archive/hold: put a hold on (`held: true`) or take it off, always with the reason (it
+ * goes into the meeting's log). Surrounding blanks are trimmed before the length is checked.
+ */
+export const ArchiveHoldBody = z
+  .object({
+    held: z.boolean(),
+    reason: z.string().trim().min(1, 'a reason is required').max(ARCHIVE_HOLD_REASON_MAX),
+  })
+  .strict();
+export type ArchiveHoldBody = z.infer<typeof ArchiveHoldBody>;
 
 /** A short-lived link for the player's `<video src>` (Range requests, no bearer header). */
 export const ArchivePlayLink = z.object({ url: z.string().max(2000), expiresAt: IsoInstant });
@@ -129,6 +155,8 @@ export type ArchiveSearchResult = z.infer<typeof ArchiveSearchResult>;
 
 /** Who opens a meeting's archive: its chair, its secretary, admins (the minutes' roles). */
 export const ARCHIVE_ROLES: readonly Role[] = ['admin', 'chair', 'secretary'];
+/** Who puts a retention hold on or takes it off: the meeting's secretary and admins. */
+export const ARCHIVE_HOLD_ROLES: readonly Role[] = ['admin', 'secretary'];
 
 export const ARCHIVE_ROUTES = [
   {
@@ -145,6 +173,14 @@ export const ARCHIVE_ROUTES = [
     response: 'file',
   },
   {
+    method: 'put',
+    /** Puts a retention hold on the meeting's archive or takes it off (ArchiveHoldBody). */
+    path: '/api/meetings/:id/archive/hold',
+    roles: ARCHIVE_HOLD_ROLES,
+    body: ArchiveHoldBody,
+    response: 'ArchiveListing',
+  },
+  {
     method: 'post',
     /** A link to the file valid for a few minutes, for `<video src>` (the player streams it). */
     path: '/api/meetings/:id/archive/:sha256/link',
@@ -153,7 +189,10 @@ export const ARCHIVE_ROUTES = [
   },
   {
     method: 'get',
-    /** The file a play link names (the signed token is the authorisation; Range → 206). */
+    /**
+     * The file a play link names (the signed token is the authorisation; Range → 206). Refused
+     * with ACCESS_REVOKED once the session that asked for it ended or lost its access.
+     */
     path: '/api/archive/play/:token',
     roles: 'public',
     response: 'file',

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED', // no token, bad signature, wrong alg/iss/aud, not yet valid
   'TOKEN_EXPIRED', // token past exp: renew with the refresh token
   'FORBIDDEN', // authenticated but the role or meeting scope does not allow it
+  'ACCESS_REVOKED', // a credential derived from a session (an archive play link) whose session ended or whose access was taken back
   'NOT_FOUND',
   'CONFLICT', // e.g. username taken, roll-call already running
   'INVALID_STATE', // action not allowed in the meeting's current state
@@ -44,6 +45,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   TOKEN_EXPIRED: 401,
   FORBIDDEN: 403,
+  ACCESS_REVOKED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   INVALID_STATE: 409,

@@ -23,6 +23,8 @@ import {
  */
 
 const SiteId = z.string().min(1).max(16);
+/** A hold's reason: a sentence or two naming the complaint or the inspection, not a file. */
+export const ARCHIVE_HOLD_REASON_MAX = 500;
 const ItemId = z.string().min(1).max(64);
 
 /** Why a floor ended: the chair revoked it, its time ran out, the chair moved on, removal. */
@@ -200,6 +202,13 @@ export const LOG_ENTRIES = [
     policy: z.literal('retention'),
     recordingMonths: z.number().int().min(1).max(1200),
   }),
+  /**
+   * A retention hold on the meeting's archive (a complaint, an inspection): the sweep removes
+   * nothing of it until `archive.release`. Who and when are the entry's actor and time.
+   */
+  entry('archive.hold', { reason: z.string().min(1).max(ARCHIVE_HOLD_REASON_MAX) }),
+  /** The hold taken off (the sweep removes what is past its term again), and why. */
+  entry('archive.release', { reason: z.string().min(1).max(ARCHIVE_HOLD_REASON_MAX) }),
 ] as const;
 
 /** One entry of a meeting's log. */

@@ -9,11 +9,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useServices } from '../AppContext';
 import { saveBlob } from '../api';
 import { Header } from '../components/Header';
-import { useAction } from '../hooks/useAction';
+import { errorMessage, useAction } from '../hooks/useAction';
 import { useAuth } from '../hooks/useAuth';
 import { useI18n } from '../hooks/useI18n';
 import { navigate } from '../hooks/useRoute';
 import { formatVnDate, formatVnDateTime } from '../lib/vnDateTime';
+import { ArchiveHoldPanel } from './records/ArchiveHoldPanel';
 import { SignedMinutesPanel } from './records/SignedMinutesPanel';
 
 /** "1,2 MB" in the UI language. */
@@ -73,6 +74,8 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
     expiresAt: number;
   } | null>(null);
   const [retention, setRetention] = useState<RetentionSettings | null>(null);
+  /** Why the player stopped for good (its link was refused: session ended, access taken back). */
+  const [playerError, setPlayerError] = useState<string | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const base = `/api/meetings/${encodeURIComponent(meetingId)}/archive`;
 
@@ -111,7 +114,11 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
     },
     [api, base],
   );
-  const play = (f: ArchiveFileView) => run(async () => setPlaying(await linkFor(f)));
+  const play = (f: ArchiveFileView) =>
+    run(async () => {
+      setPlayerError(null);
+      setPlaying(await linkFor(f));
+    });
   const renew = useCallback(async () => {
     if (!playing) return;
     const v = video.current;
@@ -141,7 +148,22 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
     v.currentTime = ms / 1000;
     void v.play().catch(() => {});
   };
-  const onVideoError = () => void renew();
+  // A `<video>` error says nothing of why: ask the link itself (one byte) what the hub answers.
+  // An expired link (or a media hiccup) is renewed; a refused one (ACCESS_REVOKED: the session
+  // ended, access was taken back; the file went) stops the player and says why.
+  const onVideoError = async () => {
+    if (!playing) return;
+    const res = await fetch(playing.url, { headers: { range: 'bytes=0-0' } }).catch(() => null);
+    if (res && !res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+      const code = body?.error?.code;
+      if (code && code !== 'TOKEN_EXPIRED') {
+        setPlayerError(t('archive.player.stopped', { reason: errorMessage(t, { code }) }));
+        return;
+      }
+    }
+    await renew();
+  };
 
   return (
     <div className="page archive">
@@ -190,13 +212,18 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               {t('archive.kind.recording')}{' '}
               <span className="muted archive-file-name">{playing.file.name}</span>
             </h2>
+            {playerError && (
+              <p className="error" role="alert" data-testid="archive-player-error">
+                {playerError}
+              </p>
+            )}
             {/* biome-ignore lint/a11y/useMediaCaption: a meeting recording has no caption track */}
             <video
               ref={video}
               src={playing.url}
               controls
               preload="metadata"
-              onError={onVideoError}
+              onError={() => void onVideoError()}
               onTimeUpdate={(e) => setNow(e.currentTarget.currentTime * 1000)}
               data-testid="archive-video"
             />
@@ -226,6 +253,14 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               </>
             )}
           </section>
+        )}
+        {listing && (
+          <ArchiveHoldPanel
+            meetingId={meetingId}
+            hold={listing.hold}
+            mayChange={role === 'secretary' || role === 'admin'}
+            onChanged={setListing}
+          />
         )}
         {listing === null ? (
           <p role="status">{t('app.loading')}</p>
@@ -269,7 +304,14 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
                         {f.name}
                         {f.keepUntil && (
                           <div className="muted" data-testid="archive-keep-until">
-                            {t('archive.keepUntil', { date: formatVnDate(f.keepUntil) })}
+                            {t(
+                              !listing.hold
+                                ? 'archive.keepUntil'
+                                : Date.parse(f.keepUntil) <= Date.now()
+                                  ? 'archive.keepUntilHeld'
+                                  : 'archive.keepUntilHeldSoon',
+                              { date: formatVnDate(f.keepUntil) },
+                            )}
                           </div>
                         )}
                       </td>

@@ -26,6 +26,8 @@ export async function startAccessControl(d: {
   meetings: MeetingService;
   clock: Clock;
   logger: Logger;
+  /** See SessionServiceDeps.derivedTtlMs (the archive's play links). */
+  derivedTtlMs?: number;
 }): Promise<AccessControl> {
   const sessions = new SessionService({
     store: d.store,
@@ -33,6 +35,7 @@ export async function startAccessControl(d: {
     jwt: d.config.jwt,
     clock: d.clock,
     logger: d.logger,
+    ...(d.derivedTtlMs !== undefined ? { derivedTtlMs: d.derivedTtlMs } : {}),
   });
   // An account session renews only while the account exists, is enabled and has the same role.
   sessions.addRenewalCheck(async (s) => {

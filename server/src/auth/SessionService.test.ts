@@ -4,7 +4,7 @@ import type { Revocation } from '../store/AccessStore';
 import { MemoryStore } from '../store/MemoryStore';
 import type { HubError } from '../util/HubError';
 import { Logger } from '../util/logger';
-import { SessionService } from './SessionService';
+import { factsOf, SessionService } from './SessionService';
 import { TokenService } from './TokenService';
 
 const cfg = loadConfig({ JWT_SECRET: 'unit-test-secret-0123456789abcdef' });
@@ -201,5 +201,42 @@ describe('SessionService', () => {
     expect(await code(svc.refresh(tokens.sign('refresh', grant).token, chrome))).toBe(
       'UNAUTHENTICATED',
     );
+  });
+});
+
+describe('SessionService: credentials derived from a session (archive play links)', () => {
+  // A 30 s access token, a 15-minute play link: the link must stay refused after the access
+  // token of its revoked session could no longer have been used.
+  const short = loadConfig({ JWT_SECRET: 'unit-test-secret-0123456789abcdef', ACCESS_TTL: '30' });
+  async function withWindow(derivedTtlMs?: number) {
+    const clock = { t: Date.now(), now: () => clock.t };
+    const svc = new SessionService({
+      store: new MemoryStore(),
+      tokens: new TokenService(short.jwt),
+      jwt: short.jwt,
+      clock,
+      logger: new Logger('silent'),
+      ...(derivedTtlMs !== undefined ? { derivedTtlMs } : {}),
+    });
+    await svc.start();
+    return { svc, clock };
+  }
+
+  it('remembers a revoked session as long as the longest derived credential lives', async () => {
+    for (const [derivedTtlMs, stillRefused] of [
+      [15 * 60_000, true],
+      [undefined, false],
+    ] as const) {
+      const { svc, clock } = await withWindow(derivedTtlMs);
+      const a = await svc.open(grant, chrome, { accountId: 'acc_1' });
+      const facts = factsOf(svc.verifyAccess(a.accessToken));
+      await svc.end(a.sessionId, 'logout');
+      expect(svc.revocations.isRevoked(facts)).toBe(true);
+      // Ten minutes on, another revocation prunes what is older than the window.
+      clock.t += 10 * 60_000;
+      const b = await svc.open(grant, chrome, { accountId: 'acc_1' });
+      await svc.end(b.sessionId, 'logout');
+      expect(svc.revocations.isRevoked(facts), String(derivedTtlMs)).toBe(stillRefused);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { HubError } from '../util/HubError';
 import { newId } from '../util/ids';
 import type { Logger } from '../util/logger';
 import { deviceLabel } from './device';
-import { Revocations } from './Revocations';
+import { Revocations, type TokenFacts } from './Revocations';
 import { principalOf, type SessionClaims, type TokenService, type Verified } from './TokenService';
 
 /** Where a request came from, as recorded on the session. */
@@ -32,9 +32,23 @@ export interface SessionServiceDeps {
   jwt: Pick<HubConfig['jwt'], 'accessTtlSeconds' | 'refreshTtlSeconds'>;
   clock: Clock;
   logger: Logger;
+  /**
+   * The longest a credential derived from an access token outlives it (an archive play link:
+   * 15 minutes, whatever ACCESS_TTL is). Revoked sessions are remembered at least this long, so
+   * such a credential is refused until it expires.
+   */
+  derivedTtlMs?: number;
 }
 
 const MAX_UA = 512;
+
+/** What revocation keys a verified token on (and what a credential derived from it carries). */
+export function factsOf(v: Verified): TokenFacts {
+  const f: TokenFacts = { principal: principalOf(v.grant, v.session), issuedAt: v.issuedAt };
+  if (v.session.sessionId !== undefined) f.sessionId = v.session.sessionId;
+  if (v.session.epoch !== undefined) f.epoch = v.session.epoch;
+  return f;
+}
 
 /**
  * Sessions: one refresh-token family per signed-in browser, rotated on every refresh. A refresh
@@ -51,7 +65,8 @@ export class SessionService {
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(private readonly d: SessionServiceDeps) {
-    this.revocations = new Revocations(d.jwt.accessTtlSeconds * 1000, () => d.clock.now());
+    const windowMs = Math.max(d.jwt.accessTtlSeconds * 1000, d.derivedTtlMs ?? 0);
+    this.revocations = new Revocations(windowMs, () => d.clock.now());
   }
 
   /** Warms the revocation cache from the store and listens for other processes' revocations. */
@@ -155,12 +170,7 @@ export class SessionService {
   }
 
   isRevoked(v: Verified): boolean {
-    return this.revocations.isRevoked({
-      principal: principalOf(v.grant, v.session),
-      epoch: v.session.epoch,
-      sessionId: v.session.sessionId,
-      issuedAt: v.issuedAt,
-    });
+    return this.revocations.isRevoked(factsOf(v));
   }
 
   // --- ending --------------------------------------------------------------------------------

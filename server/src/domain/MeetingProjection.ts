@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type AgendaItem,
   type AttendanceMark,
   type AttendanceRow,
@@ -128,6 +129,8 @@ export class MeetingProjection implements MayProduceView {
   readonly archived: Array<
     LogData<'archive.file'> & { at: string; expired?: { at: string; recordingMonths: number } }
   > = [];
+  /** The retention hold on the archive (its `archive.hold` entry), until `archive.release`. */
+  archiveHold: { reason: string; at: string; by: Actor } | null = null;
   private touched: Set<string> | 'all' = new Set();
 
   /** The minutes' recording line: the ended recordings and the one running, with segments. */
@@ -612,6 +615,12 @@ export class MeetingProjection implements MayProduceView {
         for (const a of this.archived)
           if (a.sha256 === e.data.sha256 && !a.expired)
             a.expired = { at: e.at, recordingMonths: e.data.recordingMonths };
+        break;
+      case 'archive.hold':
+        this.archiveHold = { reason: e.data.reason, at: e.at, by: { ...e.actor } };
+        break;
+      case 'archive.release':
+        this.archiveHold = null;
         break;
       default:
         // Unknown types from a newer hub version are kept in the log and ignored here.

@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
+  ARCHIVE_HOLD_ROLES,
   ARCHIVE_ROLES,
   type ArchiveChapter,
   type ArchiveFileKind,
   type ArchiveFileView,
+  type ArchiveHold,
+  type ArchiveHoldBody,
   type ArchiveListing,
   type ArchivePlayLink,
   EXPIRING_KINDS,
@@ -12,7 +15,8 @@ import {
   type Grant,
   type LogData,
 } from '@giaoban/shared';
-import { meetingRole } from '../domain/access';
+import type { TokenFacts } from '../auth/Revocations';
+import { actorOf, meetingRole } from '../domain/access';
 import type { MeetingService } from '../domain/MeetingService';
 import { type FileStore, putBytes } from '../files/FileStore';
 import { buildCompiledReportsDocument } from '../records/compiledReports';
@@ -64,6 +68,8 @@ export interface MeetingArchiveDeps {
   retention: RetentionSettingsStore;
   /** Signed links for the player's `<video src>`. */
   links: PlayLinks;
+  /** Whether the session a play link was issued to has been revoked since (SessionService). */
+  revoked: (session: TokenFacts) => boolean;
 }
 
 type Filed = LogData<'archive.file'> & {
@@ -275,7 +281,7 @@ export class MeetingArchive {
   }
 
   async listing(meetingId: string, grant: Grant): Promise<ArchiveListing> {
-    const archived = await this.open(meetingId, grant);
+    const { archived, hold } = await this.open(meetingId, grant);
     const { recordingMonths } = await this.d.retention.policy();
     const files: ArchiveFileView[] = [];
     const chapterIndex = new Map(
@@ -303,6 +309,7 @@ export class MeetingArchive {
     }
     return {
       meetingId,
+      hold,
       pending: this.pending.has(meetingId),
       files,
       signedMinutes: await this.signed.signed(meetingId),
@@ -318,23 +325,83 @@ export class MeetingArchive {
     file: ArchiveFileView & { key: string };
     open: (range?: { start: number; end: number }) => Readable;
   }> {
-    return this.serve(await this.open(meetingId, grant), sha256);
+    return this.serve((await this.open(meetingId, grant)).archived, sha256);
   }
 
-  /** A play link for one filed file (the role check is the listing's). */
-  async playLink(meetingId: string, grant: Grant, sha256: string): Promise<ArchivePlayLink> {
-    await this.serve(await this.open(meetingId, grant), sha256);
-    const { token, expiresAt } = this.d.links.issue({ meetingId, sha256, sub: grant.sub });
+  /**
+   * A play link for one filed file (the role check is the listing's), bound to the session whose
+   * access token asked for it (`session`: its facts as revocation knows them).
+   */
+  async playLink(
+    meetingId: string,
+    grant: Grant,
+    sha256: string,
+    session: TokenFacts,
+  ): Promise<ArchivePlayLink> {
+    await this.serve((await this.open(meetingId, grant)).archived, sha256);
+    const { token, expiresAt } = this.d.links.issue({
+      meetingId,
+      sha256,
+      sub: grant.sub,
+      role: grant.role,
+      session,
+    });
     return { url: `/api/archive/play/${token}`, expiresAt };
   }
 
-  /** The file a play link names, if it is still filed, unaltered and within its term. */
+  /**
+   * The file a play link names, if its session was not revoked since, its asker still opens this
+   * meeting's archive (a role taken away, a secretary replaced) and the file is still filed,
+   * unaltered and within its term. Checked on every Range request: a link lives 15 minutes,
+   * and taking access back must not wait for that.
+   */
   async openPlayLink(token: string): ReturnType<MeetingArchive['download']> {
     const g = this.d.links.verify(token);
-    const archived = await this.d.meetings.read(g.meetingId, (p) =>
-      p.archived.map((a) => ({ ...a })),
-    );
+    if (this.d.revoked(g.session))
+      throw new HubError('ACCESS_REVOKED', 'the session this play link was issued to has ended');
+    const archived = await this.d.meetings.read(g.meetingId, (p) => {
+      let opens: boolean;
+      try {
+        opens = ARCHIVE_ROLES.includes(
+          meetingRole({ sub: g.sub, role: g.role, name: '' }, p.meeting),
+        );
+      } catch {
+        opens = false;
+      }
+      if (!opens) throw new HubError('ACCESS_REVOKED', 'the asker no longer opens this archive');
+      return p.archived.map((a) => ({ ...a }));
+    });
     return this.serve(archived, g.sha256);
+  }
+
+  /**
+   * Puts a retention hold on the meeting's archive or takes it off (the meeting's secretary or an
+   * admin), with the reason, as an `archive.hold`/`archive.release` entry of its log: the entry
+   * says who and when. Holding a held archive (or releasing one not held) is a CONFLICT, so two
+   * secretaries' clicks do not write two lines.
+   */
+  async setHold(meetingId: string, grant: Grant, body: ArchiveHoldBody): Promise<ArchiveListing> {
+    await this.d.meetings.command(
+      meetingId,
+      actorOf(grant),
+      (p) => {
+        const role = meetingRole(grant, p.meeting);
+        if (!ARCHIVE_HOLD_ROLES.includes(role))
+          throw new HubError('FORBIDDEN', 'a hold is for the secretary and admins');
+        if (body.held && p.archiveHold)
+          throw new HubError('CONFLICT', 'the archive is already held');
+        if (!body.held && !p.archiveHold) throw new HubError('CONFLICT', 'the archive is not held');
+        return body.held
+          ? { type: 'archive.hold', data: { reason: body.reason } }
+          : { type: 'archive.release', data: { reason: body.reason } };
+      },
+      () => null,
+    );
+    this.d.logger.info(body.held ? 'archive: held' : 'archive: hold released', {
+      meetingId,
+      by: grant.sub,
+    });
+    return this.listing(meetingId, grant);
   }
 
   private async serve(
@@ -357,12 +424,18 @@ export class MeetingArchive {
     return { file: f, open: (range) => this.d.files.open(f.key, range) };
   }
 
-  private async open(meetingId: string, grant: Grant): Promise<Filed[]> {
+  private async open(
+    meetingId: string,
+    grant: Grant,
+  ): Promise<{ archived: Filed[]; hold: ArchiveHold | null }> {
     return this.d.meetings.read(meetingId, (p) => {
       const role = meetingRole(grant, p.meeting);
       if (!ARCHIVE_ROLES.includes(role))
         throw new HubError('FORBIDDEN', 'the archive is for the chair and the secretary');
-      return p.archived.map((a) => ({ ...a }));
+      return {
+        archived: p.archived.map((a) => ({ ...a })),
+        hold: p.archiveHold ? { ...p.archiveHold, by: { ...p.archiveHold.by } } : null,
+      };
     });
   }
 

@@ -202,7 +202,10 @@ export function pushesFor(
       break;
     case 'archive.file':
     case 'archive.expire':
-      // Filed (or expired) after the meeting: nobody is connected to be told.
+    case 'archive.hold':
+    case 'archive.release':
+      // Filed, expired or held after the meeting: nobody is connected to be told (the archive
+      // screen reads the listing).
       break;
     case 'site.join':
     case 'site.leave':

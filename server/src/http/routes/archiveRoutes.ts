@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { ArchiveSearchQuery, RetentionBody } from '@giaoban/shared';
+import { ArchiveHoldBody, ArchiveSearchQuery, RetentionBody } from '@giaoban/shared';
 import { z } from 'zod';
+import { factsOf } from '../../auth/SessionService';
 import { actorOf } from '../../domain/access';
 import { HubError } from '../../util/HubError';
 import { type Ctx, grantOf, idOf, parse, type RouteDeps, type RouteTable } from './kit';
@@ -79,6 +80,7 @@ export function archiveRoutes(
 ): RouteTable<
   | 'get /api/meetings/:id/archive'
   | 'get /api/meetings/:id/archive/:sha256'
+  | 'put /api/meetings/:id/archive/hold'
   | 'post /api/meetings/:id/archive/:sha256/link'
   | 'get /api/archive/play/:token'
   | 'get /api/archive/meetings'
@@ -90,8 +92,11 @@ export function archiveRoutes(
     'get /api/meetings/:id/archive': (ctx) => archive.listing(idOf(ctx), grantOf(ctx)),
     'get /api/meetings/:id/archive/:sha256': async (ctx) =>
       send(ctx, await archive.download(idOf(ctx), grantOf(ctx), shaOf(ctx)), false),
+    'put /api/meetings/:id/archive/hold': async (ctx) =>
+      archive.setHold(idOf(ctx), grantOf(ctx), parse(ArchiveHoldBody, ctx.req.body)),
+    // The link is bound to the session that asks: revoking it refuses the link too.
     'post /api/meetings/:id/archive/:sha256/link': async (ctx) =>
-      archive.playLink(idOf(ctx), grantOf(ctx), shaOf(ctx)),
+      archive.playLink(idOf(ctx), grantOf(ctx), shaOf(ctx), factsOf(ctx.verified!)),
     'get /api/archive/play/:token': async (ctx) =>
       send(ctx, await archive.openPlayLink(String(ctx.req.params.token)), true),
     'get /api/archive/meetings': async (ctx) =>

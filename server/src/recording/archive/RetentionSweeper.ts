@@ -17,7 +17,11 @@ export interface RetentionSweepResult {
   removed: number;
   /** Expired files kept because another meeting still files the same bytes within its term. */
   sharedKept: number;
+  /** Files past their term kept because their meeting's archive is held, with the hold's reason. */
+  held: Array<{ meetingId: string; sha256: string; name: string; reason: string }>;
 }
+
+const none = (): RetentionSweepResult => ({ expired: [], removed: 0, sharedKept: 0, held: [] });
 
 export interface RetentionSweeperDeps {
   store: Pick<Store, 'listMeetingIds'>;
@@ -35,7 +39,9 @@ export interface RetentionSweeperDeps {
  * "deleted under the retention policy" instead of a broken link; a removal that failed is retried
  * on the next pass. Minutes, attendance, the log export and documents are never candidates.
  * Files are content-addressed: bytes another meeting still refers to (within its term, or as a
- * kind kept for good, or a ward's attachment) stay until nothing refers to them.
+ * kind kept for good, or a ward's attachment) stay until nothing refers to them. A meeting whose
+ * archive is under a retention hold (`archive.hold`, a complaint or an inspection) loses nothing
+ * until the hold is released; the pass reports what it kept for that and why.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -55,7 +61,7 @@ export class RetentionSweeper {
     this.running ??= this.pass()
       .catch((err: unknown) => {
         this.d.logger.warn('retention sweep failed', { err: String(err) });
-        return { expired: [], removed: 0, sharedKept: 0 };
+        return none();
       })
       .finally(() => {
         this.running = null;
@@ -75,6 +81,7 @@ export class RetentionSweeper {
     const live = new Set<string>();
     const gone = new Set<string>();
     const due: Array<{ meetingId: string; file: LogData<'archive.file'> & { at: string } }> = [];
+    const result = none();
     for (const meetingId of await this.d.store.listMeetingIds()) {
       // Folded without caching: a pass over years of meetings must not keep them in memory.
       const p = await this.d.meetings.fold(meetingId).catch(() => null);
@@ -89,11 +96,20 @@ export class RetentionSweeper {
         }
         const until = keepUntil(a.at, recordingMonths);
         const expiring = closed && EXPIRING_KINDS.includes(a.kind) && until !== null;
-        if (expiring && Date.parse(until) <= now) due.push({ meetingId, file: { ...a } });
+        const past = expiring && Date.parse(until) <= now;
+        if (past && p.archiveHold) {
+          // Held: its bytes are live, whatever the other meetings filing them say.
+          result.held.push({
+            meetingId,
+            sha256: a.sha256,
+            name: a.name,
+            reason: p.archiveHold.reason,
+          });
+          live.add(a.key);
+        } else if (past) due.push({ meetingId, file: { ...a } });
         else live.add(a.key);
       }
     }
-    const result: RetentionSweepResult = { expired: [], removed: 0, sharedKept: 0 };
     for (const { meetingId, file } of due) {
       if (live.has(file.key)) {
         result.sharedKept++;
@@ -107,17 +123,25 @@ export class RetentionSweeper {
         policy: 'retention',
         recordingMonths,
       };
-      // Decided on the meeting's current log: another hub's pass may have written it already.
+      // Decided on the meeting's current log: another hub's pass may have written it already, and
+      // a hold put on since this pass folded the meeting keeps the file.
       let wrote = false;
+      let heldBy: string | null = null;
       await this.d.meetings.command(
         meetingId,
         SYSTEM_ACTOR,
         (p) => {
-          wrote = p.archived.some((a) => a.sha256 === file.sha256 && !a.expired);
+          heldBy = p.archiveHold?.reason ?? null;
+          wrote = heldBy === null && p.archived.some((a) => a.sha256 === file.sha256 && !a.expired);
           return wrote ? { type: 'archive.expire', data } : null;
         },
         () => null,
       );
+      if (heldBy !== null) {
+        result.held.push({ meetingId, sha256: file.sha256, name: file.name, reason: heldBy });
+        live.add(file.key);
+        continue;
+      }
       if (wrote) {
         result.expired.push({ meetingId, sha256: file.sha256, name: file.name });
         this.d.logger.info('archive: removed under the retention policy', {
@@ -134,6 +158,11 @@ export class RetentionSweeper {
       if (live.has(key)) continue;
       if (await this.d.files.remove(key)) result.removed++;
     }
+    if (result.held.length > 0)
+      this.d.logger.info('archive: kept past the retention term under a hold', {
+        meetings: [...new Set(result.held.map((h) => h.meetingId))],
+        files: result.held.length,
+      });
     return result;
   }
 }

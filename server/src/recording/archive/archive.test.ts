@@ -46,7 +46,13 @@ describe('RetentionSettingsStore', () => {
 });
 
 describe('PlayLinks', () => {
-  const g = { meetingId: 'm1', sha256: 'a'.repeat(64), sub: 'u1' };
+  const g = {
+    meetingId: 'm1',
+    sha256: 'a'.repeat(64),
+    sub: 'u1',
+    role: 'secretary' as const,
+    session: { principal: 'u1', sessionId: 'ses_1', epoch: 2, issuedAt: 999_000 },
+  };
   it('verifies its own links until they expire', () => {
     let now = 1_000_000;
     const links = new PlayLinks('secret', () => now, 60_000);
