@@ -4,7 +4,9 @@
 // date, opens the meeting's archive, plays the recording from its second agenda item — streamed
 // through a short-lived link with Range requests, not fetched whole — and sees the documents,
 // compiled reports and signed-minutes slot beside it. An admin sees a recording removed under
-// the retention policy listed as such, and the retention setting. Screenshots are looked at.
+// the retention policy listed as such, and the retention setting. A complaint: the secretary
+// holds the archive with its reason, the sweep keeps it years on, she releases it; an admin ends
+// her sessions and the open player says its link was refused. Screenshots are looked at.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -245,6 +247,102 @@ describe('archive: a secretary finds a briefing by its ward and plays it from it
       ca.close();
     }
     await saveScreenshot(s, 'archive-06b-signed-filed');
+
+    // A complaint comes in: she holds the archive, with the reason (required, said plainly).
+    await s.locator(tid('archive-hold')).scrollIntoViewIfNeeded();
+    expect(await s.locator(tid('archive-hold')).getAttribute('data-held')).toBe('false');
+    await s.locator(tid('archive-hold-put')).click();
+    await s.locator(tid('archive-hold-confirm')).click();
+    expect(await s.locator(tid('archive-hold-missing')).textContent()).toBe('Hãy nhập lý do.');
+    await saveScreenshot(s, 'archive-10-hold-reason-required');
+    const reason = 'Đơn khiếu nại số 12/KN ngày 01/12/2026 của bà Nguyễn Thị C';
+    await s.locator(tid('archive-hold-reason-input')).fill(reason);
+    await s.locator(tid('archive-hold-confirm')).click();
+    await s.locator(`${tid('archive-hold')}[data-held="true"]`).waitFor();
+    expect(await s.locator('#archive-hold-title').textContent()).toBe('Đang giữ lại');
+    expect(await s.locator(tid('archive-hold-reason')).textContent()).toContain(reason);
+    expect(await s.locator(tid('archive-hold-by')).textContent()).toContain(
+      seed.secretary.displayName,
+    );
+    // The recording's line no longer promises a deletion date as if nothing held it.
+    expect(await s.locator(tid('archive-keep-until')).textContent()).toMatch(
+      /^Lưu đến ngày \d{2}\/\d{2}\/\d{4}; đang giữ lại nên không xoá khi hết hạn$/,
+    );
+    await saveScreenshot(s, 'archive-11-held');
+
+    // Years on, the sweep keeps it and says why; the screen still plays it.
+    const sweep = await new recording.RetentionSweeper({
+      store: hub.server.store,
+      meetings: hub.server.meetings,
+      files: hub.server.files,
+      settings: hub.server.archive.retention,
+      clock: { now: () => Date.now() + 30 * 31 * 86_400_000 },
+      logger: { info: () => {}, warn: () => {} },
+    }).sweep();
+    expect(sweep.expired.filter((e) => e.meetingId === seed.meetingId)).toEqual([]);
+    expect(sweep.held.filter((h) => h.meetingId === seed.meetingId).map((h) => h.reason)).toEqual([
+      reason,
+      reason,
+    ]);
+    await s.reload();
+    await s.locator(`${tid('archive-hold')}[data-held="true"]`).waitFor();
+    expect(await s.locator(tid('archive-expired')).count()).toBe(0);
+
+    // Settled: she takes the hold off, again with the reason; both lines are in the log.
+    await s.locator(tid('archive-hold-release')).click();
+    await s.locator(tid('archive-hold-reason-input')).fill('Đã giải quyết xong khiếu nại số 12/KN');
+    await saveScreenshot(s, 'archive-12-release-form');
+    await s.locator(tid('archive-hold-confirm')).click();
+    await s.locator(`${tid('archive-hold')}[data-held="false"]`).waitFor();
+    expect(await s.locator(tid('archive-keep-until')).textContent()).toMatch(
+      /^Lưu đến ngày \d{2}\/\d{2}\/\d{4}$/,
+    );
+    const log = await hub.server.store.readEvents(seed.meetingId, 0, 1000);
+    expect(
+      log
+        .filter((e) => e.type === 'archive.hold' || e.type === 'archive.release')
+        .map((e) => [e.type, e.actor.name]),
+    ).toEqual([
+      ['archive.hold', seed.secretary.displayName],
+      ['archive.release', seed.secretary.displayName],
+    ]);
+
+    // An admin ends her sessions while the recording is open: the player's next request of its
+    // link is refused, and the player says why instead of failing silently.
+    await s
+      .locator(tid('archive-file-recording'))
+      .locator('[data-testid^="archive-play-"]')
+      .click();
+    await waitUntil(async () => (await v.evaluate((e: HTMLVideoElement) => e.readyState)) >= 1, {
+      timeoutMs: 30_000,
+      what: 'metadata again',
+    });
+    const adminLogin = await fetch(`${hub.origin}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(hub.adminCredentials),
+    });
+    const adminToken = ((await adminLogin.json()) as { accessToken: string }).accessToken;
+    const ended = await fetch(`${hub.origin}/api/accounts/${seed.secretary.id}/sessions`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(ended.status).toBe(200);
+    // The player asks the link again, as after a seek past what it buffered (a query the hub
+    // ignores, so that Chromium's media cache does not answer from what it already holds).
+    const before = plays.length;
+    await v.evaluate((e: HTMLVideoElement) => {
+      e.src = `${e.currentSrc}?again=1`;
+    });
+    try {
+      await s.locator(tid('archive-player-error')).waitFor({ timeout: 30_000 });
+    } finally {
+      await saveScreenshot(s, 'archive-13-link-revoked');
+    }
+    expect(plays.slice(before).some((p) => p.status === 403)).toBe(true);
+    expect(await s.locator(tid('archive-player-error')).textContent()).toBe(
+      'Không xem tiếp được bản ghi hình: Phiên đăng nhập đã kết thúc hoặc quyền truy cập đã bị thu hồi. Hãy đăng nhập lại.',
+    );
   }, 240_000);
 
   it('an admin sees a recording removed under the retention policy, and the setting', async () => {

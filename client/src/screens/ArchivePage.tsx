@@ -212,44 +212,48 @@ export default function ArchivePage({ meetingId }: { meetingId: string }) {
               {t('archive.kind.recording')}{' '}
               <span className="muted archive-file-name">{playing.file.name}</span>
             </h2>
-            {playerError && (
+            {playerError ? (
+              // The link was refused: a player left spinning would tell her nothing.
               <p className="error" role="alert" data-testid="archive-player-error">
                 {playerError}
               </p>
-            )}
-            {/* biome-ignore lint/a11y/useMediaCaption: a meeting recording has no caption track */}
-            <video
-              ref={video}
-              src={playing.url}
-              controls
-              preload="metadata"
-              onError={() => void onVideoError()}
-              onTimeUpdate={(e) => setNow(e.currentTarget.currentTime * 1000)}
-              data-testid="archive-video"
-            />
-            {playing.file.chapters && playing.file.chapters.length > 0 && (
+            ) : (
               <>
-                <h3>{t('archive.chapters')}</h3>
-                <div className="archive-chapters">
-                  {playing.file.chapters.map((c, i) => (
-                    <button
-                      key={`${c.kind}-${c.startMs}-${c.title}`}
-                      type="button"
-                      className={`btn ${c.kind === 'agenda' ? 'btn-primary' : ''}`}
-                      data-testid={`archive-chapter-${i}`}
-                      data-kind={c.kind}
-                      data-start-ms={c.startMs}
-                      aria-current={
-                        now >= c.startMs && now < c.endMs && c.kind === 'agenda'
-                          ? 'true'
-                          : undefined
-                      }
-                      onClick={() => void jump(c.startMs)}
-                    >
-                      {clock(c.startMs)} · {c.title}
-                    </button>
-                  ))}
-                </div>
+                {/* biome-ignore lint/a11y/useMediaCaption: a meeting recording has no caption track */}
+                <video
+                  ref={video}
+                  src={playing.url}
+                  controls
+                  preload="metadata"
+                  onError={() => void onVideoError()}
+                  onTimeUpdate={(e) => setNow(e.currentTarget.currentTime * 1000)}
+                  data-testid="archive-video"
+                />
+                {playing.file.chapters && playing.file.chapters.length > 0 && (
+                  <>
+                    <h3>{t('archive.chapters')}</h3>
+                    <div className="archive-chapters">
+                      {playing.file.chapters.map((c, i) => (
+                        <button
+                          key={`${c.kind}-${c.startMs}-${c.title}`}
+                          type="button"
+                          className={`btn ${c.kind === 'agenda' ? 'btn-primary' : ''}`}
+                          data-testid={`archive-chapter-${i}`}
+                          data-kind={c.kind}
+                          data-start-ms={c.startMs}
+                          aria-current={
+                            now >= c.startMs && now < c.endMs && c.kind === 'agenda'
+                              ? 'true'
+                              : undefined
+                          }
+                          onClick={() => void jump(c.startMs)}
+                        >
+                          {clock(c.startMs)} · {c.title}
+                        </button>
+                      ))}
+                    </div>
+                  </>
+                )}
               </>
             )}
           </section>

@@ -57,7 +57,7 @@ export function ArchiveHoldPanel({
   if (!held && !mayChange) return null;
   return (
     <section
-      className={held ? 'card notice archive-hold' : 'card archive-hold'}
+      className="panel archive-hold"
       data-testid="archive-hold"
       data-held={held ? 'true' : 'false'}
       aria-labelledby="archive-hold-title"
@@ -142,7 +142,7 @@ export function ArchiveHoldPanel({
             </button>
             <button
               type="button"
-              className="btn btn-ghost"
+              className="btn"
               disabled={busy}
               data-testid="archive-hold-cancel"
               onClick={() => {
