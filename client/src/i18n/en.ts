@@ -737,6 +737,8 @@ export const en: Catalogue = {
     'Once the meeting has ended: download the PDF minutes, chair and secretary sign them, then file them here.',
   'signed.hint':
     'Choose the PDF minutes once digitally signed (government CA certificate, USB token). The hub checks it is the PDF it issued with only signatures added.',
+  'file.choose': 'Choose a file…',
+  'file.none': 'No file chosen',
   'signed.choose': 'Choose the signed PDF',
   'signed.checking': 'Checking the signatures…',
   'signed.refused': 'File refused: {reason}',
@@ -790,6 +792,7 @@ export const en: Catalogue = {
   'doc.openedBy': 'opened by {count} sites',
   'doc.attachTo': 'Attach to',
   'doc.wholeMeeting': 'The whole meeting',
+  'doc.file': 'Document file',
   'doc.upload': 'Upload',
   'doc.limits': 'PDF, DOCX, XLSX, PNG, JPEG, WebP; at most 20 MB each.',
   'doc.present': 'Present to every site',

@@ -742,6 +742,8 @@ export const vi = {
     'Sau khi cuộc họp kết thúc: tải biên bản PDF, chủ trì và thư ký ký số, rồi nộp lại tại đây.',
   'signed.hint':
     'Chọn tệp PDF biên bản đã được ký số (bằng chữ ký số của Ban Cơ yếu Chính phủ hoặc USB token). Hệ thống kiểm tra đó đúng là bản đã phát hành và chỉ được thêm chữ ký.',
+  'file.choose': 'Chọn tệp…',
+  'file.none': 'Chưa chọn tệp nào',
   'signed.choose': 'Chọn tệp PDF đã ký',
   'signed.checking': 'Đang kiểm tra chữ ký…',
   'signed.refused': 'Không nhận tệp: {reason}',
@@ -795,6 +797,7 @@ export const vi = {
   'doc.openedBy': '{count} điểm cầu đã mở',
   'doc.attachTo': 'Gắn với',
   'doc.wholeMeeting': 'Cả cuộc họp',
+  'doc.file': 'Tệp tài liệu',
   'doc.upload': 'Tải lên',
   'doc.limits': 'PDF, DOCX, XLSX, PNG, JPEG, WebP; tối đa 20 MB mỗi tệp.',
   'doc.present': 'Trình chiếu tới các điểm cầu',

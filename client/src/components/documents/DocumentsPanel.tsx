@@ -6,6 +6,7 @@ import { useAction } from '../../hooks/useAction';
 import { useConfirm } from '../../hooks/useConfirm';
 import { useI18n } from '../../hooks/useI18n';
 import { useMeeting } from '../../hooks/useMeeting';
+import { FilePicker } from '../FilePicker';
 import { PdfViewer } from './PdfViewer';
 
 const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
@@ -32,6 +33,7 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
   const mayPresent = role !== 'site' && role !== 'observer' && state?.meeting.state !== 'closed';
   const agenda = state?.meeting.agenda ?? [];
   const [uploadItem, setUploadItem] = useState<string>('');
+  const [pickerKey, setPickerKey] = useState(0);
   const docs = view.documents.filter((d) => itemId === undefined || d.itemId === itemId);
 
   const open = useCallback(
@@ -139,7 +141,8 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
                 ...(uploadItem ? { itemId: uploadItem } : {}),
               });
               await api.upload(`${base}/documents?${q}`, file);
-              input.value = '';
+              // A fresh picker: empty, and no longer naming the file just sent.
+              setPickerKey((k) => k + 1);
             });
           }}
         >
@@ -158,11 +161,12 @@ export function DocumentsPanel({ viewer: role, itemId }: { viewer: Role; itemId?
               ))}
             </select>
           </label>{' '}
-          <input
-            type="file"
+          <FilePicker
+            key={pickerKey}
+            label={t('doc.file')}
             name="file"
             accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"
-            data-testid="doc-file"
+            testId="doc-file"
           />
           <button
             type="submit"

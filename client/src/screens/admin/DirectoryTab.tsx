@@ -2,6 +2,7 @@ import type { DirectoryImportResult, ImportRejection, Unit } from '@giaoban/shar
 import { useCallback, useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import type { DirectoryImportInput } from '../../api';
+import { FilePicker } from '../../components/FilePicker';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import type { MessageKey } from '../../i18n/catalogues';
@@ -81,21 +82,18 @@ export function DirectoryTab() {
               <option value="json">JSON</option>
             </select>
           </label>
-          <label>
-            {t('admin.importFile')}
-            <input
-              type="file"
-              accept=".json,.csv,application/json,text/csv"
-              data-testid="import-file"
-              onChange={async (e) => {
-                const f = e.target.files?.[0];
-                if (!f) return;
-                setText(await f.text());
-                if (f.name.toLowerCase().endsWith('.csv')) setFormat('csv');
-                if (f.name.toLowerCase().endsWith('.json')) setFormat('json');
-              }}
-            />
-          </label>
+          <FilePicker
+            label={t('admin.importFile')}
+            accept=".json,.csv,application/json,text/csv"
+            testId="import-file"
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (!f) return;
+              setText(await f.text());
+              if (f.name.toLowerCase().endsWith('.csv')) setFormat('csv');
+              if (f.name.toLowerCase().endsWith('.json')) setFormat('json');
+            }}
+          />
         </div>
         {format === 'csv' && (
           <div className="hint" data-testid="import-expected-header">

@@ -2,6 +2,7 @@ import type { FiledSignedMinutes, SignedMinutesResult } from '@giaoban/shared';
 import { useEffect, useState } from 'react';
 import { useServices } from '../../AppContext';
 import { saveBlob } from '../../api';
+import { FilePicker } from '../../components/FilePicker';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { formatVnDateTime } from '../../lib/vnDateTime';
@@ -40,32 +41,29 @@ export function SignedMinutesPanel({
       ) : (
         <>
           <p className="hint">{t('signed.hint')}</p>
-          <label>
-            {t('signed.choose')}
-            <input
-              type="file"
-              accept="application/pdf,.pdf"
-              disabled={action.busy}
-              data-testid="signed-file"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = '';
-                if (!file) return;
-                setRefused(null);
-                void action.run(async () => {
-                  const r = await api.uploadSignedMinutes(
-                    meetingId,
-                    await file.arrayBuffer(),
-                    file.name,
-                  );
-                  if (r.accepted) {
-                    setFiled(r.filed);
-                    onFiled?.();
-                  } else setRefused(r);
-                });
-              }}
-            />
-          </label>
+          <FilePicker
+            label={t('signed.choose')}
+            accept="application/pdf,.pdf"
+            disabled={action.busy}
+            testId="signed-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              setRefused(null);
+              void action.run(async () => {
+                const r = await api.uploadSignedMinutes(
+                  meetingId,
+                  await file.arrayBuffer(),
+                  file.name,
+                );
+                if (r.accepted) {
+                  setFiled(r.filed);
+                  onFiled?.();
+                } else setRefused(r);
+              });
+            }}
+          />
         </>
       )}
       {action.busy && <p className="muted">{t('signed.checking')}</p>}

@@ -2,6 +2,7 @@ import type { FileRef } from '@giaoban/shared';
 import { useEffect, useState } from 'react';
 import { Markup } from '../../briefing/Markup';
 import { useBriefing } from '../../briefing/useBriefing';
+import { FilePicker } from '../../components/FilePicker';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../hooks/useI18n';
 import { formatVnDateTime } from '../../lib/vnDateTime';
@@ -139,27 +140,25 @@ export function SiteReportForm({ meetingId }: { meetingId: string }) {
               </li>
             ))}
           </ul>
-          <label>
-            {t('report.addFile')}
-            <input
-              type="file"
-              accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"
-              data-testid="report-file"
-              onChange={(e) => {
-                const input = e.currentTarget;
-                const file = input.files?.[0];
-                if (!file) return;
-                void run(async () => {
-                  const ref = await api.upload<FileRef>(
-                    `${base}/reports/files?name=${encodeURIComponent(file.name)}`,
-                    file,
-                  );
-                  setFiles((fs) => [...fs, ref]);
-                  input.value = '';
-                });
-              }}
-            />
-          </label>
+          <FilePicker
+            label={t('report.addFile')}
+            accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.webp"
+            testId="report-file"
+            showChosen={false}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              const file = input.files?.[0];
+              if (!file) return;
+              void run(async () => {
+                const ref = await api.upload<FileRef>(
+                  `${base}/reports/files?name=${encodeURIComponent(file.name)}`,
+                  file,
+                );
+                setFiles((fs) => [...fs, ref]);
+                input.value = '';
+              });
+            }}
+          />
           <p className="muted small">{t('doc.limits')}</p>
           <button
             type="submit"
