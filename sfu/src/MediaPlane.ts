@@ -4,7 +4,7 @@ import { type SfuConfig, validateSfuConfig } from './config';
 import { EnhancedEventEmitter } from './EnhancedEventEmitter';
 import { InvalidParametersError, MediaPlaneClosedError, SfuError } from './errors';
 import { consoleLogger, type SfuLogger } from './logger';
-import { MediaRoom } from './MediaRoom';
+import { MediaRoom, type TransportLossOptions } from './MediaRoom';
 import type { PoolWorker, PoolWorkerUsage } from './PoolWorker';
 import { WorkerPool } from './WorkerPool';
 
@@ -27,6 +27,8 @@ export interface MediaPlaneOptions {
   logger?: SfuLogger;
   /** Router codecs; default opus, VP8, H264 42e01f (see codecs.ts). */
   mediaCodecs?: ms.RtpCodecCapability[];
+  /** Grace and bound of transport losses (TransportLoss.ts: TRANSPORT_LOSS); tests shorten them. */
+  transportLoss?: TransportLossOptions;
 }
 
 const ROOM_ID_MAX = 200;
@@ -41,6 +43,7 @@ export class MediaPlane extends EnhancedEventEmitter<MediaPlaneEvents> {
   readonly #pool: WorkerPool;
   readonly #logger: SfuLogger;
   readonly #mediaCodecs: ms.RtpCodecCapability[];
+  readonly #transportLoss: TransportLossOptions | undefined;
   readonly #rooms = new Map<string, MediaRoom>();
   readonly #creating = new Map<string, Promise<MediaRoom>>();
   /** Rooms a dead worker took down, until its replacement is announced. */
@@ -54,6 +57,7 @@ export class MediaPlane extends EnhancedEventEmitter<MediaPlaneEvents> {
     this.#pool = pool;
     this.#logger = options.logger ?? consoleLogger;
     this.#mediaCodecs = options.mediaCodecs ?? DEFAULT_MEDIA_CODECS;
+    this.#transportLoss = options.transportLoss;
     pool.on('workerdied', ({ worker, error }) => {
       this.#deathErrors.set(worker, error);
       this.#onWorkerDied(worker);
@@ -101,6 +105,7 @@ export class MediaPlane extends EnhancedEventEmitter<MediaPlaneEvents> {
         config: this.config,
         logger: this.#logger,
         mediaCodecs: this.#mediaCodecs,
+        ...(this.#transportLoss ? { transportLoss: this.#transportLoss } : {}),
       })
         .then((room) => {
           if (this.#closed) {

@@ -7,6 +7,7 @@ import {
   LimitExceededError,
   RoomClosedError,
   SfuError,
+  TransportsLostError,
   UnknownConsumerError,
   UnknownPeerError,
   UnknownProducerError,
@@ -30,6 +31,7 @@ import {
   type RecorderPortHost,
   type RecorderPortOptions,
 } from './recording/RecorderPort';
+import { LossBudget, TRANSPORT_LOSS } from './TransportLoss';
 import type { WorkerPool } from './WorkerPool';
 
 export type MediaKind = 'audio' | 'video';
@@ -72,6 +74,21 @@ export type MediaRoomEvents = {
    * (`received`: what it carried in) are gone.
    */
   pipeclosed: [{ remoteId: string; received: string[] }];
+  /**
+   * The worker closed a WebRTC transport of `peerId` by itself (DTLS failed, or closed and not
+   * replaced within TransportLossOptions.graceMs): the peer's other transports are closed too
+   * (its producers with them); tell it to renegotiate (media:reset 'transportlost', issue #11).
+   * `losses` counts its losses in the window; past `max` its new transports are refused.
+   */
+  transportlost: [
+    {
+      peerId: string;
+      transportId: string;
+      direction: TransportDirection;
+      dtlsState: 'failed' | 'closed';
+      losses: number;
+    },
+  ];
   close: [];
 };
 
@@ -120,12 +137,20 @@ export interface ProducerInfo {
   remote?: string;
 }
 
+/** See TransportLoss.ts; tests shorten them. */
+export interface TransportLossOptions {
+  graceMs: number;
+  max: number;
+  windowMs: number;
+}
+
 export interface MediaRoomOptions {
   id: string;
   pool: WorkerPool;
   config: SfuConfig;
   logger: SfuLogger;
   mediaCodecs: ms.RtpCodecCapability[];
+  transportLoss?: TransportLossOptions;
 }
 
 interface ProducerEntry {
@@ -161,6 +186,10 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
   readonly #activeSpeaker: ms.ActiveSpeakerObserver;
   readonly #audioLevel: ms.AudioLevelObserver;
   readonly #demand: LayerDemand;
+  readonly #lossGraceMs: number;
+  readonly #losses: LossBudget;
+  /** Grace timers of transports that closed under their peer (cleared on close). */
+  readonly #lossTimers = new Set<NodeJS.Timeout>();
   #closeReason: MediaRoomCloseReason | undefined;
   #lostWorker: PoolWorker | undefined;
 
@@ -179,6 +208,9 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#home = home;
     this.#activeSpeaker = activeSpeaker;
     this.#audioLevel = audioLevel;
+    const loss = options.transportLoss ?? TRANSPORT_LOSS;
+    this.#lossGraceMs = loss.graceMs;
+    this.#losses = new LossBudget({ max: loss.max, windowMs: loss.windowMs });
     this.#demand = new LayerDemand({
       offDelayMs: this.#config.dynacastOffDelayMs,
       onChange: (producerId, layers) => {
@@ -258,6 +290,10 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#assertOpen();
     checkDirection(opts?.direction);
     this.#checkLimit(peerId, 'transports');
+    if (this.#losses.exhausted(peerId)) {
+      const l = this.#losses;
+      throw new TransportsLostError(peerId, l.count(peerId), l.windowMs, l.retryInMs(peerId));
+    }
     return this.#guard(async () => {
       const rr = opts.direction === 'send' ? this.#home : await this.#routerForRecv();
       const transport = await rr.router.createWebRtcTransport({
@@ -274,10 +310,13 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
         direction: opts.direction,
         roomRouter: rr,
       });
-      // A failed or closed DTLS session never recovers (the client builds a new transport):
-      // free the transport, its producers and consumers right away.
+      // A failed or closed DTLS session never recovers: free the transport, its producers and
+      // consumers right away, and tell the peer unless it is rebuilding anyway (issue #11).
       transport.on('dtlsstatechange', (state) => {
-        if (state === 'failed' || state === 'closed') transport.close();
+        if (state !== 'failed' && state !== 'closed') return;
+        const ice = transport.iceState;
+        transport.close();
+        this.#transportClosedUnder(peerId, transport.id, opts.direction, state, ice);
       });
       return {
         id: transport.id,
@@ -956,6 +995,8 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     if (this.#closeReason) return;
     this.#closeReason = reason;
     this.#demand.close();
+    for (const t of this.#lossTimers) clearTimeout(t);
+    this.#lossTimers.clear();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     for (const pipe of this.#pipes.values()) pipe.close();
@@ -967,6 +1008,44 @@ export class MediaRoom extends EnhancedEventEmitter<MediaRoomEvents> {
     this.#creatingRouters.clear();
     this.safeEmit('close');
     this.observer.safeEmit('close');
+  }
+
+  /**
+   * A WebRTC transport closed under its peer. After the grace, unless the peer left or built a
+   * new transport of that direction (its own rebuild: a browser closing its RTCPeerConnection
+   * sends close_notify), its media is lost: close the rest of the peer, so its renegotiation
+   * starts clean and the close_notify of its old connections finds nothing, and report it.
+   */
+  #transportClosedUnder(
+    peerId: string,
+    transportId: string,
+    direction: TransportDirection,
+    dtlsState: 'failed' | 'closed',
+    iceState: string,
+  ): void {
+    const peer = this.#peers.get(peerId);
+    if (!peer || this.closed) return;
+    const timer = setTimeout(() => {
+      this.#lossTimers.delete(timer);
+      if (this.closed || this.#peers.get(peerId) !== peer) return;
+      for (const r of peer.transports.values()) {
+        if (r.type === 'webrtc' && r.direction === direction) return; // replaced
+      }
+      const losses = this.#losses.record(peerId);
+      this.#logger.warn('transport lost: the peer renegotiates', {
+        roomId: this.id,
+        peerId,
+        transportId,
+        direction,
+        dtlsState,
+        iceState,
+        losses,
+      });
+      this.closePeer(peerId);
+      this.safeEmit('transportlost', { peerId, transportId, direction, dtlsState, losses });
+    }, this.#lossGraceMs);
+    timer.unref?.();
+    this.#lossTimers.add(timer);
   }
 
   #adopt(rr: RoomRouter): void {

@@ -91,3 +91,20 @@ export class LimitExceededError extends SfuError {
     super('LIMIT_EXCEEDED', `at most ${limit} ${what} per peer`);
   }
 }
+
+/**
+ * The peer lost `count` WebRTC transports (DTLS failed or closed under it) within the window:
+ * new ones are refused for `retryInMs` so a peer that cannot keep a transport cannot flood the
+ * hub with resets (issue #11).
+ */
+export class TransportsLostError extends SfuError {
+  readonly retryInMs: number;
+
+  constructor(peerId: string, count: number, windowMs: number, retryInMs: number) {
+    super(
+      'TRANSPORTS_LOST',
+      `peer ${peerId} lost ${count} transports in ${Math.round(windowMs / 1000)} s; try again in ${Math.ceil(retryInMs / 1000)} s`,
+    );
+    this.retryInMs = retryInMs;
+  }
+}

@@ -30,6 +30,7 @@ export {
   type PlainTransportInfo,
   type ProducerInfo,
   type ProducerSource,
+  type TransportLossOptions,
   type WebRtcTransportInfo,
 } from './MediaRoom';
 export type { PoolWorker, PoolWorkerUsage } from './PoolWorker';
@@ -54,4 +55,5 @@ export {
   type RecordingSlot,
 } from './recording/RecorderPort';
 export type { SlotStats } from './recording/SlotRelay';
+export { LossBudget, TRANSPORT_LOSS } from './TransportLoss';
 export type { WorkerPool, WorkerPoolEvents } from './WorkerPool';

@@ -70,6 +70,17 @@ const RtpCapabilities = z.looseObject({
     .optional(),
   headerExtensions: z.array(z.looseObject({})).max(64).optional(),
 });
+
+/**
+ * Why `media:reset` came. Only `workerdied` takes the whole room (every producer) down; the
+ * others reset one peer (issue #11: `transportlost`, the worker closed its transport).
+ */
+export const MEDIA_RESET_REASONS = ['workerdied', 'nodelost', 'pipelost', 'transportlost'] as const;
+export type MediaResetReason = (typeof MEDIA_RESET_REASONS)[number];
+/** Reasons that reset some peers only (the cluster's event.peersLost, a lost transport). */
+export const PEERS_LOST_REASONS = MEDIA_RESET_REASONS;
+export type PeersLostReason = MediaResetReason;
+
 export type DtlsParametersWire = z.infer<typeof DtlsParameters>;
 export type RtpParametersWire = z.infer<typeof RtpParameters>;
 export type RtpCapabilitiesWire = z.infer<typeof RtpCapabilities>;
@@ -310,10 +321,13 @@ export interface ServerToClientEvents {
    */
   'media:layersWanted': (p: { producerId: string; layers: boolean[] }) => void;
   /**
-   * The meeting's media room was lost (its mediasoup worker died; a fresh one is ready): close
-   * every transport and negotiate again from `media:routerCapabilities`. Everyone.
+   * Your media must be negotiated again: close every transport and start over from
+   * `media:routerCapabilities`. `workerdied` (one hub): the meeting's media room was lost, every
+   * producer with it; to everyone. `nodelost`/`pipelost` (cluster) and `transportlost` (the
+   * worker closed one of your transports: DTLS failed or closed) reset only you: the others'
+   * producers stand. See MEDIA_RESET_REASONS.
    */
-  'media:reset': (p: { reason: 'workerdied' | 'nodelost' | 'pipelost' }) => void;
+  'media:reset': (p: { reason: MediaResetReason }) => void;
   /** A vote opened, changed (staff: every ballot) or closed (sites: open and close, with the result once closed). */
   'vote:updated': (vote: VoteView) => void;
   /** A written opinion arrived or was marked as read out. Staff and the site that sent it. */

@@ -118,6 +118,11 @@ export interface StepResult {
    * (MediaRoom.diagnose: transports' ICE/DTLS, consumers' state, layers, packet/PLI counters).
    */
   failures: SiteFailure[];
+  /**
+   * media:reset pushes the sites handled, by reason (issue #11: `transportlost` = the worker
+   * closed a site's transport under it and the site rebuilt).
+   */
+  resets: Record<string, number>;
   /** Per join step (WebRtcSite timeline): ms from join start, p50 and p95 over the sites. */
   joinTimelineMs: Record<string, { p50: number | null; p95: number | null }>;
 }
@@ -127,6 +132,8 @@ export interface SiteFailure {
   stage: string;
   lossPct: number;
   error?: string;
+  /** Its media:reset pushes by reason (a lost transport is reset and rebuilt: issue #11). */
+  resets?: Record<string, number>;
   client: PeerStats['recv'] | null;
   sfu: unknown;
 }
@@ -361,18 +368,25 @@ async function runStep(v: Variant, sites: number): Promise<StepResult> {
       stage: p.error ? 'join' : (p.recv?.stage ?? 'no-transport'),
       lossPct: lossOf(p),
       ...(p.error ? { error: p.error } : {}),
+      ...(p.resets ? { resets: p.resetReasons ?? {} } : {}),
       client: p.recv ?? null,
       sfu: p.socketId ? (sfuView[`site:${p.label}:${p.socketId}`] ?? null) : null,
     }));
     for (const x of failures) {
       progress(
-        `    FAILING SITE ${x.label}: stopped at ${x.stage}, loss ${x.lossPct.toFixed(1)} %${x.error ? ` (${x.error})` : ''}\n` +
+        `    FAILING SITE ${x.label}: stopped at ${x.stage}, loss ${x.lossPct.toFixed(1)} %${x.error ? ` (${x.error})` : ''}${x.resets ? `, resets ${JSON.stringify(x.resets)}` : ''}\n` +
           `      client: ${JSON.stringify(x.client)}\n      sfu: ${JSON.stringify(x.sfu)}`,
       );
     }
     const badExp = sumOf(bad, (p) => (p.video?.expected ?? 0) + (p.audio?.expected ?? 0));
     const badLost = sumOf(bad, (p) => (p.video?.lost ?? 0) + (p.audio?.lost ?? 0));
+    const resets: Record<string, number> = {};
+    for (const p of s1.peers) {
+      for (const [why, n] of Object.entries(p.resetReasons ?? {}))
+        resets[why] = (resets[why] ?? 0) + n;
+    }
     const r: StepResult = {
+      resets,
       sfu,
       sites,
       workers,
@@ -524,6 +538,13 @@ async function main(): Promise<void> {
             .join(', ') || '-'
         );
       },
+    },
+    {
+      header: 'resets',
+      value: (r) =>
+        Object.entries(r.resets)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ') || '-',
     },
     { header: 'loss %', value: (r) => r.lossPct, digits: 2 },
     { header: 'worst %', value: (r) => r.worstSiteLossPct, digits: 2 },

@@ -3,7 +3,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildOpenApi, repoRoot, toOpenApiPath } from '@giaoban/server';
-import { C2S_EVENTS, ERROR_CODES, EVENT_ROLES, LIMITS, ROUTES, S2C_EVENTS } from '@giaoban/shared';
+import {
+  C2S_EVENTS,
+  ERROR_CODES,
+  EVENT_ROLES,
+  LIMITS,
+  MEDIA_RESET_REASONS,
+  ROUTES,
+  S2C_EVENTS,
+} from '@giaoban/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../harness/hub';
 
@@ -35,6 +43,10 @@ describe('docs/socket-events.md', () => {
     for (const code of ERROR_CODES.filter((c) => c !== 'PAYLOAD_TOO_LARGE')) {
       expect(md, code).toContain(`\`${code}\``);
     }
+  });
+  it('names every reason of media:reset (issue #11 added transportlost)', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| `media:reset`'))!;
+    for (const reason of MEDIA_RESET_REASONS) expect(row, reason).toContain(`'${reason}'`);
   });
   it('states the log budget the hub enforces', () => {
     expect(md).toContain(`\`LIMITS.siteLogBurst\` (${LIMITS.siteLogBurst})`);

@@ -105,6 +105,16 @@ it('20 werift sites sending simulcast decode the chair and lose < 1 %; dynacast 
   expect(piped.length).toBeLessThan(SITES);
   for (const p of peers) {
     expect(p.error, p.label).toBeUndefined();
+    // A site whose transport the worker closed is reset and recovers (issue #11), but at this
+    // load none should lose one: say which, with the worker's own line about it.
+    expect(
+      p.resetReasons,
+      `${p.label} was reset; hub: ${hub!
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('transport lost'))
+        .join(' | ')}`,
+    ).toEqual({});
     expect(
       p.video?.firstKeyFrameAt,
       `${p.label} decoded no chair key frame, stopped at ${p.recv?.stage}: ${JSON.stringify(p)}; ` +

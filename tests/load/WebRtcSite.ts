@@ -82,8 +82,12 @@ export interface PeerStats {
   activeLayers: boolean[];
   /** Address of the media node its receive transport is on (the ICE candidate the hub gave). */
   mediaIp?: string;
-  /** `media:reset`s handled (its media node died, a pipe broke) and when the last one came. */
+  /**
+   * `media:reset`s handled (its media node died, a pipe broke, the worker closed its transport)
+   * and when the last one came; `resetReasons` counts them by reason.
+   */
   resets?: number;
+  resetReasons?: Record<string, number>;
   /** New sockets after the hub died (the hub changed; each is followed by a reset). */
   reconnects?: number;
   resetAt?: number | null;
@@ -293,6 +297,7 @@ export class WebRtcSite {
   #closed = false;
   #mediaIp: string | undefined;
   #resets = 0;
+  readonly #resetReasons: Record<string, number> = {};
   #resetAt: number | null = null;
   /** When each step of the last reset finished (performance.now): where recovery time goes. */
   readonly #resetSteps: Record<string, number> = {};
@@ -400,7 +405,8 @@ export class WebRtcSite {
     );
     // The hub lost this peer's media (its node or worker died, a pipe broke): renegotiate as the
     // browser does — new transports, consume the chair again, send again if it was sending.
-    s.on('media:reset', () => {
+    s.on('media:reset', ({ reason }) => {
+      this.#resetReasons[reason] = (this.#resetReasons[reason] ?? 0) + 1;
       this.#resetting = this.#resetting
         .then(() => this.#reset())
         .catch((e) => {
@@ -534,6 +540,39 @@ export class WebRtcSite {
     dtls.onRtcp.subscribe(() => {
       rx.rtcp++;
     });
+  }
+
+  /**
+   * Issue #11's fault, for tests: the receive transport's DTLS sends a real close_notify alert
+   * (encrypted, next record number) and nothing else — the worker's DTLS goes 'closed' and it
+   * closes the transport, while this site keeps its peer connection and waits for media, like a
+   * site whose transport the worker closed under it. werift has no alert sender of its own
+   * ("todo impl send alert"), so its application-data path is borrowed with the record's content
+   * type switched to alert (21) before encryption (the type is in the AEAD's additional data).
+   */
+  async sendRecvCloseNotify(): Promise<void> {
+    type Plain = { recordLayerHeader: { contentType: number } };
+    const transport = this.#recv?.pc.getTransceivers()[0]?.receiver.dtlsTransport as unknown as
+      | {
+          dtls?: {
+            cipher: { encryptPacket(p: Plain): Plain };
+            send(buf: Buffer): Promise<void>;
+          };
+        }
+      | undefined;
+    const sock = transport?.dtls;
+    if (!sock) throw new Error(`${this.label}: no DTLS session on the receive transport`);
+    const cipher = sock.cipher;
+    const encrypt = cipher.encryptPacket;
+    cipher.encryptPacket = (p) => {
+      p.recordLayerHeader.contentType = 21; // alert
+      return encrypt.call(cipher, p);
+    };
+    try {
+      await sock.send(Buffer.from([1, 0])); // level warning, close_notify
+    } finally {
+      cipher.encryptPacket = encrypt;
+    }
   }
 
   /** The receive path stage by stage (see RecvDiagnosis). */
@@ -813,6 +852,7 @@ export class WebRtcSite {
       activeLayers: v ? [0, 1, 2].map((i) => v.isActive(i)) : [],
       ...(this.#mediaIp ? { mediaIp: this.#mediaIp } : {}),
       resets: this.#resets,
+      resetReasons: { ...this.#resetReasons },
       reconnects: this.#reconnects,
       resetAt: this.#resetAt,
       resetSteps: { ...this.#resetSteps },

@@ -143,6 +143,23 @@ describe('meeting state reducer', () => {
     expect(s.producers).toEqual([]);
   });
 
+  it('media:reset drops every producer only when the room went (workerdied), not for one peer', () => {
+    const chair = {
+      producerId: 'pc',
+      peerId: 'user:acc_chair:1',
+      kind: 'video' as const,
+      source: 'camera' as const,
+      paused: false,
+    };
+    const s = applyPush(site(), 'media:newProducer', chair, 0);
+    // Issue #11: after a transport the SFU closed under this site, the chair still produces; the
+    // old reducer emptied the list and the rebuilt site consumed nothing (a black chair tile).
+    for (const reason of ['transportlost', 'nodelost', 'pipelost'] as const) {
+      expect(applyPush(s, 'media:reset', { reason }, 0).producers, reason).toEqual([chair]);
+    }
+    expect(applyPush(s, 'media:reset', { reason: 'workerdied' }, 0).producers).toEqual([]);
+  });
+
   it('resyncs from a snapshot, keeping only what the snapshot cannot know', () => {
     const prev = { ...site(), askedToUnmute: true, activeSpeakerPeerId: 'user:chair:1' };
     const snap = {

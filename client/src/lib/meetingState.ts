@@ -264,7 +264,11 @@ export function applyPush<E extends keyof ServerToClientEvents>(
       };
     }
     case 'media:reset':
-      // The media room was rebuilt: every producer is gone until its owner sends again.
+      // workerdied: the media room was rebuilt, every producer is gone until its owner sends
+      // again. The other reasons reset only this peer (its node, a pipe, a transport the SFU
+      // closed under it): the others' producers stand and are consumed again after the rebuild
+      // (own ones come back as media:producerClosed + media:newProducer).
+      if ((payload as Payload<'media:reset'>).reason !== 'workerdied') return state;
       return { ...state, producers: [], activeSpeakerPeerId: null };
     case 'media:activeSpeaker': {
       const p = payload as Payload<'media:activeSpeaker'>;

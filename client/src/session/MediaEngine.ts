@@ -267,7 +267,8 @@ export class MediaEngine extends Emitter<MediaEngineEvents> {
           this.#patchLocal({ micOn: false, micProducerPaused: true });
         break;
       case 'media:reset':
-        // The hub lost this meeting's media worker: negotiate everything again.
+        // The hub lost this meeting's media worker, or only this peer's (its node, a pipe, a
+        // transport the SFU closed under it: 'transportlost'): negotiate everything again.
         if (media) {
           this.#patch({ status: 'reconnecting' });
           void this.#rebuild()

@@ -20,6 +20,8 @@ const M = 'meeting-1';
 let redis: RedisServer;
 const nodes: Record<'a' | 'b' | 'c', Cluster> = {} as never;
 const senders: SyntheticMediaSender[] = [];
+/** Every node's mediasoup transports by id: a test emits the worker's DTLS state on one. */
+const realTransports = new Map<string, { emit(event: string, ...args: unknown[]): boolean }>();
 const counters: RtpCounter[] = [];
 
 // The domain this test does not exercise: one meeting whose chair is account "chair1"; sites'
@@ -52,6 +54,11 @@ async function node(id: string, provinces: string[]): Promise<Cluster> {
   const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }), {
     logger: silentLogger,
   });
+  for (const w of plane.workerPool.workers) {
+    w.worker.observer.on('newrouter', (router) =>
+      router.observer.on('newtransport', (t) => realTransports.set(t.id, t)),
+    );
+  }
   return Cluster.start({
     nodeId: id,
     redisUrl: redis.url,
@@ -288,6 +295,26 @@ describe('cluster', () => {
           .listProducers()
           .find((p) => p.id === chair.video)?.paused === false,
     );
+  });
+
+  it('a transport the worker closed under a peer on an edge (DTLS failed): its hub resets that peer alone (transportlost)', async () => {
+    const lost: Array<{ meetingId: string; peerIds: string[]; reason: string }> = [];
+    nodes.b.gateway.onPeersLost((meetingId, peerIds, reason) =>
+      lost.push({ meetingId, peerIds, reason }),
+    );
+    const peerId = 'site:01600:dtls';
+    const t = await room.b.createWebRtcTransport(peerId, { direction: 'recv' });
+    const edgeId = room.b.nodeOf(peerId)!;
+    expect(edgeId).not.toBe('a-origin');
+    const edge = edgeId === 'b-edge' ? nodes.b : nodes.c;
+    realTransports.get(t.id)!.emit('dtlsstatechange', 'failed');
+    await eventually(() => lost.length > 0, 10_000, 'peer reset');
+    expect(lost).toEqual([{ meetingId: M, peerIds: [peerId], reason: 'transportlost' }]);
+    // The hub dropped it (its next transport places it afresh), the node holds nothing of it.
+    expect(room.b.nodeOf(peerId)).toBeUndefined();
+    await eventually(() => !edge.media!.getRoom(M)!.hasPeer(peerId), 5000, 'peer gone on the edge');
+    // The other sites on that edge were not touched.
+    expect(edge.media!.getRoom(M)!.describe().transports.length).toBeGreaterThan(0);
   });
 
   it('a pipe breaks (its transport closed on the origin side): both sides drop it at once, the edge peers renegotiate and media is back over a new pipe', async () => {

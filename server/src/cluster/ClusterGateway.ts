@@ -1,9 +1,10 @@
 import type { ms, PoolWorkerUsage } from '@giaoban/sfu';
+import type { PeersLostReason } from '@giaoban/shared';
 import type { MediaGateway, MediaRoomPort } from '../media/MediaGateway';
 import { HubError } from '../util/HubError';
 import { ClusterRoom, type ClusterRoomDeps } from './ClusterRoom';
 
-export type PeersLostReason = 'workerdied' | 'nodelost' | 'pipelost';
+export type { PeersLostReason };
 
 /**
  * The hub's MediaGateway when the cluster is on: one ClusterRoom per meeting (its peers on the

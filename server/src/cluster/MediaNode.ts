@@ -354,6 +354,19 @@ export class MediaNode {
       this.#notify(remoteId, 'pipe.close', { meetingId });
       this.#tellHurt(s, new Set(received), 'pipelost');
     });
+    // Issue #11: the worker closed a transport under this peer (DTLS failed/closed); the room
+    // closed the rest of it. Its hub drops it (peer.close here) and resets only it.
+    room.on('transportlost', ({ peerId }) => {
+      const hub = s.drivers.get(peerId);
+      s.consumes.delete(peerId);
+      if (hub) {
+        this.#notify(hub, 'event.peersLost', {
+          meetingId,
+          peerIds: [peerId],
+          reason: 'transportlost',
+        });
+      }
+    });
     room.once('close', () => {
       if (this.#rooms.get(meetingId) === s) this.#rooms.delete(meetingId);
       // The room went with its worker: every peer here renegotiates, every pipe partner drops us.

@@ -1,6 +1,7 @@
 // The internal channel's methods and their params (checked with these schemas on arrival; the
 // channel itself is signed, see ChannelAuth). RTP/DTLS parameters are passed through to mediasoup,
 // which validates them; the body limit bounds their size.
+import { PEERS_LOST_REASONS } from '@giaoban/shared';
 import { z } from 'zod';
 
 const Id = z.string().min(1).max(200);
@@ -83,7 +84,7 @@ export const METHODS = {
   'event.layersWanted': Peer.extend({ producerId: Id, layers: z.array(z.boolean()).max(16) }),
   'event.peersLost': Meeting.extend({
     peerIds: z.array(PeerId).max(10_000),
-    reason: z.enum(['workerdied', 'nodelost', 'pipelost']),
+    reason: z.enum(PEERS_LOST_REASONS),
   }),
 } as const;
 

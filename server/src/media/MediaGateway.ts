@@ -1,4 +1,5 @@
 import type { MediaPlane, MediaRoom, PoolWorkerUsage } from '@giaoban/sfu';
+import type { PeersLostReason } from '@giaoban/shared';
 
 /** The part of sfu's MediaRoom the hub uses. */
 export type MediaRoomPort = Pick<
@@ -37,16 +38,11 @@ export interface MediaGateway {
   close(): Promise<void>;
   onRoomsLost(fn: (roomIds: string[]) => void): void;
   /**
-   * Cluster only: some peers' media is gone (their node died, its worker died, a pipe broke);
-   * only those peers renegotiate.
+   * Some peers' media is gone (a cluster: their node died, its worker died, a pipe broke; any
+   * hub: the worker closed a peer's transport under it, 'transportlost'); only those peers
+   * renegotiate.
    */
-  onPeersLost?(
-    fn: (
-      meetingId: string,
-      peerIds: string[],
-      reason: 'workerdied' | 'nodelost' | 'pipelost',
-    ) => void,
-  ): void;
+  onPeersLost?(fn: (meetingId: string, peerIds: string[], reason: PeersLostReason) => void): void;
 }
 
 export class SfuMediaGateway implements MediaGateway {
@@ -69,5 +65,12 @@ export class SfuMediaGateway implements MediaGateway {
   }
   onRoomsLost(fn: (roomIds: string[]) => void): void {
     this.plane.on('roomslost', fn);
+  }
+  /** Issue #11: a peer whose transport the worker closed (DTLS failed/closed) is told. */
+  onPeersLost(fn: (meetingId: string, peerIds: string[], reason: PeersLostReason) => void): void {
+    const wire = (room: MediaRoom) =>
+      room.on('transportlost', ({ peerId }) => fn(room.id, [peerId], 'transportlost'));
+    for (const room of this.plane.rooms.values()) wire(room);
+    this.plane.observer.on('newroom', wire);
   }
 }

@@ -1,4 +1,4 @@
-import { siteOfPeer, socketOfPeer } from '@giaoban/shared';
+import { type PeersLostReason, siteOfPeer, socketOfPeer } from '@giaoban/shared';
 import type { MeetingService } from '../domain/MeetingService';
 import type { Store } from '../store/Store';
 import { HubError } from '../util/HubError';
@@ -71,14 +71,11 @@ export class MeetingMedia {
     this.d.media?.onRoomsLost(fn);
   }
 
-  /** Cluster: only these peers' media went (their node died, a pipe broke); they renegotiate. */
-  onPeersLost(
-    fn: (
-      meetingId: string,
-      peerIds: string[],
-      reason: 'workerdied' | 'nodelost' | 'pipelost',
-    ) => void,
-  ): void {
+  /**
+   * Only these peers' media went (a cluster: their node died, a pipe broke; any hub: the worker
+   * closed a transport under them); they renegotiate.
+   */
+  onPeersLost(fn: (meetingId: string, peerIds: string[], reason: PeersLostReason) => void): void {
     this.d.media?.onPeersLost?.(fn);
   }
 
