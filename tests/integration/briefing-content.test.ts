@@ -228,18 +228,20 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     const [a, b, c] = siteToks as [typeof sec, typeof sec, typeof sec];
     const M = `/api/meetings/${meetingId}`;
 
-    // The secretary asks for reports with a deadline and a required field.
-    const deadline = new Date(Date.now() + 2500).toISOString();
+    // The secretary asks for reports with a deadline and a required field. The deadline is an
+    // hour off while A sends and amends, then brought forward (below): a deadline 2.5 s off from
+    // here raced the dozen requests before it on a loaded machine.
+    const request = {
+      template: 'Kết quả tháng 11; **kiến nghị**.',
+      fields: [
+        { id: 'thu-ngan-sach', label: 'Thu ngân sách (triệu đồng)', required: true },
+        { id: 'kien-nghi', label: 'Kiến nghị', required: false },
+      ],
+    };
+    const farDeadline = new Date(Date.now() + 3_600_000).toISOString();
     const asked = await rest<ReportBoard>(url, 'PUT', `${M}/reports/request`, {
       token: sec.accessToken,
-      body: {
-        deadline,
-        template: 'Kết quả tháng 11; **kiến nghị**.',
-        fields: [
-          { id: 'thu-ngan-sach', label: 'Thu ngân sách (triệu đồng)', required: true },
-          { id: 'kien-nghi', label: 'Kiến nghị', required: false },
-        ],
-      },
+      body: { deadline: farDeadline, ...request },
     });
     expect(asked.status).toBe(200);
     expect(asked.body.counts).toEqual({ missing: 4, submitted: 0, late: 0 });
@@ -248,7 +250,7 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
       (
         await rest(url, 'PUT', `${M}/reports/request`, {
           token: chair.accessToken,
-          body: { deadline },
+          body: { deadline: farDeadline },
         })
       ).status,
     ).toBe(403);
@@ -325,7 +327,15 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     expect((await rest(url, 'GET', fileA, { token: sec.accessToken })).status).toBe(200);
     expect((await rest(url, 'GET', fileA, { token: b.accessToken })).status).toBe(404);
 
-    // After the deadline: A can no longer amend, B submits late, C stays missing.
+    // The deadline brought forward (what A sent stays on time), then passed: A can no longer
+    // amend, B submits late, C stays missing.
+    const deadline = new Date(Date.now() + 2000).toISOString();
+    const moved = await rest<ReportBoard>(url, 'PUT', `${M}/reports/request`, {
+      token: sec.accessToken,
+      body: { deadline, ...request },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.counts).toEqual({ missing: 3, submitted: 1, late: 0 });
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(deadline) - Date.now() + 200)));
     const late = await rest(url, 'PUT', `${M}/reports/mine`, {
       token: a.accessToken,
