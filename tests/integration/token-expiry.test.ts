@@ -25,7 +25,8 @@ describe('access token expiry on a live socket', () => {
     );
     await ok(chair, 'meeting:join', { meetingId });
 
-    const short = fx.t.hub.tokens.sign('access', grant, 2);
+    // Long enough to connect and join first on a loaded machine (2 s was a race with the join).
+    const short = fx.t.hub.tokens.sign('access', grant, 5);
     const s = await sock(short.token);
     await ok(s, 'meeting:join', { meetingId });
     const expired = waitFor(s, 'session:expired', () => true, 10_000);
