@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BriefingView, FileRef, ReportBoard, SiteReportView, Snapshot } from '@giaoban/shared';
@@ -299,7 +299,15 @@ describe('ward reports, documents, votes and opinions (issue #14)', () => {
     expect(unsent.status).toBe(201);
     expect(storeFiles()).toContain(`marks/pending/${unsent.body.sha256}`);
     expect(storeFiles()).toContain(`marks/kept/${att.body.sha256}`);
-    expect(await fx.t.hub.files.sweepPending(0)).toBe(1);
+    // Aged on disk rather than swept at "older than 0 ms": a file's mtime can lie a fraction of
+    // a millisecond after Date.now() (the same flake as files.test's init(0), 2026-12-04).
+    const twoMinutesAgo = (Date.now() - 120_000) / 1000;
+    utimesSync(
+      path.join(FILES_DIR, 'marks', 'pending', unsent.body.sha256!),
+      twoMinutesAgo,
+      twoMinutesAgo,
+    );
+    expect(await fx.t.hub.files.sweepPending(60_000)).toBe(1);
     expect(storeFiles()).not.toContain(unsent.body.key);
     expect(storeFiles()).toContain(att.body.key);
     // A forged file reference is refused.
