@@ -90,11 +90,17 @@ it('sites placed on node B decode the chair producing on node A (piped), < 1 % l
   // Where placement put them: each node's registry record (sites with a receive transport).
   const reg = createClient({ url: redis!.url });
   await reg.connect();
-  await new Promise((r) => setTimeout(r, 1500)); // a heartbeat
   const load = async (id: string) =>
     (JSON.parse((await reg.get(`gb:cluster:node:${id}`)) ?? '{}') as { load?: { sites: number } })
       .load?.sites ?? 0;
-  const [a, b] = [await load('node-a'), await load('node-b')];
+  // The records count the sites at the nodes' next beats (1 s apart): waited for, not slept for
+  // (a fixed 1.5 s can miss a late beat on a loaded machine).
+  let [a, b] = [0, 0];
+  for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    [a, b] = [await load('node-a'), await load('node-b')];
+    if (a + b === SITES + 1) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const pipes = await reg.hGetAll('gb:cluster:origin');
   await reg.quit();
   expect(a + b).toBe(SITES + 1); // the chair's receive transport counts on A
