@@ -25,7 +25,7 @@ import { PLAY_LINK_TTL_MS, PlayLinks } from './recording/archive/PlayLinks';
 import { RetentionSettingsStore } from './recording/archive/RetentionSettingsStore';
 import { RetentionSweeper } from './recording/archive/RetentionSweeper';
 import { MeetingArchive } from './recording/MeetingArchive';
-import { RecordingService } from './recording/RecordingService';
+import { RecordingService, type RecordingServiceDeps } from './recording/RecordingService';
 import { type HubServer, SignallingServer } from './signalling/SignallingServer';
 import { MemoryStore } from './store/MemoryStore';
 import { RedisStore } from './store/RedisStore';
@@ -48,6 +48,8 @@ export interface HubOptions {
   liveness?: LivenessOptions;
   /** Use this file store instead of a DiskFileStore on FILES_DIR. */
   files?: FileStore;
+  /** Recording settings tests change (the composition's priority). */
+  recording?: Pick<RecordingServiceDeps, 'composeNice'>;
 }
 
 export interface Hub {
@@ -230,6 +232,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     archive,
     config: config.archive,
     logger: logger.child('recording'),
+    ...opts.recording,
     // In a cluster this hub records on its own media node (absent on a signalling-only hub).
     ...(cluster?.media ? { recorderRoom: (id: string) => cluster.media!.recorderRoom(id) } : {}),
   });

@@ -57,6 +57,12 @@ export interface RecordingServiceDeps {
    * before it stops as failed. Default 30 s.
    */
   resumeWithinMs?: number;
+  /**
+   * Scheduling priority of the program composition. Default 10: below the live media, as in
+   * production. Tests on a shared machine pass 0, or a loaded CI starves it (it got 4 % of a
+   * core beside four busy processes and filed nothing in 5 min).
+   */
+  composeNice?: number;
 }
 
 /**
@@ -442,6 +448,7 @@ export class RecordingService {
           layout,
           chapters,
           title: info.title,
+          ...(this.d.composeNice !== undefined ? { nice: this.d.composeNice } : {}),
         });
         const start = new Date(seg.startedAt);
         const hhmm = new Intl.DateTimeFormat('en-GB', {
