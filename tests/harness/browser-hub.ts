@@ -175,6 +175,9 @@ async function startServer(opts: {
       CLIENT_DIST: clientDist,
     });
     const hub = await createHub(config, {
+      // The recording's program composed at the browsers' priority, not production's nice 10,
+      // which a loaded machine starves (see tests/integration/recording-archive.test.ts).
+      recording: { composeNice: 0 },
       sfuEnv: {
         ...process.env,
         SFU_WORKERS: '1',
