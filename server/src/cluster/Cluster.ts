@@ -30,6 +30,9 @@ export interface ClusterOptions {
   prefix?: string;
 }
 
+/** How long an untaken placement counts (longer than a record's TTL: see Placement). */
+const placementWindowMs = (c: ClusterConfig) => c.heartbeatTtlMs * 2;
+
 const MEDIA_METHODS = new Set<Method>(
   (Object.keys(METHODS) as Method[]).filter((m) => !m.startsWith('event.')),
 );
@@ -74,7 +77,11 @@ export class Cluster {
       this.prefix,
       nodeId,
       () => this.#describe(),
-      { heartbeatMs: config.heartbeatMs, ttlMs: config.heartbeatTtlMs },
+      {
+        heartbeatMs: config.heartbeatMs,
+        ttlMs: config.heartbeatTtlMs,
+        windowMs: placementWindowMs(config),
+      },
       logger.child('registry'),
     );
     this.client = new ChannelClient(
@@ -91,6 +98,7 @@ export class Cluster {
         watch: (id) => this.client.watch(id),
         directory,
         pipe: { listenIp: config.internalIp },
+        departed: (token) => this.registry.depart(token),
         logger: logger.child('media-node'),
       });
     }
@@ -143,7 +151,7 @@ export class Cluster {
       redis,
       prefix,
       o.nodeId,
-      o.config.heartbeatTtlMs * 2,
+      placementWindowMs(o.config),
       o.config.consumersPerSite,
     );
     const c = new Cluster(o, redis, sub, directory, placement);
@@ -278,7 +286,12 @@ export class Cluster {
     const { config, plane } = this.o;
     const now = Date.now();
     // Load and the placements it counts in one synchronous snapshot (see Placement).
-    const { taken, ...load } = this.media?.load() ?? { sites: 0, consumers: 0, taken: [] };
+    const { taken, departed, ...load } = this.media?.load() ?? {
+      sites: 0,
+      consumers: 0,
+      taken: [],
+      departed: [],
+    };
     const workers = plane ? plane.workerPool.workers.filter((w) => w.alive) : [];
     if (plane) {
       const stats = await plane.workerStats().catch(() => []);
@@ -324,7 +337,7 @@ export class Cluster {
       },
       at: now,
     };
-    return { record, taken, written: () => this.media?.confirmTaken(taken) };
+    return { record, taken, departed, written: () => this.media?.confirmLoad({ taken, departed }) };
   }
 
   /**

@@ -2,6 +2,7 @@ import type { MediaPlane, MediaRoom, PipedProducer, PipeEndpoint } from '@giaoba
 import { UnknownProducerError } from '@giaoban/sfu';
 import type { Logger } from '../util/logger';
 import { NodeUnreachableError } from './ChannelClient';
+import { NodeLoad } from './NodeLoad';
 import type { ProducerDirectory } from './ProducerDirectory';
 import type { Method, Params } from './protocol';
 
@@ -24,11 +25,15 @@ export interface MediaNodeDeps {
   logger: Logger;
   /** How often pipes are checked for traffic (a pipe that carries nothing while it should is rebuilt). */
   pipeCheckMs?: number;
+  /** A counted peer left: its token goes to this node's departed set in Redis (NodeLoad). */
+  departed?: (token: string) => void;
 }
 
 /** One meeting's media on this node. */
 interface RoomState {
   meetingId: string;
+  /** This room's incarnation (a meeting's room closed and opened again is another one). */
+  key: string;
   room: MediaRoom;
   /** peer → the hub that drives it (its socket is there): its events go there. */
   drivers: Map<string, string>;
@@ -56,12 +61,14 @@ export class MediaNode {
   readonly #ensuring = new Map<string, Promise<void>>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #settledPipes = new WeakSet<Promise<void>>();
-  readonly #taken = new Set<string>();
+  readonly #load: NodeLoad;
   readonly #timer: NodeJS.Timeout;
   #caps: Promise<unknown> | undefined;
+  #roomSeq = 0;
   #closed = false;
 
   constructor(private readonly d: MediaNodeDeps) {
+    this.#load = new NodeLoad(d.departed ?? (() => {}));
     this.#timer = setInterval(() => void this.#checkPipes(), d.pipeCheckMs ?? 1000);
     this.#timer.unref();
   }
@@ -93,21 +100,20 @@ export class MediaNode {
   }
 
   /**
-   * Peers with media here (placement load), consumers over the workers, and the placements that
-   * put a peer here since the last record: the record that counts them takes them out of
-   * placement's set (NodeRegistry), so none is counted twice. One synchronous snapshot.
+   * Peers with media here (placement load), consumers over the workers, the placements that put
+   * a peer here and the counted peers that left since the last record: the record written from
+   * this takes both out of their sets in Redis (NodeRegistry), so no peer is counted twice or
+   * kept after it left (NodeLoad). One synchronous snapshot.
    */
-  load(): { sites: number; consumers: number; taken: string[] } {
-    let sites = 0;
-    for (const s of this.#rooms.values()) sites += s.drivers.size;
+  load(): { sites: number; consumers: number; taken: string[]; departed: string[] } {
     let consumers = 0;
     for (const w of this.d.plane.workerPool.workers) if (w.alive) consumers += w.consumerCount;
-    return { sites, consumers, taken: [...this.#taken] };
+    return { ...this.#load.snapshot(), consumers };
   }
 
-  /** The record counting these placements is written: they are no longer this node's to report. */
-  confirmTaken(ids: readonly string[]): void {
-    for (const id of ids) this.#taken.delete(id);
+  /** The record of this snapshot is written: its ids are no longer this node's to report. */
+  confirmLoad(s: { taken: readonly string[]; departed: readonly string[] }): void {
+    this.#load.written(s);
   }
 
   getRoom(meetingId: string): MediaRoom | undefined {
@@ -132,8 +138,7 @@ export class MediaNode {
       case 'peer.transport': {
         const s = await this.#room(q.meetingId);
         const info = await s.room.createWebRtcTransport(q.peerId, { direction: q.direction });
-        this.#drive(s, q.peerId, from);
-        if (q.placement && this.#taken.size < 100_000) this.#taken.add(q.placement);
+        this.#drive(s, q.peerId, from, q.placement);
         return info;
       }
       case 'peer.connect':
@@ -293,6 +298,7 @@ export class MediaNode {
       opening = this.d.plane.getOrCreateRoom(meetingId).then((room) => {
         const s: RoomState = {
           meetingId,
+          key: `${meetingId}#${++this.#roomSeq}`,
           room,
           drivers: new Map(),
           consumes: new Map(),
@@ -369,6 +375,8 @@ export class MediaNode {
     });
     room.once('close', () => {
       if (this.#rooms.get(meetingId) === s) this.#rooms.delete(meetingId);
+      // Its peers are gone with it (closed by a hub, or with its worker): no longer load here.
+      for (const peerId of s.drivers.keys()) this.#load.left(s.key, peerId);
       // The room went with its worker: every peer here renegotiates, every pipe partner drops us.
       if (room.closeReason === 'workerdied') {
         const byHub = new Map<string, string[]>();
@@ -386,13 +394,14 @@ export class MediaNode {
     });
   }
 
-  #drive(s: RoomState, peerId: string, hub: string): void {
+  #drive(s: RoomState, peerId: string, hub: string, placement?: string): void {
     s.drivers.set(peerId, hub);
+    this.#load.arrived(s.key, peerId, placement);
     if (hub !== this.d.nodeId) this.d.watch(hub);
   }
 
   #closePeer(s: RoomState, peerId: string): void {
-    s.drivers.delete(peerId);
+    if (s.drivers.delete(peerId)) this.#load.left(s.key, peerId);
     s.consumes.delete(peerId);
     s.room.closePeer(peerId);
   }

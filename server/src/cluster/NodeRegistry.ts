@@ -2,7 +2,7 @@ import type { createClient } from 'redis';
 import type { Logger } from '../util/logger';
 import type { NodeAddress } from './ChannelClient';
 import { type NodeRecord, parseNodeRecord } from './NodeRecord';
-import { nodeKey, placedKey } from './Placement';
+import { departedKey, nodeKey, placedKey } from './Placement';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -11,7 +11,9 @@ export interface Beat {
   record: NodeRecord;
   /** Placement ids of peers now on this node that the previous record did not count. */
   taken?: readonly string[];
-  /** Called once the record (and the removal of `taken` from placement's set) is written. */
+  /** Tokens of peers that left since the previous record (NodeLoad): this record no longer counts them. */
+  departed?: readonly string[];
+  /** Called once the record (and the removal of `taken` and `departed` from their sets) is written. */
   written?: () => void;
 }
 
@@ -29,6 +31,7 @@ export class NodeRegistry {
   #timer: NodeJS.Timeout | undefined;
   #beating: Promise<void> | undefined;
   #stopped = false;
+  #first = true;
   readonly #gone: Array<(nodeId: string) => void> = [];
 
   constructor(
@@ -36,7 +39,8 @@ export class NodeRegistry {
     private readonly prefix: string,
     readonly selfId: string,
     private readonly describe: () => Promise<Beat>,
-    private readonly opts: { heartbeatMs: number; ttlMs: number },
+    /** windowMs: how long the departed set outlives its last write (placement's window). */
+    private readonly opts: { heartbeatMs: number; ttlMs: number; windowMs?: number },
     private readonly logger: Logger,
   ) {}
 
@@ -70,17 +74,36 @@ export class NodeRegistry {
   }
 
   async #beatOnce(): Promise<void> {
-    const { record: me, taken, written } = await this.describe();
+    const { record: me, taken, departed, written } = await this.describe();
     // One MULTI: the record that counts these placements and their removal from the set where
-    // placement counted them until now — no reader sees them in both, or in neither.
-    const tx = this.redis
-      .multi()
-      .set(this.#key(me.id), JSON.stringify(me), { PX: this.opts.ttlMs })
-      .sAdd(this.#index, me.id);
+    // placement counted them until now — no reader sees them in both, or in neither; likewise
+    // the peers that left before it, which it no longer counts, out of the departed set.
+    const tx = this.redis.multi();
+    // A process restarted under this id: what its predecessor said left is nothing of ours.
+    if (this.#first) tx.del(departedKey(this.prefix, me.id));
+    tx.set(this.#key(me.id), JSON.stringify(me), { PX: this.opts.ttlMs }).sAdd(this.#index, me.id);
     if (taken?.length) tx.zRem(placedKey(this.prefix, me.id), [...taken]);
+    if (departed?.length) tx.sRem(departedKey(this.prefix, me.id), [...departed]);
     await tx.exec();
+    this.#first = false;
     written?.();
     await this.refresh();
+  }
+
+  /**
+   * A peer counted in this node's record or placement set left it: placement stops counting it
+   * now, not at the next beat (NodeLoad). Sent at once on the connection the beats and this
+   * hub's placements use, so it lands before any placement this hub makes after it.
+   */
+  depart(token: string): void {
+    if (this.#stopped) return;
+    const key = departedKey(this.prefix, this.selfId);
+    void this.redis
+      .multi()
+      .sAdd(key, token)
+      .pExpire(key, this.opts.windowMs ?? this.opts.ttlMs * 2)
+      .exec()
+      .catch((e) => this.logger.warn('registry departure not written', { err: String(e) }));
   }
 
   /** Reads every live record; prunes the index of lapsed ones. */
@@ -142,6 +165,7 @@ export class NodeRegistry {
     await this.redis
       .multi()
       .del(this.#key(this.selfId))
+      .del(departedKey(this.prefix, this.selfId))
       .sRem(this.#index, this.selfId)
       .exec()
       .catch(() => {});

@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
 import { Logger } from '../util/logger';
+import { NodeLoad } from './NodeLoad';
 import type { NodeRecord } from './NodeRecord';
 import { NodeRegistry } from './NodeRegistry';
 import { type Candidate, candidates, nodeKey, Placement } from './Placement';
@@ -187,6 +188,94 @@ describe('Placement', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  // Issue #12: between two of a node's records its peers come (placed) and go, and a beat's
+  // snapshot may be taken while a peer leaves. Whatever the interleaving, every placement must
+  // see each node's real load — peers on it plus placements not taken up yet — never a record's
+  // stale count of peers that left (the burst after a broken pipe all went to one node).
+  it('property: between beats, placement sees what each node really carries', async () => {
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('join' as const), takeUp: fc.boolean() }),
+      fc.record({ t: fc.constant('leave' as const), pick: fc.nat() }),
+      fc.record({
+        t: fc.constant('beat' as const),
+        node: fc.nat(),
+        leaveMid: fc.option(fc.nat(), { nil: undefined }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(op, { maxLength: 40 }),
+        async (k, ops) => {
+          const p = placement();
+          const ids = Array.from({ length: k }, (_, i) => `n${i}`);
+          const cands: Candidate[] = ids.map((id) => ({ id, tier: 1 }));
+          /** What each node really carries: peers on it, placements made but not taken up. */
+          const present = new Map<string, string>(); // peer → node
+          const untaken = new Map<string, number>(ids.map((id) => [id, 0]));
+          const real = (id: string) =>
+            [...present.values()].filter((n) => n === id).length + untaken.get(id)!;
+          const nodes = new Map<string, { load: NodeLoad; registry: NodeRegistry }>();
+          /** Per node: a peer to take away between its next snapshot and the record's write. */
+          const leaveMid = new Map<string, number>();
+          let peerSeq = 0;
+          const leave = (pick: number) => {
+            const peers = [...present.keys()];
+            if (peers.length === 0) return;
+            const peer = peers[pick % peers.length]!;
+            nodes.get(present.get(peer)!)!.load.left('room', peer);
+            present.delete(peer);
+          };
+          for (const id of ids) {
+            const load: NodeLoad = new NodeLoad((t) => registry.depart(t));
+            const registry: NodeRegistry = new NodeRegistry(
+              client,
+              prefix,
+              id,
+              async () => {
+                const snap = load.snapshot();
+                // A peer leaving after the snapshot, before the record is written.
+                const mid = leaveMid.get(id);
+                leaveMid.delete(id);
+                if (mid !== undefined) leave(mid);
+                return {
+                  record: rec(id, { limit: 1000, sites: snap.sites }),
+                  taken: snap.taken,
+                  departed: snap.departed,
+                  written: () => load.written(snap),
+                };
+              },
+              { heartbeatMs: 600_000, ttlMs: 600_000, windowMs: 600_000 },
+              new Logger('silent'),
+            );
+            nodes.set(id, { load, registry });
+            await registry.beat();
+          }
+          for (const o of ops) {
+            if (o.t === 'join') {
+              const lightest = Math.min(...ids.map(real));
+              const placed = (await p.place(cands))!;
+              expect(real(placed.node), `${placed.node} of ${ids.map(real)}`).toBe(lightest);
+              if (o.takeUp) {
+                const peer = `peer${++peerSeq}`;
+                nodes.get(placed.node)!.load.arrived('room', peer, placed.id);
+                present.set(peer, placed.node);
+              } else untaken.set(placed.node, untaken.get(placed.node)! + 1);
+            } else if (o.t === 'leave') {
+              leave(o.pick);
+            } else {
+              const id = ids[o.node % k]!;
+              if (o.leaveMid !== undefined) leaveMid.set(id, o.leaveMid);
+              await nodes.get(id)!.registry.beat();
+            }
+          }
+          for (const n of nodes.values()) await n.registry.stop();
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });

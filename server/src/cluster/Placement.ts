@@ -38,10 +38,13 @@ export function candidates(nodes: Iterable<NodeRecord>, req: PlacementRequest): 
 
 /**
  * Picks and reserves a node atomically. A node's load is what its record in Redis says (read here,
- * not a hub's cached copy) plus the placements in its sorted set. The two never overlap: a node
- * takes a placement's id out of the set in the same MULTI that writes the record counting it
- * (NodeRegistry), so each placement is counted once, in the set until the node has it, in the
- * record after. Among nodes under their limit: the lowest tier, then the least loaded; never
+ * not a hub's cached copy) plus the placements in its sorted set, minus the peers in its departed
+ * set (counted in one of those two, left since: issue #12, a node whose sites all renegotiated
+ * at once kept their load until its next beat and a burst went to the other node). None of them
+ * overlap: a node takes a placement's id out of the set in the same MULTI that writes the record
+ * counting it, and a departed peer's token out of its set in the MULTI of the first record not
+ * counting it (NodeRegistry, NodeLoad), so each peer is counted once, in the set until the node
+ * has it, in the record after, and not at all once it left. Among nodes under their limit: the lowest tier, then the least loaded; never
  * round-robin. A node without a record (lapsed) is skipped. Placements the node never took up (the
  * peer gave up) leave the set after the window, which is longer than a record's TTL: a node
  * that cannot beat lapses before any of its placements is forgotten.
@@ -63,7 +66,7 @@ while i <= #ARGV do
     local load = math.max(tonumber(rec.load.sites) or 0, math.ceil((tonumber(rec.load.consumers) or 0) / perSite))
     local key = KEYS[1] .. id
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-    local total = load + redis.call('ZCARD', key)
+    local total = load + redis.call('ZCARD', key) - redis.call('SCARD', KEYS[3] .. id)
     if total < limit and (tier < bestTier or (tier == bestTier and total < bestLoad)) then
       best, bestTier, bestLoad = id, tier, total
     end
@@ -81,6 +84,9 @@ return best
 /** The sorted set of a node's placements not yet in its record (NodeRegistry takes them out). */
 export const placedKey = (prefix: string, nodeId: string) => `${prefix}cluster:placed:${nodeId}`;
 export const nodeKey = (prefix: string, nodeId: string) => `${prefix}cluster:node:${nodeId}`;
+/** Tokens of peers a node's record or placement set counts that have left it since (NodeLoad). */
+export const departedKey = (prefix: string, nodeId: string) =>
+  `${prefix}cluster:departed:${nodeId}`;
 
 export class Placement {
   #seq = 0;
@@ -100,7 +106,7 @@ export class Placement {
     const args = [String(Date.now()), String(this.windowMs), id, String(this.consumersPerSite)];
     for (const c of cands) args.push(c.id, String(c.tier));
     const r = await this.redis.eval(PLACE_SCRIPT, {
-      keys: [placedKey(this.prefix, ''), nodeKey(this.prefix, '')],
+      keys: [placedKey(this.prefix, ''), nodeKey(this.prefix, ''), departedKey(this.prefix, '')],
       arguments: args,
     });
     return typeof r === 'string' ? { node: r, id } : undefined;
