@@ -238,7 +238,7 @@ export class Cluster {
       ? (this.directory.origin(meetingId) ?? (this.o.plane ? this.o.nodeId : undefined))
       : undefined;
     const province = site ? await this.#provinceOf(site) : undefined;
-    const cands = candidates(this.registry.nodes.values(), {
+    const cands = candidates((await this.registry.current()).values(), {
       province,
       prefer,
       ...(exclude ? { exclude } : {}),

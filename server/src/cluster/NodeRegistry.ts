@@ -32,6 +32,9 @@ export class NodeRegistry {
   #beating: Promise<void> | undefined;
   #stopped = false;
   #first = true;
+  #reading: Promise<ReadonlyMap<string, NodeRecord>> | undefined;
+  #readSeq = 0;
+  #applied = 0;
   readonly #gone: Array<(nodeId: string) => void> = [];
 
   constructor(
@@ -106,24 +109,49 @@ export class NodeRegistry {
       .catch((e) => this.logger.warn('registry departure not written', { err: String(e) }));
   }
 
-  /** Reads every live record; prunes the index of lapsed ones. */
+  /**
+   * Reads every live record; prunes the index of lapsed ones. Reads may overlap (beats,
+   * placement's `current`): one that started before another already applied changes nothing, so
+   * an older read never hides a node that just came up (nor reports it gone).
+   */
   async refresh(): Promise<ReadonlyMap<string, NodeRecord>> {
+    const seq = ++this.#readSeq;
     const ids = await this.redis.sMembers(this.#index);
     const raws = ids.length ? await this.redis.mGet(ids.map((id) => this.#key(id))) : [];
-    const next = new Map<string, NodeRecord>();
+    const read = new Map<string, NodeRecord>();
     const lapsed: string[] = [];
     ids.forEach((id, i) => {
       const rec = parseNodeRecord(raws[i]);
       if (!rec || rec.id !== id) lapsed.push(id);
-      else if (this.#lost.get(id) !== rec.epoch) next.set(id, rec);
+      else read.set(id, rec);
     });
     if (lapsed.length) await this.redis.sRem(this.#index, lapsed);
+    if (seq < this.#applied) return this.#nodes;
+    this.#applied = seq;
+    // Lost nodes filtered now, not before the await: one declared lost meanwhile stays out.
+    const next = new Map([...read].filter(([id, rec]) => this.#lost.get(id) !== rec.epoch));
     const before = this.#nodes;
     this.#nodes = next;
     for (const id of before.keys()) {
       if (!next.has(id) && id !== this.selfId) for (const fn of this.#gone) fn(id);
     }
     return next;
+  }
+
+  /**
+   * The live records as Redis has them now, for placement (issue #12): a node that came up since
+   * this hub's last beat (a new origin, an edge just started) is a candidate at once, not up to a
+   * heartbeat later — a burst placed in that gap all went to the nodes already known. Concurrent
+   * callers share one read (a join burst costs a read or two, not one per site); when Redis does
+   * not answer, the last beat's copy.
+   */
+  current(): Promise<ReadonlyMap<string, NodeRecord>> {
+    this.#reading ??= this.refresh()
+      .catch(() => this.#nodes)
+      .finally(() => {
+        this.#reading = undefined;
+      });
+    return this.#reading;
   }
 
   /** Live records at the last beat. */

@@ -110,4 +110,20 @@ describe('placement after a node loses its peers at once', () => {
     await room.createWebRtcTransport(site(101), { direction: 'recv' });
     expect([on('node-b2'), on('node-c')]).toEqual([SITES / 2 + 1, SITES / 2 + 1]);
   }, 60_000);
+
+  it('a node that came up since the hub last read the registry takes the next burst at once', async () => {
+    // The other half of issue #12 (in the netns runs: "0 on B', 40 on C"): candidates came from
+    // the hub's copy of the registry, refreshed on its beat, so a node that had just come up
+    // (B′, the new origin) got nothing from a burst placed before that beat.
+    const c = started[0]!;
+    const room = await c.gateway.clusterRoom(M);
+    const before = [...room.placements().values()];
+    expect(before.filter((n) => n === 'node-c')).toHaveLength(SITES / 2 + 1);
+    await node('node-d'); // empty; C's hub does not beat (a 60 s heartbeat)
+    expect(c.registry.nodes.has('node-d')).toBe(false);
+    const burst = Array.from({ length: SITES / 2 + 1 }, (_, i) => site(300 + i));
+    await Promise.all(burst.map((p) => room.createWebRtcTransport(p, { direction: 'recv' })));
+    // Least loaded: the new node, until it carries as much as the others (11 each).
+    expect(burst.map((p) => room.nodeOf(p))).toEqual(burst.map(() => 'node-d'));
+  }, 60_000);
 });
