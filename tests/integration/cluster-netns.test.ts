@@ -289,6 +289,10 @@ describe.skipIf(why !== undefined)('cluster on three hosts', () => {
     expect(back.every((p) => p.mediaIp === ip.b || p.mediaIp === ip.c)).toBe(true);
     // C is an edge of the new origin: its sites get the chair over a new pipe B' → C.
     expect(onC.length).toBeGreaterThan(0);
+    // Every site was placed again (C's lost the chair's pipe, A's lost their hub), least loaded
+    // over B' and C: an even split — not the whole burst on B' because C's record still counted
+    // the sites that had just left it, nor on C because its hub did not list B' yet (issue #12).
+    expect(Math.abs(onB.length - onC.length)).toBeLessThanOrEqual(2);
     // The sites whose hub was A (20) reconnected through C; the others kept their socket.
     expect(reconnected.map((p) => p.label).sort()).toEqual([...viaA].sort());
     expect(back.filter((p) => p.error)).toEqual([]);

@@ -58,6 +58,9 @@ export class NodeLoad {
 
   /** What the next record says, and what it takes out of the two sets. One synchronous step. */
   snapshot(): { sites: number; taken: string[]; departed: string[] } {
+    // Counted from here on (by the record of this snapshot). An unplaced peer that leaves before
+    // that record is written is taken off one beat early; hubs always place (ClusterRoom), only
+    // tests drive a peer without a placement.
     for (const p of this.#peers.values()) p.counted = true;
     return { sites: this.#peers.size, taken: [...this.#taken], departed: [...this.#departed] };
   }
