@@ -2,7 +2,7 @@
 // real-time mode as a browser's encoder runs) and cached. Installs ffmpeg from Debian when the
 // bench needs it and it is missing; never at npm start.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,18 +30,54 @@ const cacheDir = path.join(
   'bench-media',
 );
 
+/**
+ * The network namespace apt-get can reach Debian's mirror from. The benches run in a
+ * loopback-only namespace (`unshare -n`), where apt-get cannot: the nearest ancestor process in
+ * another network namespace (the shell that ran `unshare`) is the machine's, and as root nsenter
+ * joins it for apt-get alone; the load itself stays on the namespace's loopback.
+ */
+function outsideNetNs(): string | undefined {
+  const ns = (pid: number | 'self') => {
+    try {
+      return readlinkSync(`/proc/${pid}/ns/net`);
+    } catch {
+      return undefined;
+    }
+  };
+  const own = ns('self');
+  let pid = process.ppid;
+  for (let hops = 0; own && pid > 1 && hops < 32; hops++) {
+    const theirs = ns(pid);
+    if (theirs && theirs !== own) return `/proc/${pid}/ns/net`;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    pid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return undefined;
+}
+
+function aptGet(args: string[], env: NodeJS.ProcessEnv): void {
+  const outside = outsideNetNs();
+  const [cmd, argv] = outside
+    ? ['nsenter', [`--net=${outside}`, 'apt-get', ...args]]
+    : ['apt-get', args];
+  execFileSync(cmd, argv, { stdio: 'ignore', env });
+}
+
 /** Installs a Debian package when its command is missing (the bench asked for it). */
 export function ensureDebianTool(command: string, pkg: string, log: (s: string) => void): void {
   if (spawnSync('sh', ['-c', `command -v ${command}`]).status === 0) return;
   log(`${command} is missing: installing Debian's ${pkg} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!existsSync('/var/lib/apt/lists') || spawnSync('apt-get', ['-s', 'install', pkg]).status) {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore', env });
+    aptGet(['update', '-q'], env);
   }
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', pkg], {
-    stdio: 'ignore',
-    env,
-  });
+  try {
+    aptGet(['install', '-y', '--no-install-recommends', pkg], env);
+  } catch {
+    // Stale package lists (a mirror moved on): refresh them once and try again.
+    aptGet(['update', '-q'], env);
+    aptGet(['install', '-y', '--no-install-recommends', pkg], env);
+  }
 }
 
 function encode(out: string, args: string[]): void {

@@ -144,12 +144,14 @@ describe('Placement', () => {
   });
 
   it('forgets placements nobody took up once the window passed', async () => {
-    const p = placement(200);
+    // A 2 s window: the second placement must come inside it, which a 200 ms window did not
+    // promise on a loaded CI machine (Placement stamps Redis with the real clock).
+    const p = placement(2000);
     await nodesSay(rec('b', { limit: 1 }));
     const cands: Candidate[] = [{ id: 'b', tier: 1 }];
     expect(await node(p, cands)).toBe('b');
     expect(await node(p, cands)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 2200));
     expect(await node(p, cands)).toBe('b');
   });
 
