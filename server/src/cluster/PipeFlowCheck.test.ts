@@ -5,29 +5,18 @@
 // media alone. Two real nodes in one process over real redis-server; the pipe's UDP runs through
 // a relay this test can make drop everything (the "lossy path").
 import { createSocket, type Socket } from 'node:dgram';
-import { MediaPlane, type PipeEndpoint, silentLogger } from '@giaoban/sfu';
-import { RtpCounter, SyntheticMediaSender, testSfuConfig } from '@giaoban/sfu/testing';
+import type { PipeEndpoint } from '@giaoban/sfu';
+import { RtpCounter, SyntheticMediaSender } from '@giaoban/sfu/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
-import type { MeetingService } from '../domain/MeetingService';
-import type { Store } from '../store/Store';
-import { Logger } from '../util/logger';
-import { Cluster } from './Cluster';
-import { CLUSTER_DEFAULTS } from './ClusterConfig';
+import type { Cluster } from './Cluster';
+import { startTestNode } from './testNode';
 
 const M = 'silent-pipe-meeting';
 
 let redis: RedisServer;
 const nodes: Cluster[] = [];
 const closers: Array<() => Promise<void> | void> = [];
-
-const meetings = {
-  peek: async (_m: string, fn: (p: unknown) => unknown) => fn({ meeting: { chairId: 'chair1' } }),
-} as unknown as MeetingService;
-const store = {
-  getUnits: async (codes: string[]) =>
-    codes.map((code) => ({ code, tier: 'ward', parentCode: '01' })),
-} as unknown as Store;
 
 /**
  * Two UDP sockets between the ends of one pipe: `a` is what the origin's side sends to, `b` what
@@ -68,25 +57,11 @@ class PipeRelay {
 }
 
 async function node(id: string, provinces: string[]): Promise<Cluster> {
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }), {
-    logger: silentLogger,
-  });
-  const c = await Cluster.start({
+  const c = await startTestNode({
     nodeId: id,
     redisUrl: redis.url,
-    config: {
-      ...CLUSTER_DEFAULTS,
-      secret: 'silent-pipe-secret-0123456789abcdefghijkl',
-      region: provinces.length ? 'hanoi' : 'central',
-      provinces,
-      internalIp: '127.0.0.1',
-      internalPort: 0,
-    },
-    plane,
-    store,
-    meetings,
-    logger: new Logger('silent'),
     prefix: 'silentpipe:',
+    config: { region: provinces.length ? 'hanoi' : 'central', provinces },
   });
   nodes.push(c);
   return c;

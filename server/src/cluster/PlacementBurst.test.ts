@@ -3,16 +3,12 @@
 // to the nodes' capacity (not refuse one early because a placement was counted both in the node's
 // report and as "placed since") and never one more. Real workers, real redis-server, the real
 // hub → node path (ClusterRoom → internal channel → MediaNode); the domain is faked.
-import { MediaPlane, silentLogger } from '@giaoban/sfu';
-import { testSfuConfig } from '@giaoban/sfu/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
-import type { MeetingService } from '../domain/MeetingService';
-import type { Store } from '../store/Store';
 import { HubError } from '../util/HubError';
-import { Logger } from '../util/logger';
-import { Cluster } from './Cluster';
+import type { Cluster } from './Cluster';
 import { CLUSTER_DEFAULTS } from './ClusterConfig';
+import { startTestNode } from './testNode';
 
 const M = 'burst-meeting';
 // 1 worker × 100 consumers / 4 per site × 80 % = 20 sites per node.
@@ -21,37 +17,12 @@ const PER_NODE = 20;
 let redis: RedisServer;
 const nodes: Cluster[] = [];
 
-const meetings = {
-  peek: async (_m: string, fn: (p: unknown) => unknown) => fn({ meeting: { chairId: 'chair1' } }),
-} as unknown as MeetingService;
-const store = {
-  getUnits: async (codes: string[]) =>
-    codes.map((code) => ({ code, tier: 'ward', parentCode: '01' })),
-} as unknown as Store;
-
-async function node(id: string): Promise<Cluster> {
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }), {
-    logger: silentLogger,
-  });
-  return Cluster.start({
+function node(id: string): Promise<Cluster> {
+  return startTestNode({
     nodeId: id,
     redisUrl: redis.url,
-    config: {
-      ...CLUSTER_DEFAULTS,
-      secret: 'burst-test-secret-0123456789abcdefghijkl',
-      region: 'hanoi',
-      provinces: ['01'],
-      internalIp: '127.0.0.1',
-      internalPort: 0,
-      consumersPerWorker: 100,
-      consumersPerSite: 4,
-      headroomPct: 80,
-    },
-    plane,
-    store,
-    meetings,
-    logger: new Logger('silent'),
     prefix: 'burst:',
+    config: { consumersPerWorker: 100, consumersPerSite: 4, headroomPct: 80 },
   });
 }
 

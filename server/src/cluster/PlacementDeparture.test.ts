@@ -5,15 +5,10 @@
 // against that record, so the burst is spread as if C had beaten in between. Real workers, real
 // redis-server, the real hub → node path; beats are driven by hand (a 60 s heartbeat), so the
 // burst always lands between two of C's records — which is what a loaded machine made happen.
-import { MediaPlane, silentLogger } from '@giaoban/sfu';
-import { testSfuConfig } from '@giaoban/sfu/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../tests/harness/redis';
-import type { MeetingService } from '../domain/MeetingService';
-import type { Store } from '../store/Store';
-import { Logger } from '../util/logger';
-import { Cluster } from './Cluster';
-import { CLUSTER_DEFAULTS } from './ClusterConfig';
+import type { Cluster } from './Cluster';
+import { startTestNode } from './testNode';
 
 const M = 'reshuffle-meeting';
 const SITES = 20;
@@ -21,37 +16,13 @@ const SITES = 20;
 let redis: RedisServer;
 const started: Cluster[] = [];
 
-const meetings = {
-  peek: async (_m: string, fn: (p: unknown) => unknown) => fn({ meeting: { chairId: 'chair1' } }),
-} as unknown as MeetingService;
-const store = {
-  getUnits: async (codes: string[]) =>
-    codes.map((code) => ({ code, tier: 'ward', parentCode: '01' })),
-} as unknown as Store;
-
 async function node(id: string): Promise<Cluster> {
-  const plane = await MediaPlane.create(await testSfuConfig({ numWorkers: 1 }), {
-    logger: silentLogger,
-  });
-  const c = await Cluster.start({
+  const c = await startTestNode({
     nodeId: id,
     redisUrl: redis.url,
-    config: {
-      ...CLUSTER_DEFAULTS,
-      secret: 'reshuffle-test-secret-0123456789abcdefghij',
-      region: 'hanoi',
-      provinces: ['01'],
-      internalIp: '127.0.0.1',
-      internalPort: 0,
-      // Beats only when the test says (Cluster.registry.beat): no record lands mid-burst.
-      heartbeatMs: 60_000,
-      heartbeatTtlMs: 180_000,
-    },
-    plane,
-    store,
-    meetings,
-    logger: new Logger('silent'),
     prefix: 'reshuffle:',
+    // Beats only when the test says (Cluster.registry.beat): no record lands mid-burst.
+    config: { heartbeatMs: 60_000, heartbeatTtlMs: 180_000 },
   });
   started.push(c);
   return c;
